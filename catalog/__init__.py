@@ -1,0 +1,1 @@
+"""Items, donations, the stock ledger, the storefront, orders and tracking."""

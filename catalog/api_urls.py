@@ -1,0 +1,3 @@
+"""catalog API routes."""
+
+urlpatterns: list = []

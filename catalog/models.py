@@ -1,0 +1,3 @@
+"""catalog models."""
+
+from django.db import models  # noqa: F401

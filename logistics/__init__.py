@@ -1,0 +1,1 @@
+"""Routing, Saturday runs and volunteers, postal batches, sheets and labels."""

@@ -1,0 +1,3 @@
+"""logistics API routes."""
+
+urlpatterns: list = []

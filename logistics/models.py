@@ -1,0 +1,3 @@
+"""logistics models."""
+
+from django.db import models  # noqa: F401

@@ -1,0 +1,3 @@
+"""logistics URLs."""
+
+urlpatterns: list = []

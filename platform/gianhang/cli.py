@@ -1,0 +1,46 @@
+"""The ``gianhang`` command: every manage.py command plus the product's own.
+
+With no ``DATABASE_URL`` / ``REDIS_URL`` it first starts the embedded servers, and it
+stops them when the command ends, however it ends (normal exit, Ctrl-C, SIGTERM).
+``gianhang celery ...`` runs Celery against the project's app.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# Commands that never touch the database or Redis start no servers.
+_OFFLINE_COMMANDS = {"help", "--help", "-h", "version", "--version", "makemessages", "compilemessages"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gianhang.settings")
+
+    from gianhang.embedded import default_data_dir, ensure_services, exit_on_sigterm
+
+    exit_on_sigterm()
+    command = argv[1] if len(argv) > 1 else "help"
+    services = None
+    if command not in _OFFLINE_COMMANDS:
+        services = ensure_services(default_data_dir())
+    try:
+        if command == "celery":
+            from celery.bin.celery import main as celery_main
+
+            sys.argv = ["celery", "-A", "gianhang", *argv[2:]]
+            return int(celery_main() or 0)
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(argv)
+        return 0
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        if services is not None:
+            services.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

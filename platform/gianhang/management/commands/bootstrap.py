@@ -1,0 +1,31 @@
+"""gianhang bootstrap: migrate public, the template and every stall; load geography.
+
+Safe to run again at every release: each step is idempotent.
+"""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from tenants.geography import geography_load
+from tenants.services import public_tenant_ensure, stall_template_migrate
+
+
+class Command(BaseCommand):
+    help = "Chuẩn bị cơ sở dữ liệu: lược đồ chung, lược đồ mẫu, mọi gian hàng, danh mục hành chính."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--executor", default=None, help="standard | multiprocessing")
+
+    def handle(self, *args, **options):
+        verbosity = max(0, options["verbosity"] - 1)
+        self.stdout.write("1/4 lược đồ chung (public)…")
+        call_command("migrate_schemas", shared=True, interactive=False, verbosity=verbosity)
+        public_tenant_ensure()
+        self.stdout.write("2/4 lược đồ mẫu cho gian hàng mới…")
+        stall_template_migrate(verbosity=verbosity)
+        self.stdout.write("3/4 các gian hàng…")
+        extra = {"executor": options["executor"]} if options["executor"] else {}
+        call_command("migrate_schemas", tenant=True, interactive=False, verbosity=verbosity, **extra)
+        self.stdout.write("4/4 danh mục hành chính…")
+        written = geography_load()
+        self.stdout.write(self.style.SUCCESS(f"Xong ({written} đơn vị hành chính mới)."))

@@ -1,0 +1,306 @@
+"""Settings for every environment, read from the environment through ``gianhang.env``.
+
+Three modes: production (the default: strict, no default secrets), demo (``GIANHANG_DEMO``)
+and tests (``GIANHANG_TESTING``, set by the test suite). ``DEBUG`` is only for development.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from gianhang.env import database_from_url, env, env_bool, env_int, env_list
+
+REPO_DIR = Path(__file__).resolve().parents[2]
+DATA_DIR = Path(env("GIANHANG_DATA_DIR", str(REPO_DIR / ".data")))
+
+DEBUG = env_bool("DEBUG", False)
+DEMO = env_bool("GIANHANG_DEMO", False)
+TESTING = env_bool("GIANHANG_TESTING", False)
+PRODUCTION = not (DEBUG or DEMO or TESTING)
+
+if PRODUCTION:
+    SECRET_KEY = env("SECRET_KEY")
+    if len(SECRET_KEY) < 32 or SECRET_KEY.startswith("django-insecure"):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is too weak for production: use at least 50 random characters "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
+else:
+    SECRET_KEY = env("SECRET_KEY", "dev-only-secret-key-not-for-production-use-0123456789")
+
+BASE_DOMAIN = env("GIANHANG_BASE_DOMAIN", "localhost").lower().strip(".")
+ALLOWED_HOSTS = [BASE_DOMAIN, f".{BASE_DOMAIN}", *env_list("GIANHANG_EXTRA_HOSTS")]
+if not PRODUCTION:
+    ALLOWED_HOSTS += ["127.0.0.1", "testserver", ".testserver"]
+
+# --- Applications -----------------------------------------------------------------------
+SHARED_APPS = [
+    "django_tenants",
+    "gianhang",
+    "tenants",
+    "reporting",
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django.contrib.admin",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "axes",
+]
+# Admin lives in each stall schema too, so its action log stays with the stall's data.
+TENANT_APPS = [
+    "django.contrib.admin",
+    "catalog",
+    "logistics",
+]
+INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+TENANT_MODEL = "tenants.Stall"
+TENANT_DOMAIN_MODEL = "tenants.Domain"
+PUBLIC_SCHEMA_URLCONF = "gianhang.urls_public"
+ROOT_URLCONF = "gianhang.urls_tenant"
+# New stalls are cloned from this template schema, never migrated one by one.
+TENANT_BASE_SCHEMA = "stall_template"
+TENANT_CREATION_FAKES_MIGRATIONS = True
+TENANT_MIGRATION_EXECUTOR = env("GIANHANG_MIGRATION_EXECUTOR", "standard")
+TENANT_MULTIPROCESSING_MAX_PROCESSES = env_int("GIANHANG_MIGRATION_PROCESSES", 2)
+
+MIDDLEWARE = [
+    "django_tenants.middleware.main.TenantMainMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tenants.middleware.StallSessionMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "tenants.context_processors.stall",
+            ],
+        },
+    }
+]
+
+WSGI_APPLICATION = "gianhang.wsgi.application"
+ASGI_APPLICATION = "gianhang.asgi.application"
+
+# --- Data -------------------------------------------------------------------------------
+DATABASE_URL = env("DATABASE_URL", "")
+if not DATABASE_URL:
+    raise ImproperlyConfigured(
+        "DATABASE_URL is not set. Run through the `gianhang` command (it starts an embedded "
+        "PostgreSQL under .data/ when DATABASE_URL is missing) or set DATABASE_URL."
+    )
+DATABASES = {
+    "default": {
+        **database_from_url(DATABASE_URL),
+        "ENGINE": "django_tenants.postgresql_backend",
+        "CONN_MAX_AGE": env_int("GIANHANG_CONN_MAX_AGE", 0 if TESTING else 60),
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"NAME": env("GIANHANG_TEST_DATABASE", "") or None},
+    }
+}
+DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env("REDIS_URL", "")
+if not REDIS_URL:
+    raise ImproperlyConfigured(
+        "REDIS_URL is not set. Run through the `gianhang` command (it starts an embedded Redis "
+        "under .data/ when REDIS_URL is missing) or set REDIS_URL."
+    )
+
+CACHES = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        # Every key carries the stall's schema: two stalls never share a cache entry.
+        "KEY_FUNCTION": "django_tenants.cache.make_key",
+        "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+        "OPTIONS": {
+            "CLIENT_CLASS": "django_redis.client.DefaultClient",
+            "SOCKET_CONNECT_TIMEOUT": 1,
+            "SOCKET_TIMEOUT": 1,
+            # A cache outage must never stop a recipient from placing an order.
+            "IGNORE_EXCEPTIONS": True,
+        },
+        "KEY_PREFIX": env("GIANHANG_CACHE_PREFIX", "gh"),
+    }
+}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Host-only cookies: a session made on one stall is never sent to another stall's host.
+SESSION_COOKIE_DOMAIN = None
+CSRF_COOKIE_DOMAIN = None
+SESSION_COOKIE_AGE = 60 * 60 * 12
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+
+# --- Accounts ---------------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+AXES_FAILURE_LIMIT = env_int("GIANHANG_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = 0.5  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "gianhang/locked_out.html"
+AXES_VERBOSE = False
+
+# --- Language, time, formats -----------------------------------------------------------
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
+LOCALE_PATHS = [REPO_DIR / "platform" / "gianhang" / "locale"]
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+USE_THOUSAND_SEPARATOR = True
+FORMAT_MODULE_PATH = ["gianhang.formats"]
+
+# --- Static and media -------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env("GIANHANG_STATIC_ROOT", str(REPO_DIR / "staticfiles")))
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env("GIANHANG_MEDIA_ROOT", str(DATA_DIR / "media")))
+STORAGES = {
+    # Each stall's uploads live under MEDIA_ROOT/<schema>/ and are served only on its host.
+    "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
+WHITENOISE_USE_FINDERS = not PRODUCTION
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# --- Security ---------------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("GIANHANG_SSL_REDIRECT", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("GIANHANG_HSTS_SECONDS", 60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = False
+    CSRF_TRUSTED_ORIGINS = [f"https://{BASE_DOMAIN}", f"https://*.{BASE_DOMAIN}"]
+# No inline scripts or styles anywhere: everything is served from our own origin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+SILENCED_SYSTEM_CHECKS: list[str] = []
+
+# --- API --------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 24,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "gianhang.api.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Gian hàng 0 đồng API",
+    "DESCRIPTION": "API of one stall (on the stall's host) or of the platform (on the base host).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI is served from our own static files: no CDN, and it works offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# --- Background jobs --------------------------------------------------------------------
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = 120
+CELERY_TASK_TIME_LIMIT = 180
+CELERY_TASK_ALWAYS_EAGER = False
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 30}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
+# Tenant-aware beat: each entry runs once per stall unless it says tenancy_options.
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+
+# --- Logging ----------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"stall": {"()": "gianhang.logs.StallFilter"}},
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s [%(schema)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["stall"], "formatter": "line"}
+    },
+    "root": {"handlers": ["console"], "level": env("GIANHANG_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
+}
+
+# --- Product ----------------------------------------------------------------------------
+GIANHANG_PHONE_HASH_SALT = env(
+    "GIANHANG_PHONE_HASH_SALT", "" if PRODUCTION else "dev-only-phone-salt"
+) or env("GIANHANG_PHONE_HASH_SALT")
+GIANHANG_RETENTION_DAYS = env_int("GIANHANG_RETENTION_DAYS", 90)

@@ -1,0 +1,17 @@
+"""URLs of the public host (the bare base domain): dashboards and the platform admin."""
+
+from __future__ import annotations
+
+from django.urls import include, path
+
+from gianhang.urls_common import urlpatterns as common
+from tenants.admin_sites import platform_admin_site
+from tenants.views import public_home
+
+urlpatterns = [
+    *common,
+    path("quan-tri/", platform_admin_site.urls),
+    path("api/v1/", include("gianhang.api_urls_public")),
+    path("", include("reporting.urls")),
+    path("", public_home, name="public-home"),
+]

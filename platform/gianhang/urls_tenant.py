@@ -1,0 +1,18 @@
+"""URLs of a stall's host (<slug>.<base domain>)."""
+
+from __future__ import annotations
+
+from django.urls import include, path
+
+from gianhang.urls_common import urlpatterns as common
+from tenants.admin_sites import stall_admin_site
+from tenants.views import media_serve
+
+urlpatterns = [
+    *common,
+    path("quan-tri/", stall_admin_site.urls),
+    path("media/<str:schema>/<path:path>", media_serve, name="media"),
+    path("api/v1/", include("gianhang.api_urls_tenant")),
+    path("", include("logistics.urls")),
+    path("", include("catalog.urls")),
+]

@@ -1,0 +1,1 @@
+"""Rollups into public facts, dashboards, exports and targets."""

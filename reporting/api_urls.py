@@ -1,0 +1,3 @@
+"""reporting API routes."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""reporting models."""
+
+from django.db import models  # noqa: F401

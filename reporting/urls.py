@@ -1,0 +1,3 @@
+"""reporting URLs."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Units of the Youth Union, stalls (tenants), domains, accounts and roles, provisioning."""

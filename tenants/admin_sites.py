@@ -1,0 +1,64 @@
+"""Admin sites: the platform's (base host) and each stall's (its own host, its officers)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from tenants.permissions import request_is_stall_officer
+from tenants.selectors import user_is_platform_admin
+
+
+class PlatformAdminSite(admin.AdminSite):
+    site_header = _("Gian hàng 0 đồng – quản trị nền tảng")
+    site_title = _("Quản trị nền tảng")
+    index_title = _("Đơn vị, gian hàng và tài khoản")
+
+    def has_permission(self, request) -> bool:
+        tenant = getattr(request, "tenant", None)
+        on_public = tenant is None or tenant.is_public
+        return on_public and user_is_platform_admin(user=request.user)
+
+
+class StallAdminSite(admin.AdminSite):
+    """The stall's back office. Only officers of this stall get in, whatever their flags."""
+
+    site_header = _("Gian hàng 0 đồng – trang cán bộ")
+    site_title = _("Trang cán bộ")
+    index_title = _("Quản lý gian hàng")
+
+    def has_permission(self, request) -> bool:
+        return request_is_stall_officer(request)
+
+    def each_context(self, request):
+        context = super().each_context(request)
+        tenant = getattr(request, "tenant", None)
+        if tenant is not None and not tenant.is_public:
+            context["site_header"] = f"{tenant.name} – {self.site_header}"
+        return context
+
+
+class StallModelAdmin(admin.ModelAdmin):
+    """Stall officers may do everything with their own stall's rows (the schema fences them)."""
+
+    def _officer(self, request) -> bool:
+        return request_is_stall_officer(request)
+
+    def has_module_permission(self, request) -> bool:
+        return self._officer(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self._officer(request)
+
+    def has_add_permission(self, request) -> bool:
+        return self._officer(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._officer(request)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._officer(request)
+
+
+platform_admin_site = PlatformAdminSite(name="platform_admin")
+stall_admin_site = StallAdminSite(name="stall_admin")

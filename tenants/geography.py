@@ -1,0 +1,113 @@
+"""Administrative geography from the vietnamadminunits package: offline, old and new lists."""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from pathlib import Path
+
+from django.db import transaction
+from unidecode import unidecode
+
+from tenants.models import AdminArea
+
+Level = AdminArea.Level
+Era = AdminArea.Era
+
+
+def search_key(text: str) -> str:
+    """Accent- and case-insensitive key: "Xã Tân Phước" and "xa tan phuoc" match."""
+    return " ".join(unidecode(text or "").lower().replace("đ", "d").split())
+
+
+def _dataset_path() -> Path:
+    import vietnamadminunits
+
+    return Path(vietnamadminunits.__file__).parent / "data" / "dataset.db"
+
+
+@transaction.atomic
+def geography_load(*, replace: bool = False) -> int:
+    """Load provinces, districts and communes, current and legacy. Returns rows written."""
+    if AdminArea.objects.exists():
+        if not replace:
+            return 0
+        AdminArea.objects.all().delete()
+    db = sqlite3.connect(_dataset_path())
+    db.row_factory = sqlite3.Row
+    written = 0
+
+    def area(era, level, code, name, short, kind, parent, lat, lon) -> AdminArea:
+        return AdminArea(
+            era=era, level=level, code=code, name=name, short_name=short, kind=kind or "",
+            parent=parent, latitude=lat, longitude=lon, search_key=search_key(name),
+        )
+
+    # Current (two-level, since 1 July 2025): province → commune/ward/special zone.
+    provinces: dict[str, AdminArea] = {}
+    rows = db.execute(
+        "SELECT DISTINCT provinceCode, province, provinceShort, provinceLat, provinceLon "
+        "FROM admin_units ORDER BY provinceCode"
+    ).fetchall()
+    for r in rows:
+        kind = r["province"].removesuffix(r["provinceShort"]).strip()
+        provinces[r["provinceCode"]] = area(
+            Era.CURRENT, Level.PROVINCE, r["provinceCode"], r["province"], r["provinceShort"],
+            kind, None, r["provinceLat"], r["provinceLon"],
+        )
+    AdminArea.objects.bulk_create(provinces.values())
+    written += len(provinces)
+    communes = [
+        area(Era.CURRENT, Level.COMMUNE, r["wardCode"], r["ward"], r["wardShort"], r["wardType"],
+             provinces[r["provinceCode"]], r["wardLat"], r["wardLon"])
+        for r in db.execute(
+            "SELECT provinceCode, ward, wardShort, wardType, wardCode, wardLat, wardLon "
+            "FROM admin_units"
+        )
+    ]
+    AdminArea.objects.bulk_create(communes, batch_size=2000)
+    written += len(communes)
+
+    # Legacy (three-level, before 1 July 2025): province → district → commune.
+    legacy_provinces: dict[str, AdminArea] = {}
+    districts: dict[str, AdminArea] = {}
+    legacy_rows = db.execute(
+        "SELECT province, district, ward, provinceShort, districtShort, wardShort, districtType, "
+        "wardType, provinceCode, provinceLat, provinceLon, districtCode, districtLat, "
+        "districtLon, wardCode, wardLat, wardLon FROM admin_units_legacy"
+    ).fetchall()
+    for r in legacy_rows:
+        if r["provinceCode"] not in legacy_provinces:
+            kind = r["province"].removesuffix(r["provinceShort"]).strip()
+            legacy_provinces[r["provinceCode"]] = area(
+                Era.LEGACY, Level.PROVINCE, r["provinceCode"], r["province"], r["provinceShort"],
+                kind, None, r["provinceLat"], r["provinceLon"],
+            )
+    AdminArea.objects.bulk_create(legacy_provinces.values())
+    for r in legacy_rows:
+        if r["districtCode"] not in districts:
+            districts[r["districtCode"]] = area(
+                Era.LEGACY, Level.DISTRICT, r["districtCode"], r["district"], r["districtShort"],
+                r["districtType"], legacy_provinces[r["provinceCode"]], r["districtLat"],
+                r["districtLon"],
+            )
+    AdminArea.objects.bulk_create(districts.values())
+    legacy_communes = [
+        area(Era.LEGACY, Level.COMMUNE, r["wardCode"], r["ward"], r["wardShort"], r["wardType"],
+             districts[r["districtCode"]], r["wardLat"], r["wardLon"])
+        for r in legacy_rows
+        if r["wardCode"]  # a few districts (islands) have no communes listed
+    ]
+    AdminArea.objects.bulk_create(legacy_communes, batch_size=2000)
+    written += len(legacy_provinces) + len(districts) + len(legacy_communes)
+    db.close()
+    return written
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine), good to a few metres at commune scale."""
+    radius = 6371.0088
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * radius * math.asin(math.sqrt(a))

@@ -1,0 +1,36 @@
+"""Keeps a login inside the stall where it was made."""
+
+from __future__ import annotations
+
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.db import connection
+from django.dispatch import receiver
+
+SESSION_SCHEMA_KEY = "gianhang_schema"
+
+
+@receiver(user_logged_in)
+def _bind_session_to_schema(sender, request, user, **kwargs) -> None:
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_SCHEMA_KEY] = connection.schema_name
+
+
+class StallSessionMiddleware:
+    """Log out a session presented on a host other than the one it was made on.
+
+    Cookies are host-only already; this also covers a cookie copied by hand or a
+    misconfigured proxy. Sessions never carry from one stall to another.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if session is not None and user is not None and user.is_authenticated:
+            bound = session.get(SESSION_SCHEMA_KEY)
+            if bound != connection.schema_name:
+                logout(request)
+        return self.get_response(request)

@@ -1,0 +1,52 @@
+"""Pages of the tenants app: the public home, a stall's placeholder home, login, media."""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.db import connection
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from tenants.selectors import stalls_active, stalls_for_officer
+
+
+@require_GET
+def public_home(request):
+    stalls = stalls_active().select_related("unit").prefetch_related("domains")[:200]
+    return render(
+        request,
+        "tenants/public_home.html",
+        {"stalls": stalls, "officer_stalls": stalls_for_officer(user=request.user)},
+    )
+
+
+@require_GET
+def stall_home(request):
+    """A stall's home until the storefront is mounted at the root (catalog.urls)."""
+    return render(request, "tenants/stall_home.html", {"unit": request.tenant.unit})
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "gianhang/login.html"
+    redirect_authenticated_user = True
+
+
+@require_GET
+def media_serve(request, schema: str, path: str):
+    """Serve an upload only on the host of the stall that owns it."""
+    if schema != connection.schema_name or schema == "public":
+        raise Http404
+    root = (Path(settings.MEDIA_ROOT) / schema).resolve()
+    target = (root / path).resolve()
+    if not target.is_relative_to(root) or not target.is_file():
+        raise Http404
+    content_type, _encoding = mimetypes.guess_type(target.name)
+    response = FileResponse(target.open("rb"), content_type=content_type or "application/octet-stream")
+    response["Cache-Control"] = "private, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
