@@ -1,0 +1,162 @@
+"""Fixtures shared by the whole suite: stalls (rolled back or committed), clients, users."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+from collections.abc import Iterator
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection, connections
+from django.test import Client
+
+from tenants.geography import geography_load
+from tenants.models import Membership, Stall, Unit
+from tenants.services import (
+    membership_grant,
+    public_tenant_ensure,
+    stall_provision,
+    stall_template_migrate,
+    unit_get_or_create,
+)
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, plus what every run needs: public tenant, template, geography."""
+    with django_db_blocker.unblock():
+        _drop_leftover_stalls()
+        public_tenant_ensure()
+        stall_template_migrate()
+        geography_load()
+    yield
+
+
+def _drop_leftover_stalls() -> None:
+    connection.set_schema_to_public()
+    for stall in Stall.objects.exclude(schema_name="public"):
+        stall.delete(force_drop=True)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'stall\\_%%' "
+            "AND nspname <> 'stall_template'"
+        )
+        for (schema,) in cursor.fetchall():
+            cursor.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+def _district() -> Unit:
+    province = unit_get_or_create(kind=Unit.Kind.PROVINCE, name="Tỉnh Đoàn Tiền Giang",
+                                  code="tien-giang")
+    return unit_get_or_create(kind=Unit.Kind.DISTRICT, name="Huyện Đoàn Tân Phước",
+                              code="tien-giang/tan-phuoc", parent=province)
+
+
+def make_stall(slug: str | None = None, name: str | None = None, parent: Unit | None = None) -> Stall:
+    n = next(_counter)
+    slug = slug or f"truong-{n}"
+    result = stall_provision(slug=slug, name=name or f"Đoàn trường thử {n}",
+                             parent_unit=parent or _district())
+    return result.stall
+
+
+@pytest.fixture
+def stall_factory(db):
+    """Make stalls inside the test's transaction: rolled back, schema and all, at the end."""
+
+    def factory(**kwargs) -> Stall:
+        return make_stall(**kwargs)
+
+    yield factory
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def stall_a(stall_factory) -> Stall:
+    return stall_factory(slug="truong-a", name="Đoàn trường A")
+
+
+@pytest.fixture
+def stall_b(stall_factory) -> Stall:
+    return stall_factory(slug="truong-b", name="Đoàn trường B")
+
+
+def make_user(username: str, *, unit: Unit | None = None, role: str | None = None, **extra):
+    user = get_user_model().objects.create_user(
+        username=username, email=username if "@" in username else "", password="mat-khau-dai-123",
+        **extra,
+    )
+    if unit is not None and role is not None:
+        membership_grant(user=user, unit=unit, role=role)
+    return user
+
+
+@pytest.fixture
+def officer_factory(db):
+    def factory(stall: Stall, username: str | None = None):
+        return make_user(username or f"canbo-{stall.slug}@example.vn", unit=stall.unit,
+                         role=Membership.Role.SCHOOL_OFFICER)
+
+    return factory
+
+
+def host_of(stall: Stall) -> str:
+    return stall.domains.get(is_primary=True).domain
+
+
+@pytest.fixture
+def client_for():
+    """A test client talking to a stall's host (or the public host), optionally logged in."""
+
+    def factory(stall: Stall | None = None, user=None) -> Client:
+        host = host_of(stall) if stall is not None else "localhost"
+        client = Client(HTTP_HOST=host)
+        if user is not None:
+            # Log in through the real login page of that host, so the session is bound to it.
+            response = client.post("/accounts/login/", {"username": user.username,
+                                                        "password": "mat-khau-dai-123"})
+            assert response.status_code == 302, response.content[:500]
+        return client
+
+    return factory
+
+
+@contextlib.contextmanager
+def in_stall(stall: Stall) -> Iterator[Stall]:
+    """Run the block inside a stall's schema, then return to public."""
+    connection.set_tenant(stall)
+    try:
+        yield stall
+    finally:
+        connection.set_schema_to_public()
+
+
+@pytest.fixture
+def live_stall_factory(django_db_setup, django_db_blocker):
+    """Committed stalls, visible to other connections, threads and processes.
+
+    For concurrency, worker and browser tests. Everything made here is deleted at the end:
+    the stall rows, their schemas, their units and their officers.
+    """
+    made: list[Stall] = []
+    with django_db_blocker.unblock():
+
+        def factory(**kwargs) -> Stall:
+            connection.set_schema_to_public()
+            stall = make_stall(**kwargs)
+            made.append(stall)
+            return stall
+
+        yield factory
+        connections.close_all()
+        connection.set_schema_to_public()
+        for stall in made:
+            unit = stall.unit
+            users = get_user_model().objects.filter(memberships__unit=unit)
+            users.delete()
+            if Stall.objects.filter(pk=stall.pk).exists():
+                stall.delete(force_drop=True)
+            Unit.objects.filter(pk=unit.pk).delete()
