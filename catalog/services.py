@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import django.dispatch
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +24,11 @@ TRANSITIONS: dict[str, set[str]] = {
     State.DELIVERED: set(),
     State.CANCELLED: set(),
 }
+
+
+# Sent after commit of every state change: (sender=Order, order=..., from_state=..., to_state=...).
+# Logistics routes confirmed orders and queues recipient notifications from it.
+order_state_changed = django.dispatch.Signal()
 
 
 class OrderStateError(Exception):
@@ -70,6 +76,10 @@ def order_transition(*, order: Order, to_state: str, actor=None, public_note: st
             for line in order.lines.all()
         ])
     order.refresh_from_db()
+    transaction.on_commit(
+        lambda: order_state_changed.send(sender=Order, order=order, from_state=from_state,
+                                         to_state=to_state)
+    )
     return order
 
 
