@@ -6,10 +6,16 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, Throttled
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -43,6 +49,8 @@ from catalog.services import (
 from catalog.stock import StockError, donation_record, stock_change
 from tenants.permissions import IsStallOfficer
 
+BAD_INPUT = OpenApiResponse(description=_("Dữ liệu gửi lên chưa đúng."))
+NOT_FOUND = OpenApiResponse(description=_("Không tìm thấy."))
 RATE_LIMITED = OpenApiResponse(description=_("Quá nhiều yêu cầu; thử lại sau."))
 DENIED = OpenApiResponse(description=_("Chưa đăng nhập hoặc không phải cán bộ gian hàng."))
 
@@ -50,6 +58,16 @@ DENIED = OpenApiResponse(description=_("Chưa đăng nhập hoặc không phải
 def _throttled(verdict) -> Throttled:
     return Throttled(wait=verdict.retry_after, detail=_(
         "Bạn đã gửi quá nhiều yêu cầu. Hãy thử lại sau %(n)d giây.") % {"n": verdict.retry_after})
+
+
+class StallPagination(LimitOffsetPagination):
+    """Pages of at most 100; an absurd offset is an empty page, never a database error."""
+
+    max_limit = 100
+    max_offset = 1_000_000
+
+    def get_offset(self, request) -> int:
+        return min(super().get_offset(request), self.max_offset)
 
 
 class PublicApi:
@@ -74,9 +92,11 @@ class CategoryListApi(PublicApi, generics.ListAPIView):
         return selectors.categories_active()
 
 
-@extend_schema(parameters=[ItemFilterSerializer])
+@extend_schema(parameters=[ItemFilterSerializer],
+               responses={200: ItemListSerializer(many=True), 400: BAD_INPUT})
 class ItemListApi(PublicApi, generics.ListAPIView):
     serializer_class = ItemListSerializer
+    pagination_class = StallPagination
 
     def get_queryset(self):
         filters = ItemFilterSerializer(data=self.request.query_params)
@@ -86,6 +106,7 @@ class ItemListApi(PublicApi, generics.ListAPIView):
                                          grade=f.get("grade"), query=f.get("q"))
 
 
+@extend_schema(responses={200: ItemDetailSerializer, 404: NOT_FOUND})
 class ItemDetailApi(PublicApi, generics.RetrieveAPIView):
     serializer_class = ItemDetailSerializer
 
@@ -164,9 +185,18 @@ class OrderCancelApi(PublicApi, APIView):
 
 class OfficerApi:
     permission_classes = [IsStallOfficer]
+    pagination_class = StallPagination
 
 
-@extend_schema(responses={403: DENIED})
+@extend_schema_view(
+    list=extend_schema(responses={200: ItemOfficerSerializer(many=True), 403: DENIED}),
+    retrieve=extend_schema(responses={200: ItemOfficerSerializer, 403: DENIED, 404: NOT_FOUND}),
+    create=extend_schema(responses={201: ItemOfficerSerializer, 400: BAD_INPUT, 403: DENIED}),
+    update=extend_schema(responses={200: ItemOfficerSerializer, 400: BAD_INPUT, 403: DENIED,
+                                    404: NOT_FOUND}),
+    partial_update=extend_schema(responses={200: ItemOfficerSerializer, 400: BAD_INPUT,
+                                            403: DENIED, 404: NOT_FOUND}),
+)
 class OfficerItemViewSet(OfficerApi, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                          mixins.CreateModelMixin, mixins.UpdateModelMixin,
                          viewsets.GenericViewSet):
@@ -176,7 +206,8 @@ class OfficerItemViewSet(OfficerApi, mixins.ListModelMixin, mixins.RetrieveModel
     queryset = Item.objects.select_related("category").order_by("-created_at", "-pk")
 
     @extend_schema(request=StockChangeSerializer, responses={200: ItemOfficerSerializer,
-                                                             400: OpenApiResponse(), 403: DENIED})
+                                                             400: BAD_INPUT, 403: DENIED,
+                                                             404: NOT_FOUND})
     @action(detail=True, methods=["post"])
     def stock(self, request, pk=None):
         item = self.get_object()
@@ -190,8 +221,12 @@ class OfficerItemViewSet(OfficerApi, mixins.ListModelMixin, mixins.RetrieveModel
         return Response(ItemOfficerSerializer(item).data)
 
 
-@extend_schema(parameters=[OpenApiParameter("state", str, enum=Order.State.values)],
-               responses={403: DENIED})
+@extend_schema_view(
+    list=extend_schema(parameters=[OpenApiParameter("state", str, enum=Order.State.values)],
+                       responses={200: OrderOfficerSerializer(many=True), 403: DENIED}),
+    retrieve=extend_schema(responses={200: OrderOfficerSerializer, 403: DENIED,
+                                      404: NOT_FOUND}),
+)
 class OfficerOrderViewSet(OfficerApi, viewsets.ReadOnlyModelViewSet):
     serializer_class = OrderOfficerSerializer
 
@@ -202,7 +237,8 @@ class OfficerOrderViewSet(OfficerApi, viewsets.ReadOnlyModelViewSet):
         return selectors.orders_by_state(state=state).prefetch_related("lines__item")
 
     @extend_schema(request=TransitionSerializer, responses={
-        200: OrderOfficerSerializer, 409: RefusalSerializer, 403: DENIED})
+        200: OrderOfficerSerializer, 400: BAD_INPUT, 403: DENIED, 404: NOT_FOUND,
+        409: RefusalSerializer})
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         order = self.get_object()
@@ -220,7 +256,7 @@ class OfficerOrderViewSet(OfficerApi, viewsets.ReadOnlyModelViewSet):
 class OfficerDonationCreateApi(OfficerApi, generics.CreateAPIView):
     serializer_class = DonationSerializer
 
-    @extend_schema(responses={201: DonationSerializer, 400: OpenApiResponse(), 403: DENIED})
+    @extend_schema(responses={201: DonationSerializer, 400: BAD_INPUT, 403: DENIED})
     def post(self, request, *args, **kwargs):
         body = DonationSerializer(data=request.data)
         body.is_valid(raise_exception=True)
