@@ -1,0 +1,105 @@
+"""Provisioning benchmark: a new stall by cloning the template schema vs by running migrations.
+
+    python -m bench.provisioning [--clone N] [--migrate M] [--quick]
+
+Cloning is ``tenants.services.stall_provision`` (what ``gianhang stall create`` runs).
+"By migrations" is what django-tenants does without a base schema: ``CREATE SCHEMA`` then
+``migrate_schemas --tenant --schema=<name>``. Both run against a throw-away database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import bench
+
+GOAL_ONE_STALL_S = 1.0
+GOAL_200_STALLS_S = 300.0
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.provisioning")
+    parser.add_argument("--clone", type=int, default=200, help="stalls provisioned by cloning")
+    parser.add_argument("--migrate", type=int, default=15, help="stalls made by migrations")
+    parser.add_argument("--quick", action="store_true", help="20 by cloning, 5 by migrations")
+    args, _unknown = parser.parse_known_args(argv)
+    if args.quick:
+        args.clone, args.migrate = 20, 5
+    return args
+
+
+def main(argv: list[str]) -> dict:
+    args = _parse(argv)
+    with bench.bench_database("gianhang_bench_provisioning"):
+        bench.platform_prepare()
+        return _measure(args)
+
+
+def _measure(args: argparse.Namespace) -> dict:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from tenants.models import Unit
+    from tenants.services import stall_provision, unit_create
+
+    district = unit_create(kind=Unit.Kind.DISTRICT, name="Huyện Đoàn đo đạc", code="bench")
+    cloned = bench.Timer()
+    started = time.perf_counter()
+    for n in range(args.clone):
+        with cloned.time():
+            stall_provision(slug=f"clone-{n:05d}", name=f"Trường {n}", parent_unit=district)
+    clone_wall = time.perf_counter() - started
+
+    migrated = bench.Timer()
+    for n in range(args.migrate):
+        schema = f"stall_migrated_{n:05d}"
+        with migrated.time():
+            with connection.cursor() as cursor:
+                cursor.execute(f'CREATE SCHEMA "{schema}"')
+            call_command("migrate_schemas", tenant=True, schema_name=schema,
+                         interactive=False, verbosity=0)
+            connection.set_schema_to_public()
+
+    ratio = migrated.median / cloned.median
+    result = {
+        "title": "Provisioning a stall",
+        "server": bench.server_version(),
+        "clone": {"n": args.clone, "median_s": cloned.median, "p90_s": cloned.percentile(90),
+                  "max_s": max(cloned.samples), "total_s": clone_wall},
+        "migrate": {"n": args.migrate, "median_s": migrated.median,
+                    "p90_s": migrated.percentile(90), "max_s": max(migrated.samples)},
+        "ratio_migrate_over_clone": ratio,
+        "goals_met": {
+            "one_stall_under_1s": cloned.median < GOAL_ONE_STALL_S,
+            "200_stalls_under_5min": (clone_wall / args.clone * 200) < GOAL_200_STALLS_S,
+        },
+    }
+    result["markdown"] = _markdown(result)
+    return result
+
+
+def _markdown(r: dict) -> str:
+    c, m = r["clone"], r["migrate"]
+    per_200 = c["total_s"] / c["n"] * 200
+    return "\n".join([
+        f"PostgreSQL {r['server']}.",
+        "",
+        "| way | stalls | median per stall | p90 | slowest | all of them |",
+        "|---|---:|---:|---:|---:|---:|",
+        f"| cloning `stall_template` (`stall_provision`) | {c['n']} | {c['median_s']:.3f} s "
+        f"| {c['p90_s']:.3f} s | {c['max_s']:.3f} s | {c['total_s']:.1f} s |",
+        f"| `CREATE SCHEMA` + `migrate_schemas --tenant` | {m['n']} | {m['median_s']:.3f} s "
+        f"| {m['p90_s']:.3f} s | {m['max_s']:.3f} s | – |",
+        "",
+        f"Cloning is **{r['ratio_migrate_over_clone']:.1f}×** faster than migrating (median "
+        f"ratio). Goals: one stall under 1 s by cloning — "
+        f"{'met' if r['goals_met']['one_stall_under_1s'] else 'NOT met'} "
+        f"({c['median_s']:.2f} s); 200 stalls under 5 min — "
+        f"{'met' if r['goals_met']['200_stalls_under_5min'] else 'NOT met'} "
+        f"({per_200:.0f} s for 200 at the measured pace).",
+    ])
+
+
+if __name__ == "__main__":
+    bench.run_cli(main)
