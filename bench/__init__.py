@@ -20,7 +20,7 @@ import contextlib
 import json
 import os
 import platform as _stdlib_platform
-import statistics
+import statistics  # noqa: F401 - used by the bench modules as bench.statistics
 import sys
 import time
 from collections.abc import Callable, Iterator

@@ -61,12 +61,32 @@ def _measure(args: argparse.Namespace) -> dict:
                          interactive=False, verbosity=0)
             connection.set_schema_to_public()
 
+    # Where the time of one clone goes, and what django-tenants' own path would cost: the
+    # same clone followed by the fake migrate_schemas it runs (our Stall skips it).
+    from django_tenants.clone import CloneSchema
+
+    clone_only, clone_and_fake = bench.Timer(), bench.Timer()
+    for n in range(min(20, args.clone)):
+        with clone_only.time():
+            CloneSchema().clone_schema("stall_template", f"stall_bare_{n:05d}", "DATA")
+        with clone_and_fake.time():
+            CloneSchema().clone_schema("stall_template", f"stall_faked_{n:05d}", "DATA")
+            call_command("migrate_schemas", tenant=True, fake=True,
+                         schema_name=f"stall_faked_{n:05d}", interactive=False, verbosity=0)
+            connection.set_schema_to_public()
+
     ratio = migrated.median / cloned.median
+    window = max(1, min(20, args.clone // 4))
     result = {
         "title": "Provisioning a stall",
         "server": bench.server_version(),
         "clone": {"n": args.clone, "median_s": cloned.median, "p90_s": cloned.percentile(90),
-                  "max_s": max(cloned.samples), "total_s": clone_wall},
+                  "max_s": max(cloned.samples), "total_s": clone_wall,
+                  "first_median_s": bench.statistics.median(cloned.samples[:window]),
+                  "last_median_s": bench.statistics.median(cloned.samples[-window:]),
+                  "window": window},
+        "schema_only": {"n": len(clone_only.samples), "clone_median_s": clone_only.median,
+                        "clone_and_fake_migrate_median_s": clone_and_fake.median},
         "migrate": {"n": args.migrate, "median_s": migrated.median,
                     "p90_s": migrated.percentile(90), "max_s": max(migrated.samples)},
         "ratio_migrate_over_clone": ratio,
@@ -98,6 +118,17 @@ def _markdown(r: dict) -> str:
         f"({c['median_s']:.2f} s); 200 stalls under 5 min — "
         f"{'met' if r['goals_met']['200_stalls_under_5min'] else 'NOT met'} "
         f"({per_200:.0f} s for 200 at the measured pace).",
+        "",
+        f"The first {c['window']} stalls took {c['first_median_s']:.3f} s each (median), the "
+        f"last {c['window']} {c['last_median_s']:.3f} s "
+        f"({c['last_median_s'] / c['first_median_s']:.2f}× the first): how the cost moves "
+        "with the number of schemas already in the database.",
+        "",
+        f"Schema only ({r['schema_only']['n']} each): the PL/pgSQL clone "
+        f"{r['schema_only']['clone_median_s']:.3f} s; clone + django-tenants' fake "
+        f"`migrate_schemas` {r['schema_only']['clone_and_fake_migrate_median_s']:.3f} s "
+        "(what `Stall.create_schema` now skips; the rest of `stall_provision` is its rows, "
+        "domain and unit).",
     ])
 
 
