@@ -36,6 +36,35 @@ def main(argv: list[str]) -> dict:
         return _measure(args)
 
 
+def _schema_step(count: int, tag: str) -> dict:
+    """The schema step alone, three ways, interleaved so load on the machine hits all alike.
+
+    The dump replay ``Stall.create_schema`` uses (``tenants.cloning``), django-tenants'
+    PL/pgSQL ``clone_schema()``, and that clone followed by the fake ``migrate_schemas``
+    django-tenants runs after it.
+    """
+    from django.core.management import call_command
+    from django.db import connection
+    from django_tenants.clone import CloneSchema
+
+    from tenants.cloning import schema_clone
+
+    replay, clone_only, clone_and_fake = bench.Timer(), bench.Timer(), bench.Timer()
+    for n in range(count):
+        with replay.time():
+            schema_clone(template="stall_template", schema=f"stall_replay_{tag}_{n:05d}")
+        with clone_only.time():
+            CloneSchema().clone_schema("stall_template", f"stall_bare_{tag}_{n:05d}", "DATA")
+        with clone_and_fake.time():
+            CloneSchema().clone_schema("stall_template", f"stall_faked_{tag}_{n:05d}", "DATA")
+            call_command("migrate_schemas", tenant=True, fake=True,
+                         schema_name=f"stall_faked_{tag}_{n:05d}", interactive=False,
+                         verbosity=0)
+            connection.set_schema_to_public()
+    return {"n": count, "replay_median_s": replay.median, "clone_median_s": clone_only.median,
+            "clone_and_fake_migrate_median_s": clone_and_fake.median}
+
+
 def _measure(args: argparse.Namespace) -> dict:
     from django.core.management import call_command
     from django.db import connection
@@ -43,6 +72,7 @@ def _measure(args: argparse.Namespace) -> dict:
     from tenants.models import Unit
     from tenants.services import stall_provision, unit_create
 
+    before = _schema_step(5, "empty")
     district = unit_create(kind=Unit.Kind.DISTRICT, name="Huyện Đoàn đo đạc", code="bench")
     cloned = bench.Timer()
     started = time.perf_counter()
@@ -61,19 +91,7 @@ def _measure(args: argparse.Namespace) -> dict:
                          interactive=False, verbosity=0)
             connection.set_schema_to_public()
 
-    # Where the time of one clone goes, and what django-tenants' own path would cost: the
-    # same clone followed by the fake migrate_schemas it runs (our Stall skips it).
-    from django_tenants.clone import CloneSchema
-
-    clone_only, clone_and_fake = bench.Timer(), bench.Timer()
-    for n in range(min(20, args.clone)):
-        with clone_only.time():
-            CloneSchema().clone_schema("stall_template", f"stall_bare_{n:05d}", "DATA")
-        with clone_and_fake.time():
-            CloneSchema().clone_schema("stall_template", f"stall_faked_{n:05d}", "DATA")
-            call_command("migrate_schemas", tenant=True, fake=True,
-                         schema_name=f"stall_faked_{n:05d}", interactive=False, verbosity=0)
-            connection.set_schema_to_public()
+    after = _schema_step(min(20, args.clone), "full")
 
     ratio = migrated.median / cloned.median
     window = max(1, min(20, args.clone // 4))
@@ -85,8 +103,8 @@ def _measure(args: argparse.Namespace) -> dict:
                   "first_median_s": bench.statistics.median(cloned.samples[:window]),
                   "last_median_s": bench.statistics.median(cloned.samples[-window:]),
                   "window": window},
-        "schema_only": {"n": len(clone_only.samples), "clone_median_s": clone_only.median,
-                        "clone_and_fake_migrate_median_s": clone_and_fake.median},
+        "schema_step_empty_db": before,
+        "schema_step_full_db": after,
         "migrate": {"n": args.migrate, "median_s": migrated.median,
                     "p90_s": migrated.percentile(90), "max_s": max(migrated.samples)},
         "ratio_migrate_over_clone": ratio,
@@ -124,11 +142,26 @@ def _markdown(r: dict) -> str:
         f"({c['last_median_s'] / c['first_median_s']:.2f}× the first): how the cost moves "
         "with the number of schemas already in the database.",
         "",
-        f"Schema only ({r['schema_only']['n']} each): the PL/pgSQL clone "
-        f"{r['schema_only']['clone_median_s']:.3f} s; clone + django-tenants' fake "
-        f"`migrate_schemas` {r['schema_only']['clone_and_fake_migrate_median_s']:.3f} s "
-        "(what `Stall.create_schema` now skips; the rest of `stall_provision` is its rows, "
-        "domain and unit).",
+        "The schema step alone (median; interleaved, so machine load hits all three alike), "
+        f"in a database with no stalls ({r['schema_step_empty_db']['n']} of each) and with "
+        f"{c['n']} ({r['schema_step_full_db']['n']} of each):",
+        "",
+        f"| schema step | no stalls | {c['n']} stalls | growth |",
+        "|---|---:|---:|---:|",
+        *[
+            f"| {label} | {e[key]:.3f} s | {f[key]:.3f} s | {f[key] / e[key]:.1f}× |"
+            for label, key in (
+                ("replay of the template's cached dump (`tenants.cloning`, used now)",
+                 "replay_median_s"),
+                ("django-tenants' PL/pgSQL `clone_schema()`", "clone_median_s"),
+                ("`clone_schema()` + fake `migrate_schemas` (django-tenants' default)",
+                 "clone_and_fake_migrate_median_s"),
+            )
+            for e, f in [(r["schema_step_empty_db"], r["schema_step_full_db"])]
+        ],
+        "",
+        "The rest of `stall_provision` is its unit, stall and domain rows and the checks "
+        "before them.",
     ])
 
 

@@ -107,7 +107,7 @@ def pg_tools() -> PgTools:
 
 
 def _pg_env() -> dict[str, str]:
-    db = settings.DATABASES["default"]
+    db = connection.settings_dict
     env = dict(os.environ)
     for key, name in (("PGHOST", "HOST"), ("PGPORT", "PORT"), ("PGUSER", "USER"),
                       ("PGPASSWORD", "PASSWORD"), ("PGDATABASE", "NAME")):
@@ -116,7 +116,7 @@ def _pg_env() -> dict[str, str]:
     return env
 
 
-def _run(args: list[str], *, what: str) -> subprocess.CompletedProcess[str]:
+def run_pg_tool(args: list[str], *, what: str) -> subprocess.CompletedProcess[str]:
     completed = subprocess.run(args, env=_pg_env(), capture_output=True, text=True, check=False)
     if completed.returncode != 0:
         detail = (completed.stderr or completed.stdout).strip().splitlines()[-3:]
@@ -138,7 +138,7 @@ def stall_backup(*, stall: Stall, path: Path, fmt: str = "custom") -> Path:
     tools = pg_tools()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    _run([tools.path("pg_dump"), f"--schema={stall.schema_name}", f"--format={fmt}",
+    run_pg_tool([tools.path("pg_dump"), f"--schema={stall.schema_name}", f"--format={fmt}",
           "--no-owner", "--no-privileges", f"--file={path}"],
          what=_("Sao lưu thất bại"))
     return path
@@ -148,7 +148,7 @@ def _dump_as_sql(tools: PgTools, path: Path) -> str:
     with path.open("rb") as handle:
         custom = handle.read(len(CUSTOM_MAGIC)) == CUSTOM_MAGIC
     if custom:
-        return _run([tools.path("pg_restore"), "--no-owner", "--no-privileges", "--file=-",
+        return run_pg_tool([tools.path("pg_restore"), "--no-owner", "--no-privileges", "--file=-",
                      str(path)], what=_("Không đọc được tệp sao lưu")).stdout
     try:
         return path.read_text(encoding="utf-8")
@@ -168,7 +168,7 @@ def _source_schema(sql: str) -> str:
     return names.pop()
 
 
-def _rename_schema(sql: str, old: str, new: str) -> str:
+def rename_schema(sql: str, old: str, new: str) -> str:
     """Rewrite the schema's name in statements, leaving COPY data rows exactly as they are."""
     name = re.compile(rf"(?<![A-Za-z0-9_$]){re.escape(old)}(?![A-Za-z0-9_$])")
     out: list[str] = []
@@ -205,12 +205,12 @@ def stall_restore(*, path: Path, slug: str, name: str, unit: Unit | None = None,
     tools = pg_tools()
     sql = _dump_as_sql(tools, path)
     source = _source_schema(sql)
-    sql = _rename_schema(sql, source, schema_name)
+    sql = rename_schema(sql, source, schema_name)
     with tempfile.NamedTemporaryFile("w", suffix=".sql", encoding="utf-8", delete=False) as tmp:
         tmp.write(sql)
     try:
         # One transaction: a restore that fails half-way leaves no schema behind.
-        _run([tools.path("psql"), "--no-psqlrc", "--quiet", "--single-transaction",
+        run_pg_tool([tools.path("psql"), "--no-psqlrc", "--quiet", "--single-transaction",
               "--set=ON_ERROR_STOP=1", f"--file={tmp.name}"],
              what=_("Khôi phục thất bại, không có gì được tạo"))
     finally:
