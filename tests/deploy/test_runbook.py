@@ -91,7 +91,10 @@ def _runbook_commands() -> list[list[str]]:
     commands = []
     for block in re.findall(r"```(?:sh|bash)?\n(.*?)```", text, re.DOTALL):
         for line in block.splitlines():
-            match = re.search(r"(?:^|\s)gianhang\s+([a-z_-]+)(?:\s+([a-z_-]+))?", line)
+            # `gianhang X` at the start of a line or after the compose service it runs in;
+            # "-U gianhang -d gianhang" is a database name, not the command.
+            match = re.search(r"(?:^\s*|\b(?:web|worker|beat|migrate)\s+)gianhang\s+"
+                              r"([a-z][a-z_]*)(?:\s+([a-z][a-z_-]*))?", line)
             if match and not line.lstrip().startswith("#"):
                 commands.append([match.group(1), match.group(2) or ""])
     return commands
@@ -99,7 +102,7 @@ def _runbook_commands() -> list[list[str]]:
 
 def test_runbook_uses_only_commands_the_project_has():
     commands = _runbook_commands()
-    assert len(commands) >= 8
+    assert len(commands) >= 6
     known = set(get_commands()) | {"celery"}
     for command, action in commands:
         assert command in known, command
