@@ -64,6 +64,22 @@ def _scalar(sql: str, params: list | None = None):
         return cursor.fetchone()[0]
 
 
+def _whole_database_dump() -> tuple[float, int]:
+    """The runbook's nightly backup (pg_dump --format=custom) of the whole database."""
+    import tempfile
+    from pathlib import Path
+
+    from tenants.backups import pg_tools, run_pg_tool
+
+    tools = pg_tools()
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "all.dump"
+        started = time.perf_counter()
+        run_pg_tool([tools.path("pg_dump"), "--format=custom", f"--file={target}"],
+                    what="pg_dump of the whole database")
+        return time.perf_counter() - started, target.stat().st_size
+
+
 def _measure(args: argparse.Namespace) -> dict:
     from django.core.management import call_command
     from django.db import connection
@@ -114,6 +130,11 @@ def _measure(args: argparse.Namespace) -> dict:
         "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s "
         "AND c.relkind IN ('r', 'm')", [one])
 
+    tables = _scalar(
+        "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = %s AND c.relkind IN ('r', 'p')", [one])
+    dump_seconds, dump_bytes = _whole_database_dump()
+
     result = {
         "title": "Upgrading every stall; the size of a stall",
         "server": bench.server_version(),
@@ -125,6 +146,9 @@ def _measure(args: argparse.Namespace) -> dict:
         "speedup_noop": timings["standard_noop"] / timings["multiprocessing_noop"],
         "provision_median_s": provisioning.median,
         "stall_relations": int(relations),
+        "stall_tables": int(tables),
+        "whole_dump_seconds": dump_seconds,
+        "whole_dump_bytes": dump_bytes,
         "stall_tables_bytes": int(on_disk),
         "database_growth_per_stall_bytes": int(size_after - size_before) / args.stalls,
     }
@@ -152,10 +176,15 @@ def _markdown(r: dict) -> str:
         "",
         "| size of one empty stall | |",
         "|---|---:|",
+        f"| tables in its schema | {r['stall_tables']} |",
         f"| relations (tables, indexes, sequences, TOAST) in its schema | {r['stall_relations']} |",
         f"| its tables and indexes on disk | {r['stall_tables_bytes'] / kib:.0f} KiB |",
         f"| growth of the whole database per stall (incl. system catalogs) | "
         f"{r['database_growth_per_stall_bytes'] / kib:.0f} KiB |",
+        "",
+        f"The runbook's nightly backup of the whole database (`pg_dump --format=custom`, "
+        f"{r['stalls']} stalls): {r['whole_dump_seconds']:.1f} s, "
+        f"{r['whole_dump_bytes'] / kib / kib:.1f} MiB.",
     ])
 
 
