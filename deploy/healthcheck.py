@@ -22,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default=os.environ.get("GIANHANG_BASE_DOMAIN", "localhost"))
     parser.add_argument("--timeout", type=float, default=5.0)
     args = parser.parse_args(argv)
-    request = urllib.request.Request(
+    request = urllib.request.Request(  # noqa: S310 - http(s) URL of the local process
         f"{args.url.rstrip('/')}/{args.check}",
         headers={"Host": args.host, "X-Forwarded-Proto": "https"},
     )

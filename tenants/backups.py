@@ -80,7 +80,7 @@ def _candidate_bin_dirs() -> list[Path]:
 
 def _tool_major(bin_dir: Path) -> int | None:
     try:
-        out = subprocess.run([str(bin_dir / "pg_dump"), "--version"], capture_output=True,
+        out = subprocess.run([str(bin_dir / "pg_dump"), "--version"], capture_output=True,  # noqa: S603
                              text=True, timeout=10, check=True).stdout
     except (OSError, subprocess.SubprocessError):
         return None
@@ -117,7 +117,9 @@ def _pg_env() -> dict[str, str]:
 
 
 def run_pg_tool(args: list[str], *, what: str) -> subprocess.CompletedProcess[str]:
-    completed = subprocess.run(args, env=_pg_env(), capture_output=True, text=True, check=False)
+    # Arguments are a list (no shell); names in them are validated schema names and paths.
+    completed = subprocess.run(args, env=_pg_env(), capture_output=True, text=True,  # noqa: S603
+                               check=False)
     if completed.returncode != 0:
         detail = (completed.stderr or completed.stdout).strip().splitlines()[-3:]
         raise BackupError(f"{what}: {' / '.join(detail)}")

@@ -11,3 +11,6 @@ class Probe(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["priority", "created_at"], name="probe_priority_idx")]
+
+    def __str__(self) -> str:
+        return self.name

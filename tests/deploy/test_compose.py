@@ -90,7 +90,8 @@ def test_app_image_installs_from_pyproject_runs_as_non_root_and_collects_static(
     assert "RUN pip install ." in dockerfile
     assert "collectstatic --noinput" in dockerfile
     users = re.findall(r"^USER (\S+)$", dockerfile, re.MULTILINE)
-    assert users and users[-1] not in {"root", "0"}
+    assert users
+    assert users[-1] not in {"root", "0"}
     for copied in re.findall(r"^COPY (\S+) \./\1$", dockerfile, re.MULTILINE):
         assert (ROOT / copied).exists(), copied
 

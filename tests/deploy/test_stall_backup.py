@@ -18,7 +18,7 @@ PARENT_UNIT = "tien-giang/tan-phuoc"  # made by the stall fixtures
 
 def _rows(schema: str, table: str) -> list[tuple]:
     with connection.cursor() as cursor:
-        cursor.execute(f'SELECT * FROM "{schema}"."{table}" ORDER BY id')
+        cursor.execute(f'SELECT * FROM "{schema}"."{table}" ORDER BY id')  # noqa: S608
         return cursor.fetchall()
 
 

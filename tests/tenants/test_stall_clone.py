@@ -10,7 +10,7 @@ from tests.conftest import in_stall
 
 def _recorded(schema: str) -> set[tuple[str, str]]:
     with connection.cursor() as cursor:
-        cursor.execute(f'SELECT app, name FROM "{schema}".django_migrations')
+        cursor.execute(f'SELECT app, name FROM "{schema}".django_migrations')  # noqa: S608
         return set(cursor.fetchall())
 
 
@@ -59,7 +59,7 @@ def test_cloned_stall_has_the_template_seed_rows(stall_factory):
     with connection.cursor() as cursor:
         cursor.execute("SELECT slug FROM stall_template.catalog_category ORDER BY slug")
         template_rows = cursor.fetchall()
-        cursor.execute(f'SELECT slug FROM "{stall.schema_name}".catalog_category ORDER BY slug')
+        cursor.execute(f'SELECT slug FROM "{stall.schema_name}".catalog_category ORDER BY slug')  # noqa: S608
         assert cursor.fetchall() == template_rows
     assert template_rows
 
@@ -85,7 +85,9 @@ def _structure(schema: str) -> dict[str, set]:
 def test_cloned_stall_has_the_template_structure(stall_factory):
     stall = stall_factory()
     template = _structure("stall_template")
-    assert template["columns"] and template["indexes"] and template["constraints"]
+    assert template["columns"]
+    assert template["indexes"]
+    assert template["constraints"]
     assert _structure(stall.schema_name) == template
 
 
