@@ -134,8 +134,12 @@ def server_version() -> str:
 
 def write_result(name: str, result: dict) -> Path:
     OUT_DIR.mkdir(parents=True, exist_ok=True)
-    result = {"bench": name, "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-              "machine": machine(), **result}
+    result = {
+        "bench": name,
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine(),
+        **result,
+    }
     path = OUT_DIR / f"{name}.json"
     path.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
     return path

@@ -29,7 +29,8 @@ OUT_DIR = BENCH_DIR / "out"
 def discover() -> list[str]:
     """Every ``bench/<name>.py`` that is not a helper (``_name``) or this runner."""
     return sorted(
-        path.stem for path in BENCH_DIR.glob("*.py")
+        path.stem
+        for path in BENCH_DIR.glob("*.py")
         if not path.name.startswith("_") and path.stem != "__main__"
     )
 
@@ -43,12 +44,15 @@ def run_one(name: str, extra: list[str]) -> dict | None:
     )
     started = time.monotonic()
     print(f"--- bench.{name} {' '.join(extra)}".rstrip(), flush=True)
-    completed = subprocess.run([sys.executable, "-m", f"bench.{name}", *extra],
-                               cwd=ROOT, env=env, check=False)
+    completed = subprocess.run(
+        [sys.executable, "-m", f"bench.{name}", *extra], cwd=ROOT, env=env, check=False
+    )
     elapsed = time.monotonic() - started
     if completed.returncode != 0 or not out.exists():
-        print(f"!!! bench.{name} failed (exit {completed.returncode}) after {elapsed:.0f} s",
-              flush=True)
+        print(
+            f"!!! bench.{name} failed (exit {completed.returncode}) after {elapsed:.0f} s",
+            flush=True,
+        )
         return None
     result = json.loads(out.read_text(encoding="utf-8"))
     result["command"] = " ".join([".venv/bin/python -m", f"bench.{name}", *extra])
@@ -59,22 +63,25 @@ def run_one(name: str, extra: list[str]) -> dict | None:
 
 
 def section(name: str, result: dict) -> str:
-    return "\n".join([
-        f"<!-- bench:{name} -->",
-        f"_Measured {result['date']} on {result['machine']}, with "
-        f"`{result['command']}` ({result['wall_s']:.0f} s in all)._",
-        "",
-        result.get("markdown", "").strip(),
-        f"<!-- /bench:{name} -->",
-    ])
+    return "\n".join(
+        [
+            f"<!-- bench:{name} -->",
+            f"_Measured {result['date']} on {result['machine']}, with "
+            f"`{result['command']}` ({result['wall_s']:.0f} s in all)._",
+            "",
+            result.get("markdown", "").strip(),
+            f"<!-- /bench:{name} -->",
+        ]
+    )
 
 
 def update_readme(results: dict[str, dict]) -> None:
     text = README.read_text(encoding="utf-8") if README.exists() else "# Benchmarks\n"
     for name, result in results.items():
         block = section(name, result)
-        pattern = re.compile(rf"<!-- bench:{re.escape(name)} -->.*?<!-- /bench:{re.escape(name)} -->",
-                             re.DOTALL)
+        pattern = re.compile(
+            rf"<!-- bench:{re.escape(name)} -->.*?<!-- /bench:{re.escape(name)} -->", re.DOTALL
+        )
         if pattern.search(text):
             text = pattern.sub(lambda _match, block=block: block, text)
         else:
@@ -84,13 +91,19 @@ def update_readme(results: dict[str, dict]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--quick", action="store_true", help="smaller runs; README untouched")
     parser.add_argument("--only", default="", help="comma-separated bench names")
     parser.add_argument("--list", action="store_true", help="list the benches and stop")
-    parser.add_argument("--readme", action="store_true",
-                        help="write the figures into bench/README.md even with --quick")
+    parser.add_argument(
+        "--readme",
+        action="store_true",
+        help="write the figures into bench/README.md even with --quick",
+    )
     args = parser.parse_args(argv)
 
     names = discover()

@@ -22,8 +22,12 @@ import bench
 def _parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.migrate_all")
     parser.add_argument("--stalls", type=int, default=200)
-    parser.add_argument("--processes", type=int, default=os.cpu_count() or 2,
-                        help="processes of the multiprocessing executor (default: cores)")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=os.cpu_count() or 2,
+        help="processes of the multiprocessing executor (default: cores)",
+    )
     parser.add_argument("--quick", action="store_true", help="20 stalls")
     args, _unknown = parser.parse_known_args(argv)
     if args.quick:
@@ -49,8 +53,9 @@ def _migrate(executor: str, *target: str) -> float:
     from django.db import connection
 
     started = time.perf_counter()
-    call_command("migrate_schemas", *target, tenant=True, executor=executor,
-                 interactive=False, verbosity=0)
+    call_command(
+        "migrate_schemas", *target, tenant=True, executor=executor, interactive=False, verbosity=0
+    )
     elapsed = time.perf_counter() - started
     connection.close()
     return elapsed
@@ -75,8 +80,10 @@ def _whole_database_dump() -> tuple[float, int]:
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / "all.dump"
         started = time.perf_counter()
-        run_pg_tool([tools.path("pg_dump"), "--format=custom", f"--file={target}"],
-                    what="pg_dump of the whole database")
+        run_pg_tool(
+            [tools.path("pg_dump"), "--format=custom", f"--file={target}"],
+            what="pg_dump of the whole database",
+        )
         return time.perf_counter() - started, target.stat().st_size
 
 
@@ -92,10 +99,18 @@ def _measure(args: argparse.Namespace) -> dict:
     with connection.cursor() as cursor:
         cursor.execute('CREATE SCHEMA "stall_template"')
     # The template stops at 0001, so every stall cloned from it has the release pending.
-    call_command("migrate_schemas", tenant=True, schema_name="stall_template",
-                 interactive=False, verbosity=0)
-    call_command("migrate_schemas", "bench_upgrade", "0001", tenant=True,
-                 schema_name="stall_template", interactive=False, verbosity=0)
+    call_command(
+        "migrate_schemas", tenant=True, schema_name="stall_template", interactive=False, verbosity=0
+    )
+    call_command(
+        "migrate_schemas",
+        "bench_upgrade",
+        "0001",
+        tenant=True,
+        schema_name="stall_template",
+        interactive=False,
+        verbosity=0,
+    )
     connection.set_schema_to_public()
 
     size_before = _scalar("SELECT pg_database_size(current_database())")
@@ -124,15 +139,21 @@ def _measure(args: argparse.Namespace) -> dict:
     one = "stall_stall_00000"
     relations = _scalar(
         "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE n.nspname = %s", [one])
+        "WHERE n.nspname = %s",
+        [one],
+    )
     on_disk = _scalar(
         "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
         "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s "
-        "AND c.relkind IN ('r', 'm')", [one])
+        "AND c.relkind IN ('r', 'm')",
+        [one],
+    )
 
     tables = _scalar(
         "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE n.nspname = %s AND c.relkind IN ('r', 'p')", [one])
+        "WHERE n.nspname = %s AND c.relkind IN ('r', 'p')",
+        [one],
+    )
     dump_seconds, dump_bytes = _whole_database_dump()
 
     result = {
@@ -159,33 +180,35 @@ def _measure(args: argparse.Namespace) -> dict:
 def _markdown(r: dict) -> str:
     s, per = r["seconds"], r["per_stall_ms"]
     kib = 1024
-    return "\n".join([
-        f"PostgreSQL {r['server']}; {r['stalls']} stalls; multiprocessing executor with "
-        f"{r['processes']} processes.",
-        "",
-        "| `migrate_schemas --tenant` | standard | multiprocessing | speed-up |",
-        "|---|---:|---:|---:|",
-        f"| a release (2 columns + 1 index) on every stall | {s['standard_apply']:.1f} s "
-        f"({per['standard_apply']:.0f} ms/stall) | {s['multiprocessing_apply']:.1f} s "
-        f"({per['multiprocessing_apply']:.0f} ms/stall) | {r['speedup_apply']:.2f}× |",
-        f"| nothing to apply (checks every schema) | {s['standard_noop']:.1f} s "
-        f"({per['standard_noop']:.0f} ms/stall) | {s['multiprocessing_noop']:.1f} s "
-        f"({per['multiprocessing_noop']:.0f} ms/stall) | {r['speedup_noop']:.2f}× |",
-        "",
-        f"Rolling the release back (multiprocessing): {s['rollback_multiprocessing']:.1f} s.",
-        "",
-        "| size of one empty stall | |",
-        "|---|---:|",
-        f"| tables in its schema | {r['stall_tables']} |",
-        f"| relations (tables, indexes, sequences, TOAST) in its schema | {r['stall_relations']} |",
-        f"| its tables and indexes on disk | {r['stall_tables_bytes'] / kib:.0f} KiB |",
-        f"| growth of the whole database per stall (incl. system catalogs) | "
-        f"{r['database_growth_per_stall_bytes'] / kib:.0f} KiB |",
-        "",
-        f"The runbook's nightly backup of the whole database (`pg_dump --format=custom`, "
-        f"{r['stalls']} stalls): {r['whole_dump_seconds']:.1f} s, "
-        f"{r['whole_dump_bytes'] / kib / kib:.1f} MiB.",
-    ])
+    return "\n".join(
+        [
+            f"PostgreSQL {r['server']}; {r['stalls']} stalls; multiprocessing executor with "
+            f"{r['processes']} processes.",
+            "",
+            "| `migrate_schemas --tenant` | standard | multiprocessing | speed-up |",
+            "|---|---:|---:|---:|",
+            f"| a release (2 columns + 1 index) on every stall | {s['standard_apply']:.1f} s "
+            f"({per['standard_apply']:.0f} ms/stall) | {s['multiprocessing_apply']:.1f} s "
+            f"({per['multiprocessing_apply']:.0f} ms/stall) | {r['speedup_apply']:.2f}× |",
+            f"| nothing to apply (checks every schema) | {s['standard_noop']:.1f} s "
+            f"({per['standard_noop']:.0f} ms/stall) | {s['multiprocessing_noop']:.1f} s "
+            f"({per['multiprocessing_noop']:.0f} ms/stall) | {r['speedup_noop']:.2f}× |",
+            "",
+            f"Rolling the release back (multiprocessing): {s['rollback_multiprocessing']:.1f} s.",
+            "",
+            "| size of one empty stall | |",
+            "|---|---:|",
+            f"| tables in its schema | {r['stall_tables']} |",
+            f"| relations (tables, indexes, sequences, TOAST) in its schema | {r['stall_relations']} |",
+            f"| its tables and indexes on disk | {r['stall_tables_bytes'] / kib:.0f} KiB |",
+            f"| growth of the whole database per stall (incl. system catalogs) | "
+            f"{r['database_growth_per_stall_bytes'] / kib:.0f} KiB |",
+            "",
+            f"The runbook's nightly backup of the whole database (`pg_dump --format=custom`, "
+            f"{r['stalls']} stalls): {r['whole_dump_seconds']:.1f} s, "
+            f"{r['whole_dump_bytes'] / kib / kib:.1f} MiB.",
+        ]
+    )
 
 
 if __name__ == "__main__":

@@ -18,7 +18,9 @@ import urllib.request
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("check", nargs="?", default="healthz", choices=["healthz", "readyz"])
-    parser.add_argument("--url", default=os.environ.get("GIANHANG_HEALTH_URL", "http://127.0.0.1:8000"))
+    parser.add_argument(
+        "--url", default=os.environ.get("GIANHANG_HEALTH_URL", "http://127.0.0.1:8000")
+    )
     parser.add_argument("--host", default=os.environ.get("GIANHANG_BASE_DOMAIN", "localhost"))
     parser.add_argument("--timeout", type=float, default=5.0)
     args = parser.parse_args(argv)

@@ -80,8 +80,13 @@ def _candidate_bin_dirs() -> list[Path]:
 
 def _tool_major(bin_dir: Path) -> int | None:
     try:
-        out = subprocess.run([str(bin_dir / "pg_dump"), "--version"], capture_output=True,  # noqa: S603
-                             text=True, timeout=10, check=True).stdout
+        out = subprocess.run(  # noqa: S603 - a fixed command, no shell
+            [str(bin_dir / "pg_dump"), "--version"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout
     except (OSError, subprocess.SubprocessError):
         return None
     match = re.search(r"(\d+)(?:\.\d+)?", out)
@@ -102,15 +107,21 @@ def pg_tools() -> PgTools:
             "Không tìm thấy pg_dump/pg_restore/psql phiên bản %(major)s, khớp với máy chủ "
             "PostgreSQL %(major)s (đã thấy: %(found)s). Hãy cài gói postgresql-client-%(major)s "
             "hoặc đặt GIANHANG_PG_BIN_DIR là thư mục chứa các công cụ đó."
-        ) % {"major": major, "found": ", ".join(found) or _("không có")}
+        )
+        % {"major": major, "found": ", ".join(found) or _("không có")}
     )
 
 
 def _pg_env() -> dict[str, str]:
     db = connection.settings_dict
     env = dict(os.environ)
-    for key, name in (("PGHOST", "HOST"), ("PGPORT", "PORT"), ("PGUSER", "USER"),
-                      ("PGPASSWORD", "PASSWORD"), ("PGDATABASE", "NAME")):
+    for key, name in (
+        ("PGHOST", "HOST"),
+        ("PGPORT", "PORT"),
+        ("PGUSER", "USER"),
+        ("PGPASSWORD", "PASSWORD"),
+        ("PGDATABASE", "NAME"),
+    ):
         if db.get(name):
             env[key] = str(db[name])
     return env
@@ -118,8 +129,13 @@ def _pg_env() -> dict[str, str]:
 
 def run_pg_tool(args: list[str], *, what: str) -> subprocess.CompletedProcess[str]:
     # Arguments are a list (no shell); names in them are validated schema names and paths.
-    completed = subprocess.run(args, env=_pg_env(), capture_output=True, text=True,  # noqa: S603
-                               check=False)
+    completed = subprocess.run(  # noqa: S603
+        args,
+        env=_pg_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if completed.returncode != 0:
         detail = (completed.stderr or completed.stdout).strip().splitlines()[-3:]
         raise BackupError(f"{what}: {' / '.join(detail)}")
@@ -129,7 +145,9 @@ def run_pg_tool(args: list[str], *, what: str) -> subprocess.CompletedProcess[st
 def stall_backup(*, stall: Stall, path: Path, fmt: str = "custom") -> Path:
     """Write the stall's whole schema (structure and rows) to ``path``."""
     if stall.is_public:
-        raise BackupError(_("Lược đồ chung (public) không phải một gian hàng; hãy sao lưu cả cơ sở dữ liệu."))
+        raise BackupError(
+            _("Lược đồ chung (public) không phải một gian hàng; hãy sao lưu cả cơ sở dữ liệu.")
+        )
     if fmt not in {"custom", "plain"}:
         raise BackupError(_("Định dạng phải là custom hoặc plain."))
     if not schema_exists(stall.schema_name):
@@ -140,9 +158,17 @@ def stall_backup(*, stall: Stall, path: Path, fmt: str = "custom") -> Path:
     tools = pg_tools()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    run_pg_tool([tools.path("pg_dump"), f"--schema={stall.schema_name}", f"--format={fmt}",
-          "--no-owner", "--no-privileges", f"--file={path}"],
-         what=_("Sao lưu thất bại"))
+    run_pg_tool(
+        [
+            tools.path("pg_dump"),
+            f"--schema={stall.schema_name}",
+            f"--format={fmt}",
+            "--no-owner",
+            "--no-privileges",
+            f"--file={path}",
+        ],
+        what=_("Sao lưu thất bại"),
+    )
     return path
 
 
@@ -150,23 +176,29 @@ def _dump_as_sql(tools: PgTools, path: Path) -> str:
     with path.open("rb") as handle:
         custom = handle.read(len(CUSTOM_MAGIC)) == CUSTOM_MAGIC
     if custom:
-        return run_pg_tool([tools.path("pg_restore"), "--no-owner", "--no-privileges", "--file=-",
-                     str(path)], what=_("Không đọc được tệp sao lưu")).stdout
+        return run_pg_tool(
+            [tools.path("pg_restore"), "--no-owner", "--no-privileges", "--file=-", str(path)],
+            what=_("Không đọc được tệp sao lưu"),
+        ).stdout
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise BackupError(_("Tệp “%(path)s” không phải bản sao lưu của gian hàng.")
-                          % {"path": path}) from None
+        raise BackupError(
+            _("Tệp “%(path)s” không phải bản sao lưu của gian hàng.") % {"path": path}
+        ) from None
 
 
 def _source_schema(sql: str) -> str:
     names = {m.group("name") for m in _SCHEMA_LINE.finditer(sql)}
     names.discard("public")
     if len(names) != 1:
-        raise BackupError(_(
-            "Tệp sao lưu phải chứa đúng một lược đồ gian hàng (tìm thấy: %(names)s). "
-            "Hãy dùng tệp tạo bởi “gianhang stall backup”."
-        ) % {"names": ", ".join(sorted(names)) or _("không có")})
+        raise BackupError(
+            _(
+                "Tệp sao lưu phải chứa đúng một lược đồ gian hàng (tìm thấy: %(names)s). "
+                "Hãy dùng tệp tạo bởi “gianhang stall backup”."
+            )
+            % {"names": ", ".join(sorted(names)) or _("không có")}
+        )
     return names.pop()
 
 
@@ -187,8 +219,15 @@ def rename_schema(sql: str, old: str, new: str) -> str:
     return "".join(out)
 
 
-def stall_restore(*, path: Path, slug: str, name: str, unit: Unit | None = None,
-                  parent_unit: Unit | None = None, base_domain: str | None = None) -> Stall:
+def stall_restore(
+    *,
+    path: Path,
+    slug: str,
+    name: str,
+    unit: Unit | None = None,
+    parent_unit: Unit | None = None,
+    base_domain: str | None = None,
+) -> Stall:
     """Load a stall backup as a new stall ``slug``: schema, stall row, domain, migrations."""
     path = Path(path)
     if not path.is_file():
@@ -200,7 +239,9 @@ def stall_restore(*, path: Path, slug: str, name: str, unit: Unit | None = None,
     connection.set_schema_to_public()
     _validate_new_stall(slug=slug, domain=domain, schema_name=schema_name)
     if unit is None and parent_unit is None:
-        raise ProvisioningError(_("Cần --unit (đơn vị đã có) hoặc --parent-unit (đơn vị cấp trên)."))
+        raise ProvisioningError(
+            _("Cần --unit (đơn vị đã có) hoặc --parent-unit (đơn vị cấp trên).")
+        )
     if unit is not None and Stall.objects.filter(unit=unit).exists():
         raise ProvisioningError(_("Đơn vị “%(unit)s” đã có gian hàng.") % {"unit": unit.name})
 
@@ -212,18 +253,33 @@ def stall_restore(*, path: Path, slug: str, name: str, unit: Unit | None = None,
         tmp.write(sql)
     try:
         # One transaction: a restore that fails half-way leaves no schema behind.
-        run_pg_tool([tools.path("psql"), "--no-psqlrc", "--quiet", "--single-transaction",
-              "--set=ON_ERROR_STOP=1", f"--file={tmp.name}"],
-             what=_("Khôi phục thất bại, không có gì được tạo"))
+        run_pg_tool(
+            [
+                tools.path("psql"),
+                "--no-psqlrc",
+                "--quiet",
+                "--single-transaction",
+                "--set=ON_ERROR_STOP=1",
+                f"--file={tmp.name}",
+            ],
+            what=_("Khôi phục thất bại, không có gì được tạo"),
+        )
     finally:
         os.unlink(tmp.name)
 
     try:
-        stall = _record_restored(slug=slug, name=name, unit=unit, parent_unit=parent_unit,
-                                 schema_name=schema_name, domain=domain)
+        stall = _record_restored(
+            slug=slug,
+            name=name,
+            unit=unit,
+            parent_unit=parent_unit,
+            schema_name=schema_name,
+            domain=domain,
+        )
         # A backup from an older release comes back with the migrations it lacked.
-        call_command("migrate_schemas", tenant=True, schema_name=schema_name,
-                     interactive=False, verbosity=0)
+        call_command(
+            "migrate_schemas", tenant=True, schema_name=schema_name, interactive=False, verbosity=0
+        )
     except Exception:
         connection.set_schema_to_public()
         with connection.cursor() as cursor:
@@ -235,13 +291,21 @@ def stall_restore(*, path: Path, slug: str, name: str, unit: Unit | None = None,
 
 
 @transaction.atomic
-def _record_restored(*, slug: str, name: str, unit: Unit | None, parent_unit: Unit | None,
-                     schema_name: str, domain: str) -> Stall:
+def _record_restored(
+    *,
+    slug: str,
+    name: str,
+    unit: Unit | None,
+    parent_unit: Unit | None,
+    schema_name: str,
+    domain: str,
+) -> Stall:
     if unit is None:
         assert parent_unit is not None
         code = f"{parent_unit.code}/{slug}"
         unit = Unit.objects.filter(code=code).first() or unit_create(
-            kind=Unit.Kind.SCHOOL, name=name, code=code, parent=parent_unit)
+            kind=Unit.Kind.SCHOOL, name=name, code=code, parent=parent_unit
+        )
     stall = Stall(schema_name=schema_name, slug=slug, name=name.strip(), unit=unit)
     stall.full_clean(exclude=["schema_name"])
     # The schema is already there, restored from the file: do not clone a new one.

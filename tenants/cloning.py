@@ -88,8 +88,13 @@ def _script(template: str, *, with_data: bool) -> _Script:
         if cached is not None and cached.state == state:
             return cached
         tools = pg_tools()
-        args = [tools.path("pg_dump"), f"--schema={template}", "--no-owner", "--no-privileges",
-                "--no-comments"]
+        args = [
+            tools.path("pg_dump"),
+            f"--schema={template}",
+            "--no-owner",
+            "--no-privileges",
+            "--no-comments",
+        ]
         if not with_data:
             args.append("--schema-only")
         dump = run_pg_tool(args, what="pg_dump of the template schema").stdout

@@ -16,9 +16,12 @@ GIANHANG = str(Path(os.sys.executable).with_name("gianhang"))
 
 def production_env(**extra: str) -> dict[str, str]:
     """The environment of a production process: real secrets, none of the dev switches."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DEBUG", "GIANHANG_TESTING", "GIANHANG_DEMO", "SECRET_KEY",
-                        "GIANHANG_LOG_FORMAT"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {"DEBUG", "GIANHANG_TESTING", "GIANHANG_DEMO", "SECRET_KEY", "GIANHANG_LOG_FORMAT"}
+    }
     env.update(
         SECRET_KEY=secrets.token_urlsafe(50),
         GIANHANG_PHONE_HASH_SALT=secrets.token_urlsafe(24),

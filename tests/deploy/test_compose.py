@@ -111,8 +111,14 @@ def test_env_example_explains_every_variable_the_settings_read():
     settings_py = (ROOT / "platform" / "gianhang" / "settings.py").read_text(encoding="utf-8")
     read = set(re.findall(r"env(?:_bool|_int|_list)?\(\s*\"([A-Z][A-Z0-9_]*)\"", settings_py))
     # Set by compose itself (DATABASE_URL, REDIS_URL) or meaningless in production.
-    not_for_production = {"DATABASE_URL", "REDIS_URL", "DEBUG", "GIANHANG_DEMO",
-                          "GIANHANG_TESTING", "GIANHANG_TEST_DATABASE"}
+    not_for_production = {
+        "DATABASE_URL",
+        "REDIS_URL",
+        "DEBUG",
+        "GIANHANG_DEMO",
+        "GIANHANG_TESTING",
+        "GIANHANG_TEST_DATABASE",
+    }
     assert read - not_for_production - _example_keys() == set()
 
 

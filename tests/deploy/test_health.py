@@ -30,8 +30,13 @@ def test_readyz_reports_database_redis_and_migrations_ready(client_for, db):
     response = client_for(None).get("/readyz")
     assert response.status_code == 200
     body = response.json()
-    assert body == {"status": "ok", "schema": "public", "database": "ok", "redis": "ok",
-                    "migrations": "ok"}
+    assert body == {
+        "status": "ok",
+        "schema": "public",
+        "database": "ok",
+        "redis": "ok",
+        "migrations": "ok",
+    }
 
 
 def test_readyz_on_a_stall_host_checks_that_stall_schema(client_for, stall_a):
@@ -50,8 +55,10 @@ def test_readyz_is_unavailable_while_redis_is_down(client_for, db, settings):
 
 def test_readyz_is_unavailable_while_a_stall_has_a_migration_pending(client_for, stall_a):
     with in_stall(stall_a), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM django_migrations "
-                       "WHERE app = 'catalog' AND name = '0002_default_categories'")
+        cursor.execute(
+            "DELETE FROM django_migrations "
+            "WHERE app = 'catalog' AND name = '0002_default_categories'"
+        )
     response = client_for(stall_a).get("/readyz")
     assert response.status_code == 503
     assert response.json()["migrations"] == "1 pending"

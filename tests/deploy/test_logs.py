@@ -50,7 +50,9 @@ def test_lines_of_two_stalls_and_the_platform_each_name_their_own_schema(
         logger.info("b")
     logger.info("platform")
     assert [(e["message"], e["schema"]) for e in _entries(stream)] == [
-        ("a", "stall_truong_a"), ("b", "stall_truong_b"), ("platform", "public"),
+        ("a", "stall_truong_a"),
+        ("b", "stall_truong_b"),
+        ("platform", "public"),
     ]
 
 

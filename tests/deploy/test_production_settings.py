@@ -9,8 +9,15 @@ from tests.deploy.conftest import GIANHANG, ROOT, production_env
 
 
 def _gianhang(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([GIANHANG, *args], env=env, capture_output=True, text=True,
-                          cwd=ROOT, timeout=120, check=False)
+    return subprocess.run(
+        [GIANHANG, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_production_settings_pass_check_deploy():

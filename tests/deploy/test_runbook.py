@@ -22,8 +22,10 @@ def _forget_latest_catalog_migration(stall) -> None:
     """Put a stall one migration behind, as after deploying a release that adds one."""
     with in_stall(stall), connection.cursor() as cursor:
         cursor.execute("DELETE FROM catalog_category")
-        cursor.execute("DELETE FROM django_migrations "
-                       "WHERE app = 'catalog' AND name = '0002_default_categories'")
+        cursor.execute(
+            "DELETE FROM django_migrations "
+            "WHERE app = 'catalog' AND name = '0002_default_categories'"
+        )
 
 
 def test_upgrade_with_the_parallel_executor_migrates_every_stall(
@@ -33,15 +35,23 @@ def test_upgrade_with_the_parallel_executor_migrates_every_stall(
     for stall in stalls:
         _forget_latest_catalog_migration(stall)
 
-    result = subprocess.run([GIANHANG, "bootstrap", "--executor", "multiprocessing"],
-                            env=subprocess_env, capture_output=True, text=True, cwd=ROOT,
-                            timeout=300, check=False)
+    result = subprocess.run(
+        [GIANHANG, "bootstrap", "--executor", "multiprocessing"],
+        env=subprocess_env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
     for stall in stalls:
         with in_stall(stall), connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM django_migrations "
-                           "WHERE app = 'catalog' AND name = '0002_default_categories'")
+            cursor.execute(
+                "SELECT count(*) FROM django_migrations "
+                "WHERE app = 'catalog' AND name = '0002_default_categories'"
+            )
             assert cursor.fetchone()[0] == 1
             cursor.execute("SELECT count(*) FROM catalog_category")
             assert cursor.fetchone()[0] == 6
@@ -55,9 +65,19 @@ def _free_port() -> int:
 
 def _healthcheck(check: str, port: int) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, str(DEPLOY / "healthcheck.py"), check,
-         "--url", f"http://127.0.0.1:{port}", "--host", "localhost"],
-        capture_output=True, text=True, timeout=30, check=False,
+        [
+            sys.executable,
+            str(DEPLOY / "healthcheck.py"),
+            check,
+            "--url",
+            f"http://127.0.0.1:{port}",
+            "--host",
+            "localhost",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
     )
 
 
@@ -66,9 +86,19 @@ def test_container_health_check_passes_against_gunicorn_and_fails_when_it_stops(
 ):
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "gianhang.wsgi", f"--bind=127.0.0.1:{port}",
-         "--workers=1", "--threads=2"],
-        env=subprocess_env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "gianhang.wsgi",
+            f"--bind=127.0.0.1:{port}",
+            "--workers=1",
+            "--threads=2",
+        ],
+        env=subprocess_env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 60
@@ -93,8 +123,11 @@ def _runbook_commands() -> list[list[str]]:
         for line in block.splitlines():
             # `gianhang X` at the start of a line or after the compose service it runs in;
             # "-U gianhang -d gianhang" is a database name, not the command.
-            match = re.search(r"(?:^\s*|\b(?:web|worker|beat|migrate)\s+)gianhang\s+"
-                              r"([a-z][a-z_]*)(?:\s+([a-z][a-z_-]*))?", line)
+            match = re.search(
+                r"(?:^\s*|\b(?:web|worker|beat|migrate)\s+)gianhang\s+"
+                r"([a-z][a-z_]*)(?:\s+([a-z][a-z_-]*))?",
+                line,
+            )
             if match and not line.lstrip().startswith("#"):
                 commands.append([match.group(1), match.group(2) or ""])
     return commands
@@ -112,6 +145,12 @@ def test_runbook_uses_only_commands_the_project_has():
 
 def test_runbook_covers_install_upgrade_backup_restore_and_a_new_stall():
     text = (DEPLOY / "RUNBOOK.md").read_text(encoding="utf-8")
-    for needed in ("gianhang bootstrap --executor multiprocessing", "gianhang stall backup",
-                   "gianhang stall restore", "gianhang stall create", "pg_dump", "pg_restore"):
+    for needed in (
+        "gianhang bootstrap --executor multiprocessing",
+        "gianhang stall backup",
+        "gianhang stall restore",
+        "gianhang stall create",
+        "pg_dump",
+        "pg_restore",
+    ):
         assert needed in text, needed

@@ -25,8 +25,13 @@ def _rows(schema: str, table: str) -> list[tuple]:
 def _with_items(stall: Stall) -> None:
     with in_stall(stall):
         shoes = Category.objects.get(slug="giay-dep")
-        Item.objects.create(category=shoes, title="Dép tổ ong cỡ 38", size_kind="shoe",
-                            size="38", description=f"Gần như mới; {stall.schema_name}.catalog_item ở lại nguyên văn")
+        Item.objects.create(
+            category=shoes,
+            title="Dép tổ ong cỡ 38",
+            size_kind="shoe",
+            size="38",
+            description=f"Gần như mới; {stall.schema_name}.catalog_item ở lại nguyên văn",
+        )
         books = Category.objects.get(slug="sach-tap-vo")
         Item.objects.create(category=books, title="Sách Toán lớp 7", grade=7, subject="Toán")
 
@@ -52,8 +57,17 @@ def test_restored_stall_has_the_same_rows_as_the_backed_up_one(
     dump = tmp_path / f"backup.{fmt}"
     call_command("stall", "backup", source.slug, str(dump), "--format", fmt)
     restored.append("khoi-phuc-" + fmt)
-    call_command("stall", "restore", str(dump), "--slug", "khoi-phuc-" + fmt,
-                 "--name", "Bản khôi phục", "--parent-unit", PARENT_UNIT)
+    call_command(
+        "stall",
+        "restore",
+        str(dump),
+        "--slug",
+        "khoi-phuc-" + fmt,
+        "--name",
+        "Bản khôi phục",
+        "--parent-unit",
+        PARENT_UNIT,
+    )
 
     copy = Stall.objects.get(slug="khoi-phuc-" + fmt)
     assert copy.schema_name == "stall_khoi_phuc_" + fmt
@@ -70,8 +84,9 @@ def test_restored_stall_is_served_on_its_own_domain_with_no_pending_migration(
     dump = tmp_path / "backup.dump"
     call_command("stall", "backup", source.slug, str(dump))
     restored.append("khoi-phuc-mien")
-    call_command("stall", "restore", str(dump), "--slug", "khoi-phuc-mien",
-                 "--parent-unit", PARENT_UNIT)
+    call_command(
+        "stall", "restore", str(dump), "--slug", "khoi-phuc-mien", "--parent-unit", PARENT_UNIT
+    )
 
     copy = Stall.objects.get(slug="khoi-phuc-mien")
     assert copy.domains.get(is_primary=True).domain.startswith("khoi-phuc-mien.")
@@ -87,8 +102,9 @@ def test_new_rows_in_the_copy_continue_its_sequences(live_stall_factory, restore
     dump = tmp_path / "backup.dump"
     call_command("stall", "backup", source.slug, str(dump))
     restored.append("khoi-phuc-seq")
-    call_command("stall", "restore", str(dump), "--slug", "khoi-phuc-seq",
-                 "--parent-unit", PARENT_UNIT)
+    call_command(
+        "stall", "restore", str(dump), "--slug", "khoi-phuc-seq", "--parent-unit", PARENT_UNIT
+    )
     copy = Stall.objects.get(slug="khoi-phuc-seq")
     with in_stall(copy):
         newest = max(Item.objects.values_list("id", flat=True))
@@ -96,9 +112,7 @@ def test_new_rows_in_the_copy_continue_its_sequences(live_stall_factory, restore
         assert item.id > newest
 
 
-def test_restore_onto_a_slug_in_use_is_refused_and_creates_nothing(
-    live_stall_factory, tmp_path
-):
+def test_restore_onto_a_slug_in_use_is_refused_and_creates_nothing(live_stall_factory, tmp_path):
     source = live_stall_factory()
     other = live_stall_factory()
     dump = tmp_path / "backup.dump"
@@ -106,8 +120,9 @@ def test_restore_onto_a_slug_in_use_is_refused_and_creates_nothing(
     stalls_before = Stall.objects.count()
 
     with pytest.raises(CommandError, match="đã được dùng"):
-        call_command("stall", "restore", str(dump), "--slug", other.slug,
-                     "--parent-unit", PARENT_UNIT)
+        call_command(
+            "stall", "restore", str(dump), "--slug", other.slug, "--parent-unit", PARENT_UNIT
+        )
     assert Stall.objects.count() == stalls_before
 
 
@@ -115,8 +130,9 @@ def test_restore_of_a_file_that_is_not_a_backup_leaves_no_schema(stall_a, tmp_pa
     junk = tmp_path / "not-a-backup.sql"
     junk.write_text("xin chào\n", encoding="utf-8")
     with pytest.raises(CommandError, match="đúng một lược đồ"):
-        call_command("stall", "restore", str(junk), "--slug", "khoi-phuc-rac",
-                     "--parent-unit", PARENT_UNIT)
+        call_command(
+            "stall", "restore", str(junk), "--slug", "khoi-phuc-rac", "--parent-unit", PARENT_UNIT
+        )
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_namespace WHERE nspname = 'stall_khoi_phuc_rac'")
         assert cursor.fetchone() is None

@@ -50,7 +50,8 @@ def test_migration_missing_from_the_template_stays_pending_in_the_clone(live_sta
         with connection.cursor() as cursor:
             cursor.execute(
                 "INSERT INTO stall_template.django_migrations (app, name, applied) "
-                "VALUES ('catalog', '0002_default_categories', %s)", [applied]
+                "VALUES ('catalog', '0002_default_categories', %s)",
+                [applied],
             )
 
 
@@ -69,16 +70,24 @@ def _structure(schema: str) -> dict[str, set]:
         cursor.execute(
             "SELECT table_name, column_name, data_type, is_nullable, is_identity, "
             "coalesce(character_maximum_length, 0) FROM information_schema.columns "
-            "WHERE table_schema = %s", [schema])
+            "WHERE table_schema = %s",
+            [schema],
+        )
         columns = set(cursor.fetchall())
-        cursor.execute("SELECT indexname, replace(indexdef, %s, 'X') FROM pg_indexes "
-                       "WHERE schemaname = %s", [schema, schema])
+        cursor.execute(
+            "SELECT indexname, replace(indexdef, %s, 'X') FROM pg_indexes WHERE schemaname = %s",
+            [schema, schema],
+        )
         indexes = set(cursor.fetchall())
         cursor.execute(
             "SELECT c.conname, c.contype, pg_get_constraintdef(c.oid) FROM pg_constraint c "
-            "JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = %s", [schema])
-        constraints = {(name, kind, definition.replace(schema + ".", "X."))
-                       for name, kind, definition in cursor.fetchall()}
+            "JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = %s",
+            [schema],
+        )
+        constraints = {
+            (name, kind, definition.replace(schema + ".", "X."))
+            for name, kind, definition in cursor.fetchall()
+        }
     return {"columns": columns, "indexes": indexes, "constraints": constraints}
 
 
