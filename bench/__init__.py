@@ -145,10 +145,11 @@ def write_result(name: str, result: dict) -> Path:
     return path
 
 
-def run_cli(main: Callable[[list[str]], dict]) -> None:
+def run_cli(main: Callable[[list[str]], dict], name: str | None = None) -> None:
     """Entry point of ``python -m bench.<name>``: run, save JSON, print the Markdown."""
-    module = sys.modules[main.__module__]
-    name = (getattr(module, "__spec__", None) and module.__spec__.name or "bench.x").split(".")[-1]
+    if name is None:
+        spec = getattr(sys.modules[main.__module__], "__spec__", None)
+        name = (spec.name if spec else main.__module__).split(".")[-1]
     result = main(sys.argv[1:])
     path = write_result(name, result)
     print(result.get("markdown", ""))

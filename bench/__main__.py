@@ -44,22 +44,43 @@ def run_one(name: str, extra: list[str]) -> dict | None:
     )
     started = time.monotonic()
     print(f"--- bench.{name} {' '.join(extra)}".rstrip(), flush=True)
-    completed = subprocess.run(
-        [sys.executable, "-m", f"bench.{name}", *extra], cwd=ROOT, env=env, check=False
-    )
+    completed = subprocess.run(_command(name, extra), cwd=ROOT, env=env, check=False)
     elapsed = time.monotonic() - started
-    if completed.returncode != 0 or not out.exists():
+    if completed.returncode != 0:
         print(
             f"!!! bench.{name} failed (exit {completed.returncode}) after {elapsed:.0f} s",
             flush=True,
         )
         return None
+    if not out.exists():
+        # A script-style bench that keeps its own section of the README by hand.
+        print(f"--- bench.{name} done in {elapsed:.0f} s (no JSON; README left as is)")
+        return {}
     result = json.loads(out.read_text(encoding="utf-8"))
     result["command"] = " ".join([".venv/bin/python -m", f"bench.{name}", *extra])
     result["wall_s"] = elapsed
     out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
     print(f"--- bench.{name} done in {elapsed:.0f} s", flush=True)
     return result
+
+
+def _command(name: str, extra: list[str]) -> list[str]:
+    """Call ``main(argv)`` through bench.run_cli when the module has one, else run it as -m."""
+    source = (BENCH_DIR / f"{name}.py").read_text(encoding="utf-8")
+    if re.search(r"^def main\(", source, re.MULTILINE):
+        code = f"import bench; from bench.{name} import main; bench.run_cli(main, name={name!r})"
+        return [sys.executable, "-c", code, *extra]
+    return [sys.executable, "-m", f"bench.{name}", *extra]
+
+
+def _plain_figures(result: dict) -> str:
+    skip = {"bench", "date", "machine", "command", "wall_s", "title", "markdown"}
+    rows = [
+        f"| {key} | {value} |"
+        for key, value in result.items()
+        if key not in skip and isinstance(value, int | float | str)
+    ]
+    return "\n".join(["| figure | value |", "|---|---:|", *rows])
 
 
 def section(name: str, result: dict) -> str:
@@ -69,7 +90,7 @@ def section(name: str, result: dict) -> str:
             f"_Measured {result['date']} on {result['machine']}, with "
             f"`{result['command']}` ({result['wall_s']:.0f} s in all)._",
             "",
-            result.get("markdown", "").strip(),
+            (result.get("markdown") or _plain_figures(result)).strip(),
             f"<!-- /bench:{name} -->",
         ]
     )
@@ -124,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         result = run_one(name, extra)
         if result is None:
             failed.append(name)
-        else:
+        elif result:
             results[name] = result
     if results and (args.readme or not args.quick):
         update_readme(results)
