@@ -1,10 +1,15 @@
-"""A stall cloned from the template carries exactly the template's migration state."""
+"""A stall cloned from the template: its migration state, structure and rows, at any concurrency."""
 
 from __future__ import annotations
 
-from django.db import connection
+import threading
+
+import pytest
+from django.db import connection, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 
+from tenants.models import Stall, Unit
+from tenants.services import stall_provision
 from tests.conftest import in_stall
 
 
@@ -108,3 +113,83 @@ def test_new_rows_in_a_cloned_stall_follow_the_template_ids(stall_factory):
         highest = max(Category.objects.values_list("id", flat=True))
         made = Category.objects.create(slug="do-choi", name="Đồ chơi", position=99)
     assert made.id == highest + 1
+
+
+def _provision_then_fail(parent: Unit) -> None:
+    with transaction.atomic():
+        stall_provision(slug="se-huy", name="Sẽ huỷ", parent_unit=parent)
+        raise RuntimeError("something after the clone failed")
+
+
+def test_a_clone_rolled_back_with_its_transaction_leaves_no_schema(stall_a):
+    # The replay runs inside the caller's transaction: a failed provisioning takes it back.
+    with pytest.raises(RuntimeError):
+        _provision_then_fail(stall_a.unit.parent)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_namespace WHERE nspname = 'stall_se_huy'")
+        assert cursor.fetchone() is None
+    assert not Stall.objects.filter(slug="se-huy").exists()
+
+
+@pytest.fixture
+def made_in_threads(live_stall_factory):
+    """The district of the live fixtures, and clean-up of the stalls threads create."""
+    district = live_stall_factory().unit.parent
+    slugs: list[str] = []
+    yield district, slugs
+    connections.close_all()
+    connection.set_schema_to_public()
+    for stall in Stall.objects.filter(slug__in=slugs):
+        unit_id = stall.unit_id
+        stall.delete(force_drop=True)
+        Unit.objects.filter(pk=unit_id).delete()
+
+
+def _race(count: int, work) -> list[object]:
+    barrier = threading.Barrier(count)
+    outcomes: list[object] = [None] * count
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait()
+            outcomes[index] = work(index)
+        except Exception as exc:  # noqa: BLE001 - the outcome is what the test looks at
+            outcomes[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return outcomes
+
+
+def _categories(schema: str) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT id, slug FROM "{schema}".catalog_category ORDER BY id')  # noqa: S608
+        return cursor.fetchall()
+
+
+def test_two_stalls_cloned_at_once_are_each_a_full_copy(made_in_threads):
+    district, slugs = made_in_threads
+    slugs += ["cung-luc-mot", "cung-luc-hai"]
+    outcomes = _race(
+        2, lambda i: stall_provision(slug=slugs[i], name=slugs[i], parent_unit=district)
+    )
+    assert [type(o).__name__ for o in outcomes] == ["Provisioned", "Provisioned"]
+    template = _categories("stall_template")
+    for slug in slugs:
+        assert _categories(Stall.schema_for_slug(slug)) == template
+
+
+def test_the_same_slug_cloned_twice_at_once_makes_one_stall(made_in_threads):
+    district, slugs = made_in_threads
+    slugs.append("cung-ma")
+    outcomes = _race(
+        2, lambda i: stall_provision(slug="cung-ma", name=f"Trường {i}", parent_unit=district)
+    )
+    assert sorted(type(o).__name__ == "Provisioned" for o in outcomes) == [False, True]
+    assert Stall.objects.filter(slug="cung-ma").count() == 1
+    assert _categories("stall_cung_ma") == _categories("stall_template")
