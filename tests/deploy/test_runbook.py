@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 import socket
+from io import StringIO
 import subprocess
 import sys
 import time
 
 import pytest
-from django.core.management import get_commands
+from django.core.management import call_command, get_commands
 from django.db import connection
 
 from tests.conftest import in_stall
@@ -154,3 +155,12 @@ def test_runbook_covers_install_upgrade_backup_restore_and_a_new_stall():
         "pg_restore",
     ):
         assert needed in text, needed
+
+
+def test_runbook_stall_list_shows_each_stall_with_its_address(stall_a, stall_b):
+    out = StringIO()
+    call_command("stall", "list", stdout=out)
+    listed = out.getvalue()
+    for stall in (stall_a, stall_b):
+        assert stall.slug in listed
+        assert stall.domains.get(is_primary=True).domain in listed
