@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 import socket
-from io import StringIO
 import subprocess
 import sys
 import time
+from io import StringIO
 
 import pytest
 from django.core.management import call_command, get_commands
