@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_tenants.clone import CloneSchema
 from django_tenants.models import DomainMixin, TenantMixin
+from django_tenants.postgresql_backend.base import is_valid_schema_name
+from django_tenants.utils import get_tenant_database_alias, schema_exists
+
+logger = logging.getLogger(__name__)
 
 SLUG_PATTERN = r"^[a-z][a-z0-9-]{1,38}[a-z0-9]$"
 slug_validator = RegexValidator(
@@ -170,6 +178,37 @@ class Stall(TenantMixin):
 
     def __str__(self) -> str:
         return self.name
+
+    def create_schema(self, check_if_exists=False, sync_schema=True, verbosity=1):
+        """Copy the template schema (``tenants.cloning``), and only that.
+
+        django-tenants follows its clone with a fake ``migrate_schemas``. The copy already
+        holds the template's ``django_migrations``, so the fake run adds nothing when the
+        template is current, and when it is not (new code deployed, ``gianhang bootstrap``
+        not yet run) it marks the missing migrations applied without applying them, leaving
+        the stall broken for good. So it is skipped.
+        """
+        base_schema = self.get_base_schema()
+        if not (sync_schema and base_schema and schema_exists(base_schema)):
+            return super().create_schema(check_if_exists=check_if_exists,
+                                         sync_schema=sync_schema, verbosity=verbosity)
+        if check_if_exists and schema_exists(self.schema_name):
+            return False
+        if not is_valid_schema_name(self.schema_name):
+            raise ValidationError("Invalid string used for the schema name.")
+        from tenants.backups import BackupError
+        from tenants.cloning import schema_clone
+
+        connection = connections[get_tenant_database_alias()]
+        try:
+            schema_clone(template=base_schema, schema=self.schema_name,
+                         with_data=self.clone_mode == "DATA")
+        except BackupError as exc:
+            # No pg_dump of the server's version here: django-tenants' slower clone works too.
+            logger.warning("cloning %s with clone_schema(): %s", self.schema_name, exc)
+            CloneSchema().clone_schema(base_schema, self.schema_name, self.clone_mode)
+        connection.set_schema_to_public()
+        return True
 
     @property
     def is_public(self) -> bool:

@@ -225,7 +225,9 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("GIANHANG_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = False
+    # Preloading is for the domain's owner to decide: it binds every subdomain to HTTPS in
+    # browsers for months and cannot be taken back quickly (GIANHANG_HSTS_PRELOAD=1).
+    SECURE_HSTS_PRELOAD = env_bool("GIANHANG_HSTS_PRELOAD", False)
     CSRF_TRUSTED_ORIGINS = [f"https://{BASE_DOMAIN}", f"https://*.{BASE_DOMAIN}"]
 # No inline scripts or styles anywhere: everything is served from our own origin.
 CONTENT_SECURITY_POLICY = {
@@ -241,6 +243,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 SILENCED_SYSTEM_CHECKS: list[str] = []
+if PRODUCTION and not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS.append("security.W021")  # a deliberate choice, see above
 
 # --- API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -288,9 +292,18 @@ LOGGING = {
     "filters": {"stall": {"()": "gianhang.logs.StallFilter"}},
     "formatters": {
         "line": {"format": "%(asctime)s %(levelname)s [%(schema)s] %(name)s: %(message)s"},
+        "json": {"()": "gianhang.logs.JsonFormatter"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["stall"], "formatter": "line"}
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["stall"],
+            # Production: one JSON object per line, for log collectors (schema is a field).
+            "formatter": (
+                "json" if env("GIANHANG_LOG_FORMAT", "json" if PRODUCTION else "text") == "json"
+                else "line"
+            ),
+        }
     },
     "root": {"handlers": ["console"], "level": env("GIANHANG_LOG_LEVEL", "INFO")},
     "loggers": {

@@ -1,4 +1,4 @@
-"""gianhang stall create|import|list: provision stalls by cloning the template schema."""
+"""gianhang stall create|import|list|backup|restore: provision, list, back up and restore stalls."""
 
 from __future__ import annotations
 
@@ -14,7 +14,10 @@ from tenants.stall_import import read_csv, stall_import
 
 
 class Command(BaseCommand):
-    help = "Tạo gian hàng (create), nhập nhiều gian hàng từ CSV (import), liệt kê (list)."
+    help = (
+        "Tạo gian hàng (create), nhập nhiều gian hàng từ CSV (import), liệt kê (list), "
+        "sao lưu một gian hàng (backup), khôi phục thành gian hàng mới (restore)."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -31,6 +34,17 @@ class Command(BaseCommand):
         imp.add_argument("file", type=Path)
         imp.add_argument("--no-progress", action="store_true")
         sub.add_parser("list", help="Liệt kê gian hàng.")
+        backup = sub.add_parser("backup", help="Sao lưu dữ liệu một gian hàng ra tệp (pg_dump).")
+        backup.add_argument("slug", help="mã gian hàng")
+        backup.add_argument("file", type=Path, help="tệp sao lưu sẽ ghi")
+        backup.add_argument("--format", dest="fmt", choices=["custom", "plain"], default="custom",
+                            help="custom (nén, mặc định) hoặc plain (SQL)")
+        restore = sub.add_parser("restore", help="Khôi phục tệp sao lưu thành một gian hàng mới.")
+        restore.add_argument("file", type=Path, help="tệp tạo bởi “stall backup”")
+        restore.add_argument("--slug", required=True, help="mã gian hàng mới (chưa dùng)")
+        restore.add_argument("--name", help="tên hiển thị (mặc định: theo mã)")
+        restore.add_argument("--unit", help="mã đơn vị đã có, chưa có gian hàng")
+        restore.add_argument("--parent-unit", help="mã đơn vị cấp trên (tạo đơn vị trường mới)")
 
     def handle(self, *args, action, **options):
         return getattr(self, f"_{action}")(**options)
@@ -92,6 +106,47 @@ class Command(BaseCommand):
         )
         if report.errors:
             raise CommandError(f"{len(report.errors)} dòng bị lỗi và đã bỏ qua; các dòng khác đã nhập.")
+
+    def _backup(self, slug: str, file: Path, fmt: str, **o):
+        from tenants.backups import BackupError, stall_backup
+
+        stall = Stall.objects.filter(slug=slug).exclude(schema_name="public").first()
+        if stall is None:
+            raise CommandError(f"Không có gian hàng mã “{slug}” (xem: gianhang stall list).")
+        try:
+            path = stall_backup(stall=stall, path=file, fmt=fmt)
+        except BackupError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(self.style.SUCCESS(
+            f"Đã sao lưu {stall.slug} ({stall.schema_name}) vào {path} "
+            f"({path.stat().st_size / 1024:.0f} KiB)."
+        ))
+
+    def _restore(self, file: Path, slug: str, name: str | None, unit: str | None,
+                 parent_unit: str | None, **o):
+        from tenants.backups import BackupError, stall_restore
+
+        unit_obj = parent = None
+        if unit:
+            unit_obj = Unit.objects.filter(code=unit).first()
+            if unit_obj is None:
+                raise CommandError(f"Không có đơn vị mã “{unit}”.")
+        elif parent_unit:
+            parent = Unit.objects.filter(code=parent_unit).first()
+            if parent is None:
+                raise CommandError(f"Không có đơn vị cấp trên mã “{parent_unit}”.")
+        else:
+            raise CommandError("Cần --unit hoặc --parent-unit.")
+        try:
+            stall = stall_restore(path=file, slug=slug, name=name or slug, unit=unit_obj,
+                                  parent_unit=parent)
+        except BackupError as exc:
+            raise CommandError(str(exc)) from None
+        except ProvisioningError as exc:
+            raise CommandError(" ".join(exc.messages)) from None
+        domain = stall.domains.filter(is_primary=True).values_list("domain", flat=True).first()
+        self.stdout.write(self.style.SUCCESS(f"Đã khôi phục thành gian hàng {stall.slug}"))
+        self.stdout.write(f"  địa chỉ: http://{domain}/")
 
     def _list(self, **o):
         for stall in Stall.objects.exclude(schema_name="public").select_related("unit").order_by("slug"):

@@ -3,6 +3,7 @@
 Safe to run again at every release: each step is idempotent.
 """
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -24,8 +25,10 @@ class Command(BaseCommand):
         self.stdout.write("2/4 lược đồ mẫu cho gian hàng mới…")
         stall_template_migrate(verbosity=verbosity)
         self.stdout.write("3/4 các gian hàng…")
-        extra = {"executor": options["executor"]} if options["executor"] else {}
-        call_command("migrate_schemas", tenant=True, interactive=False, verbosity=verbosity, **extra)
+        # django-tenants reads no setting for this: pass GIANHANG_MIGRATION_EXECUTOR along.
+        executor = options["executor"] or settings.TENANT_MIGRATION_EXECUTOR
+        call_command("migrate_schemas", tenant=True, interactive=False, verbosity=verbosity,
+                     executor=executor)
         self.stdout.write("4/4 danh mục hành chính…")
         written = geography_load()
         self.stdout.write(self.style.SUCCESS(f"Xong ({written} đơn vị hành chính mới)."))

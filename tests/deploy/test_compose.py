@@ -1,0 +1,130 @@
+"""The production compose file, image and proxy: everything a province deployment needs."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from tests.deploy.conftest import DEPLOY, ROOT
+
+NEEDED = {"postgres", "pgbouncer", "redis", "migrate", "web", "worker", "beat", "proxy", "flower"}
+APP = ("migrate", "web", "worker", "beat")
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load((DEPLOY / "docker-compose.yml").read_text(encoding="utf-8"))
+
+
+def _command(service: dict) -> str:
+    command = service.get("command", "")
+    return " ".join(command) if isinstance(command, list) else command
+
+
+def test_compose_names_every_service_a_province_needs(compose):
+    assert set(compose["services"]) >= NEEDED
+
+
+def test_every_long_running_service_has_a_health_check(compose):
+    for name, service in compose["services"].items():
+        if name == "migrate":
+            assert service["restart"] == "no"
+            continue
+        assert service.get("healthcheck", {}).get("test"), f"{name} has no healthcheck"
+
+
+def test_web_health_check_asks_readyz_and_the_proxy_checks_healthz(compose):
+    assert "readyz" in " ".join(compose["services"]["web"]["healthcheck"]["test"])
+    caddyfile = (DEPLOY / "caddy" / "Caddyfile").read_text(encoding="utf-8")
+    assert "health_uri /healthz" in caddyfile
+
+
+def test_redis_is_a_queue_that_never_evicts_and_keeps_an_append_only_file(compose):
+    command = compose["services"]["redis"]["command"]
+    assert command[command.index("--maxmemory-policy") + 1] == "noeviction"
+    assert command[command.index("--appendonly") + 1] == "yes"
+
+
+def test_app_reaches_postgres_through_pgbouncer_in_session_mode(compose):
+    for name in APP:
+        url = compose["services"][name]["environment"]["DATABASE_URL"]
+        assert "@pgbouncer:6432/" in url, name
+    entrypoint = (DEPLOY / "pgbouncer" / "entrypoint.sh").read_text(encoding="utf-8")
+    assert re.search(r"^pool_mode = session$", entrypoint, re.MULTILINE)
+
+
+def test_app_services_run_the_project_commands(compose):
+    services = compose["services"]
+    assert _command(services["migrate"]) == "gianhang bootstrap --executor multiprocessing"
+    assert _command(services["web"]).startswith("gunicorn gianhang.wsgi")
+    assert _command(services["worker"]).startswith("gianhang celery worker")
+    assert _command(services["beat"]).startswith("gianhang celery beat")
+    assert "TenantAwarePersistentScheduler" in _command(services["beat"])
+
+
+def test_web_worker_and_beat_start_only_after_migrations_succeeded(compose):
+    for name in ("web", "worker", "beat"):
+        depends = compose["services"][name]["depends_on"]
+        assert depends["migrate"]["condition"] == "service_completed_successfully", name
+
+
+def test_proxy_serves_the_base_domain_and_every_stall_subdomain_with_tls(compose):
+    caddyfile = (DEPLOY / "caddy" / "Caddyfile").read_text(encoding="utf-8")
+    assert "{$GIANHANG_BASE_DOMAIN}, *.{$GIANHANG_BASE_DOMAIN} {" in caddyfile
+    assert "reverse_proxy web:8000" in caddyfile
+    assert "dns {$CADDY_DNS_PROVIDER}" in caddyfile
+    assert {"80:80", "443:443"} <= set(compose["services"]["proxy"]["ports"])
+
+
+def test_flower_is_optional_and_not_exposed_to_the_internet(compose):
+    flower = compose["services"]["flower"]
+    assert flower["profiles"] == ["monitoring"]
+    assert all(port.startswith("127.0.0.1:") for port in flower["ports"])
+    assert "-E" in compose["services"]["worker"]["command"]
+
+
+def test_app_image_installs_from_pyproject_runs_as_non_root_and_collects_static():
+    dockerfile = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
+    assert "RUN pip install ." in dockerfile
+    assert "collectstatic --noinput" in dockerfile
+    users = re.findall(r"^USER (\S+)$", dockerfile, re.MULTILINE)
+    assert users
+    assert users[-1] not in {"root", "0"}
+    for copied in re.findall(r"^COPY (\S+) \./\1$", dockerfile, re.MULTILINE):
+        assert (ROOT / copied).exists(), copied
+
+
+def _example_keys() -> set[str]:
+    text = (DEPLOY / ".env.example").read_text(encoding="utf-8")
+    return set(re.findall(r"^([A-Z][A-Z0-9_]*)=", text, re.MULTILINE))
+
+
+def test_env_example_explains_every_variable_the_compose_file_needs():
+    text = (DEPLOY / "docker-compose.yml").read_text(encoding="utf-8")
+    used = set(re.findall(r"\$\{([A-Z][A-Z0-9_]*)", text))
+    assert used - _example_keys() == set()
+
+
+def test_env_example_explains_every_variable_the_settings_read():
+    settings_py = (ROOT / "platform" / "gianhang" / "settings.py").read_text(encoding="utf-8")
+    read = set(re.findall(r"env(?:_bool|_int|_list)?\(\s*\"([A-Z][A-Z0-9_]*)\"", settings_py))
+    # Set by compose itself (DATABASE_URL, REDIS_URL) or meaningless in production.
+    not_for_production = {
+        "DATABASE_URL",
+        "REDIS_URL",
+        "DEBUG",
+        "GIANHANG_DEMO",
+        "GIANHANG_TESTING",
+        "GIANHANG_TEST_DATABASE",
+    }
+    assert read - not_for_production - _example_keys() == set()
+
+
+def test_every_setting_in_the_env_example_has_an_explanation_above_it():
+    lines = (DEPLOY / ".env.example").read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(lines):
+        if re.match(r"^[A-Z][A-Z0-9_]*=", line):
+            above = lines[number - 1]
+            assert above.startswith("#") or re.match(r"^[A-Z][A-Z0-9_]*=", above), line
