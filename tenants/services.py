@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_exists
 
@@ -123,8 +123,26 @@ def _validate_new_stall(*, slug: str, domain: str, schema_name: str) -> None:
         )
 
 
+def stall_provision(**kwargs) -> Provisioned:
+    """Create a stall: its unit (if not given), schema (cloned), domain and first officer.
+
+    Same arguments as ``_stall_provision``. Two people creating the same stall at the same
+    moment both pass the checks; the database's unique constraints let one win, and the
+    other gets a clear message instead of a database error.
+    """
+    try:
+        return _stall_provision(**kwargs)
+    except IntegrityError:
+        slug = kwargs.get("slug", "")
+        raise ProvisioningError(
+            _("Gian hàng “%(slug)s” vừa được tạo cùng lúc ở nơi khác. Hãy kiểm tra danh sách "
+              "gian hàng trước khi thử lại.") % {"slug": slug},
+            code="duplicate_slug",
+        ) from None
+
+
 @transaction.atomic
-def stall_provision(
+def _stall_provision(
     *,
     slug: str,
     name: str,
@@ -136,9 +154,7 @@ def stall_provision(
     officer_email: str | None = None,
     base_domain: str | None = None,
 ) -> Provisioned:
-    """Create a stall: its unit (if not given), schema (cloned), domain and first officer.
-
-    One transaction: PostgreSQL's DDL is transactional, so on any error the schema, the
+    """One transaction: PostgreSQL's DDL is transactional, so on any error the schema, the
     rows and the account all disappear together. Nothing is ever half-created.
     """
     slug = (slug or "").strip().lower()

@@ -25,14 +25,28 @@ _counter = itertools.count(1)
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """The test database, plus what every run needs: public tenant, template, geography."""
+def django_db_setup(request, django_test_environment, django_db_blocker,
+                    django_db_modify_db_settings, django_db_keepdb, django_db_createdb):
+    """The test database, always, plus what every run needs: public tenant, template, geography.
+
+    pytest-django would set up only the databases that marked tests ask for; committed
+    stalls (``live_stall_factory``) need it too, even when no selected test is marked.
+    """
+    from django.test.utils import setup_databases, teardown_databases
+
+    keepdb = django_db_keepdb and not django_db_createdb
     with django_db_blocker.unblock():
+        db_cfg = setup_databases(verbosity=request.config.option.verbose, interactive=False,
+                                 aliases={"default"}, keepdb=keepdb)
         _drop_leftover_stalls()
         public_tenant_ensure()
         stall_template_migrate()
         geography_load()
-    return
+    yield
+    if not keepdb:
+        with django_db_blocker.unblock():
+            connections.close_all()
+            teardown_databases(db_cfg, verbosity=request.config.option.verbose)
 
 
 def _drop_leftover_stalls() -> None:

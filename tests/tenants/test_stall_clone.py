@@ -9,7 +9,7 @@ from django.db import connection, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from tenants.models import Stall, Unit
-from tenants.services import stall_provision
+from tenants.services import ProvisioningError, stall_provision
 from tests.conftest import in_stall
 
 
@@ -191,5 +191,7 @@ def test_the_same_slug_cloned_twice_at_once_makes_one_stall(made_in_threads):
         2, lambda i: stall_provision(slug="cung-ma", name=f"Trường {i}", parent_unit=district)
     )
     assert sorted(type(o).__name__ == "Provisioned" for o in outcomes) == [False, True]
+    loser = next(o for o in outcomes if type(o).__name__ != "Provisioned")
+    assert isinstance(loser, ProvisioningError), repr(loser)  # a message, not a DB error
     assert Stall.objects.filter(slug="cung-ma").count() == 1
     assert _categories("stall_cung_ma") == _categories("stall_template")
