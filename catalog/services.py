@@ -13,6 +13,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalog.cache import catalog_changed
 from catalog.codes import tracking_code_clean, tracking_code_new
 from catalog.models import Item, Order, OrderEvent, OrderLine, StockEntry, actor_id_of
 from catalog.phones import phone_hash, phone_lock_key, phone_normalise
@@ -93,10 +94,7 @@ def order_transition(*, order: Order, to_state: str, actor=None, public_note: st
 
 
 def _stock_release(*, order: Order, actor_id: int | None) -> None:
-    from django.db.models import F
-
-    from catalog.models import Item
-
+    catalog_changed()
     for line in order.lines.order_by("item_id"):  # ordered: no deadlocks between releases
         Item.objects.filter(pk=line.item_id).update(available=F("available") + line.quantity)
         StockEntry.objects.create(item_id=line.item_id, kind=StockEntry.Kind.RELEASE,
@@ -270,16 +268,6 @@ def order_place(*, stall, lines: Mapping[int, int], recipient: Recipient,
     _limits_check(stall=stall, hashed=hashed, lines=wanted, titles=titles)
     known_phone = Order.objects.filter(phone_hash=hashed).exists()
 
-    for item_id in sorted(wanted):
-        quantity = wanted[item_id]
-        reserved = Item.objects.filter(pk=item_id, available__gte=quantity).update(
-            available=F("available") - quantity)
-        if reserved == 0:
-            raise OrderRefused("out_of_stock", _(
-                "Hết hàng: “%(title)s” không còn đủ số lượng bạn chọn. Hãy bớt số lượng hoặc "
-                "chọn món khác."
-            ) % {"title": titles[item_id]}, item_id=item_id)
-
     actor_id = actor_id_of(actor)
     order = _order_insert({**fields, "consent_version": consent_version[:20],
                            "consent_at": timezone.now()})
@@ -300,6 +288,19 @@ def order_place(*, stall, lines: Mapping[int, int], recipient: Recipient,
     if not (stall.confirm_new_phones and not known_phone):
         order = order_transition(order=order, to_state=State.CONFIRMED, actor=actor,
                                  expected_from=State.PLACED)
+
+    # Stock last: a popular item's row stays locked only from here to the commit, so
+    # parallel orders queue on it for one UPDATE each, not for the whole order.
+    catalog_changed()
+    for item_id in sorted(wanted):
+        quantity = wanted[item_id]
+        reserved = Item.objects.filter(pk=item_id, available__gte=quantity).update(
+            available=F("available") - quantity)
+        if reserved == 0:
+            raise OrderRefused("out_of_stock", _(
+                "Hết hàng: “%(title)s” không còn đủ số lượng bạn chọn. Hãy bớt số lượng hoặc "
+                "chọn món khác."
+            ) % {"title": titles[item_id]}, item_id=item_id)
     return order
 
 

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalog import selectors
+from catalog.cache import cached_fragment
 from catalog.basket import (
     basket_clear,
     basket_count,
@@ -51,13 +55,19 @@ def _int_or_none(value) -> int | None:
     return number if 1 <= number <= 12 else None
 
 
+def _language(request) -> str:
+    return getattr(request, "LANGUAGE_CODE", "vi")
+
+
 @require_GET
 def home(request):
-    return render(request, "catalog/home.html", {
-        "categories": selectors.categories_with_counts(),
-        "items": selectors.items_available()[:8],
-        "basket_count": basket_count(request),
-    })
+    language = _language(request)
+    body = cached_fragment(f"home:{language}", lambda: render_to_string(
+        "catalog/_home_body.html", {"categories": selectors.categories_with_counts(),
+                                    "items": selectors.items_available()[:8],
+                                    "LANGUAGE_CODE": language}))
+    return render(request, "catalog/home.html", {"body": body,
+                                                 "basket_count": basket_count(request)})
 
 
 @require_GET
@@ -66,17 +76,26 @@ def item_list(request):
     size = (request.GET.get("co") or "")[:8]
     grade = _int_or_none(request.GET.get("lop"))
     query = (request.GET.get("q") or "")[:100]
-    items = selectors.items_available(category=category or None, size=size or None,
-                                      grade=grade, query=query or None)
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("trang"))
+    page_number = (request.GET.get("trang") or "1")[:6]
     kept = {k: v for k, v in (("q", query), ("danh-muc", category), ("co", size),
                               ("lop", grade or "")) if v}
+    language = _language(request)
+
+    def draw() -> str:
+        items = selectors.items_available(category=category or None, size=size or None,
+                                          grade=grade, query=query or None)
+        page = Paginator(items, PAGE_SIZE).get_page(page_number)
+        return render_to_string("catalog/_item_list_body.html", {
+            "page": page, "items": page.object_list, "query": query, "category": category,
+            "size": size, "grade": grade, "categories": selectors.categories_active(),
+            "sizes": selectors.sizes_in_stock(), "grades": range(1, 13),
+            "kept_query": urlencode(kept), "LANGUAGE_CODE": language})
+
+    # Same filters, same page, same catalog version → the same HTML: drawn once.
+    key = "list:" + hashlib.sha256(f"{language}|{urlencode(kept)}|{page_number}".encode()) \
+        .hexdigest()[:32]
     return render(request, "catalog/item_list.html", {
-        "page": page, "items": page.object_list, "query": query, "category": category,
-        "size": size, "grade": grade, "categories": selectors.categories_active(),
-        "sizes": selectors.sizes_in_stock(), "grades": range(1, 13),
-        "kept_query": urlencode(kept), "basket_count": basket_count(request),
-    })
+        "body": cached_fragment(key, draw), "basket_count": basket_count(request)})
 
 
 @require_GET
