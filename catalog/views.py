@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalog import selectors
-from catalog.cache import cached_fragment
 from catalog.basket import (
     basket_clear,
     basket_count,
@@ -26,6 +25,7 @@ from catalog.basket import (
     tracked_allow,
     tracked_allowed,
 )
+from catalog.cache import cached_fragment
 from catalog.codes import tracking_code_clean
 from catalog.forms import CheckoutForm, TrackingForm
 from catalog.limits import order_attempt_allowed, tracking_lookup_allowed

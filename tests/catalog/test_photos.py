@@ -25,9 +25,11 @@ def test_upload_makes_a_small_webp_thumbnail(stall_a):
     with in_stall(stall_a):
         photo = item_photo_add(item=item_make(), upload=jpeg_upload())
         with Image.open(photo.thumbnail.path) as thumb:
-            assert thumb.format == "WEBP" and max(thumb.size) == 320
+            assert thumb.format == "WEBP"
+            assert max(thumb.size) == 320
         with Image.open(photo.image.path) as full:
-            assert full.format == "JPEG" and max(full.size) == 1280
+            assert full.format == "JPEG"
+            assert max(full.size) == 1280
         assert f"/{stall_a.schema_name}/" in photo.image.path
 
 
