@@ -129,6 +129,8 @@ class CheckoutForm(forms.Form):
                      "legacy_commune"):
             self.fields[name].error_messages["invalid_choice"] = _(
                 "Lựa chọn này không thuộc danh sách. Hãy bấm “Cập nhật danh sách” rồi chọn lại.")
+        for name in ("address_mode", "province", "legacy_province", "legacy_district"):
+            self.fields[name].widget.attrs["data-refresh"] = "1"
 
     def clean_phone(self) -> str:
         return phone_normalise(self.cleaned_data.get("phone", ""))
