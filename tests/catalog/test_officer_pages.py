@@ -101,3 +101,46 @@ def test_packing_slip_prints_items_and_address_for_officers_only(stall_a, client
     assert "Áo dài trắng" in body
     assert "Phạm Thị Lan" in body
     assert order.code in body
+
+
+def test_photo_uploaded_in_the_admin_gets_a_thumbnail(stall_a, client_for, officer_factory):
+    from catalog.models import Category, ItemPhoto
+    from tests.catalog.test_photos import jpeg_upload
+
+    with in_stall(stall_a):
+        category = Category.objects.get(slug="mu-non")
+    client = client_for(stall_a, user=officer_factory(stall_a))
+    response = client.post("/quan-tri/catalog/item/add/", {
+        "category": category.pk, "title": "Nón lá", "condition": "new", "size_kind": "",
+        "size": "", "gender": "any", "is_listed": "on",
+        "photos-TOTAL_FORMS": "1", "photos-INITIAL_FORMS": "0", "photos-MIN_NUM_FORMS": "0",
+        "photos-MAX_NUM_FORMS": "1000", "photos-0-image": jpeg_upload(),
+        "photos-0-position": "0"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    with in_stall(stall_a):
+        photo = ItemPhoto.objects.get()
+        assert photo.thumbnail.name.endswith(".webp")
+        assert photo.image.name.endswith(".jpg")
+
+
+def test_a_non_image_upload_in_the_admin_is_refused_beside_the_field(stall_a, client_for,
+                                                                    officer_factory):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from catalog.models import Category
+
+    with in_stall(stall_a):
+        category = Category.objects.get(slug="mu-non")
+    client = client_for(stall_a, user=officer_factory(stall_a))
+    response = client.post("/quan-tri/catalog/item/add/", {
+        "category": category.pk, "title": "Nón lá", "condition": "new", "gender": "any",
+        "photos-TOTAL_FORMS": "1", "photos-INITIAL_FORMS": "0", "photos-MIN_NUM_FORMS": "0",
+        "photos-MAX_NUM_FORMS": "1000",
+        "photos-0-image": SimpleUploadedFile("a.jpg", b"<svg/>", content_type="image/jpeg"),
+        "photos-0-position": "0"})
+    assert response.status_code == 200
+    assert "errorlist" in response.content.decode()
+    with in_stall(stall_a):
+        from catalog.models import Item
+
+        assert not Item.objects.exists()
