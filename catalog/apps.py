@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CatalogConfig(AppConfig):
     name = "catalog"
     verbose_name = _("Gian hàng")
+
+    def ready(self) -> None:
+        from catalog.cache import connect_signals
+
+        connect_signals()

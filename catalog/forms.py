@@ -61,6 +61,13 @@ class ItemPhotoForm(forms.ModelForm):
         return image
 
 
+class AreaChoiceField(forms.ModelChoiceField):
+    """Shows just the area's own name: the parent is already chosen above it."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.name
+
+
 class CheckoutForm(forms.Form):
     """Recipient details. Without JavaScript the address pickers fill in by round-trips."""
 
@@ -75,19 +82,19 @@ class CheckoutForm(forms.Form):
         label=_("Cách ghi địa chỉ"), initial=MODE_CURRENT, widget=forms.RadioSelect,
         choices=[(MODE_CURRENT, _("Địa chỉ mới (tỉnh – xã/phường, từ 1/7/2025)")),
                  (MODE_LEGACY, _("Địa chỉ cũ (tỉnh – huyện – xã)"))])
-    province = forms.ModelChoiceField(label=_("Tỉnh/Thành phố"), required=False,
+    province = AreaChoiceField(label=_("Tỉnh/Thành phố"), required=False,
                                       queryset=addresses.provinces_current(),
                                       empty_label=_("— Chọn tỉnh/thành —"))
-    commune = forms.ModelChoiceField(label=_("Xã/Phường/Đặc khu"), required=False,
+    commune = AreaChoiceField(label=_("Xã/Phường/Đặc khu"), required=False,
                                      queryset=addresses.communes_current(province_id=None),
                                      empty_label=_("— Chọn xã/phường —"))
-    legacy_province = forms.ModelChoiceField(label=_("Tỉnh (cũ)"), required=False,
+    legacy_province = AreaChoiceField(label=_("Tỉnh (cũ)"), required=False,
                                              queryset=addresses.provinces_legacy(),
                                              empty_label=_("— Chọn tỉnh cũ —"))
-    legacy_district = forms.ModelChoiceField(label=_("Huyện/Quận/Thị xã (cũ)"), required=False,
+    legacy_district = AreaChoiceField(label=_("Huyện/Quận/Thị xã (cũ)"), required=False,
                                              queryset=addresses.districts_legacy(province_id=None),
                                              empty_label=_("— Chọn huyện —"))
-    legacy_commune = forms.ModelChoiceField(label=_("Xã/Phường (cũ)"), required=False,
+    legacy_commune = AreaChoiceField(label=_("Xã/Phường (cũ)"), required=False,
                                             queryset=addresses.communes_legacy(district_id=None),
                                             empty_label=_("— Chọn xã —"))
     address_line = forms.CharField(label=_("Số nhà, đường, ấp/khu phố"), max_length=200)
@@ -122,6 +129,8 @@ class CheckoutForm(forms.Form):
                      "legacy_commune"):
             self.fields[name].error_messages["invalid_choice"] = _(
                 "Lựa chọn này không thuộc danh sách. Hãy bấm “Cập nhật danh sách” rồi chọn lại.")
+        for name in ("address_mode", "province", "legacy_province", "legacy_district"):
+            self.fields[name].widget.attrs["data-refresh"] = "1"
 
     def clean_phone(self) -> str:
         return phone_normalise(self.cleaned_data.get("phone", ""))

@@ -129,6 +129,9 @@ class ItemPhoto(models.Model):
         verbose_name_plural = _("ảnh")
         ordering = ["position", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.item_id}#{self.position}"
+
 
 class Donation(models.Model):
     """Goods received from a donor (the donor may stay anonymous)."""
@@ -152,6 +155,9 @@ class DonationLine(models.Model):
     donation = models.ForeignKey(Donation, on_delete=models.CASCADE, related_name="lines")
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="donation_lines")
     quantity = models.PositiveIntegerField(_("số lượng"), validators=[MinValueValidator(1)])
+
+    def __str__(self) -> str:
+        return f"{self.item} × {self.quantity}"
 
 
 class StockEntry(models.Model):
@@ -183,6 +189,9 @@ class StockEntry(models.Model):
         verbose_name_plural = _("sổ kho")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["item", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.quantity:+d} – {self.item}"
 
 
 class Order(models.Model):
@@ -268,6 +277,9 @@ class OrderLine(models.Model):
             models.UniqueConstraint(fields=["order", "item"], name="orderline_unique_item"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.item} × {self.quantity}"
+
 
 class OrderEvent(models.Model):
     """One step of an order's history, shown on the tracking page (without personal data)."""
@@ -282,6 +294,9 @@ class OrderEvent(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_state or '–'} → {self.to_state}"
 
 
 def actor_id_of(user) -> int | None:

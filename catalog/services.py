@@ -9,10 +9,11 @@ from datetime import timedelta
 import django.dispatch
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalog.cache import catalog_changed
 from catalog.codes import tracking_code_clean, tracking_code_new
 from catalog.models import Item, Order, OrderEvent, OrderLine, StockEntry, actor_id_of
 from catalog.phones import phone_hash, phone_lock_key, phone_normalise
@@ -36,7 +37,9 @@ TRANSITIONS: dict[str, set[str]] = {
 
 
 # Sent after commit of every state change: (sender=Order, order=..., from_state=..., to_state=...).
-# Logistics routes confirmed orders and queues recipient notifications from it.
+# A new order sends it once with from_state="" and to_state="placed" (then, usually, a second
+# time for placed → confirmed). Logistics routes confirmed orders and queues recipient
+# notifications from it.
 order_state_changed = django.dispatch.Signal()
 
 
@@ -93,10 +96,7 @@ def order_transition(*, order: Order, to_state: str, actor=None, public_note: st
 
 
 def _stock_release(*, order: Order, actor_id: int | None) -> None:
-    from django.db.models import F
-
-    from catalog.models import Item
-
+    catalog_changed()
     for line in order.lines.order_by("item_id"):  # ordered: no deadlocks between releases
         Item.objects.filter(pk=line.item_id).update(available=F("available") + line.quantity)
         StockEntry.objects.create(item_id=line.item_id, kind=StockEntry.Kind.RELEASE,
@@ -211,7 +211,10 @@ def _limits_check(*, stall, hashed: str, lines: dict[int, int], titles: dict[int
     since = timezone.now() - timedelta(days=stall.limit_period_days)
     recent = OrderLine.objects.filter(order__phone_hash=hashed, order__placed_at__gte=since) \
         .exclude(order__state=State.CANCELLED)
-    already = recent.aggregate(total=Sum("quantity"))["total"] or 0
+    # One query for the whole period and for each wanted item.
+    totals = recent.aggregate(total=Sum("quantity"), **{
+        f"item_{item_id}": Sum("quantity", filter=Q(item_id=item_id)) for item_id in lines})
+    already = totals["total"] or 0
     wanted = sum(lines.values())
     if already + wanted > stall.max_items_per_period:
         left = max(stall.max_items_per_period - already, 0)
@@ -219,10 +222,8 @@ def _limits_check(*, stall, hashed: str, lines: dict[int, int], titles: dict[int
             "Mỗi người nhận được tối đa %(max)d món trong %(days)d ngày. Số điện thoại này "
             "còn được nhận %(left)d món. Hãy bớt món trong giỏ."
         ) % {"max": stall.max_items_per_period, "days": stall.limit_period_days, "left": left})
-    same = dict(recent.filter(item_id__in=list(lines)).values("item_id")
-                .annotate(total=Sum("quantity")).values_list("item_id", "total"))
     for item_id, quantity in sorted(lines.items()):
-        if same.get(item_id, 0) + quantity > stall.max_same_item:
+        if (totals[f"item_{item_id}"] or 0) + quantity > stall.max_same_item:
             raise OrderRefused("limit_same_item", _(
                 "“%(title)s”: mỗi người nhận được tối đa %(max)d cái trong %(days)d ngày."
             ) % {"title": titles.get(item_id, ""), "max": stall.max_same_item,
@@ -268,17 +269,9 @@ def order_place(*, stall, lines: Mapping[int, int], recipient: Recipient,
             ), item_id=item_id)
     titles = {pk: item.title for pk, item in items.items()}
     _limits_check(stall=stall, hashed=hashed, lines=wanted, titles=titles)
-    known_phone = Order.objects.filter(phone_hash=hashed).exists()
-
-    for item_id in sorted(wanted):
-        quantity = wanted[item_id]
-        reserved = Item.objects.filter(pk=item_id, available__gte=quantity).update(
-            available=F("available") - quantity)
-        if reserved == 0:
-            raise OrderRefused("out_of_stock", _(
-                "Hết hàng: “%(title)s” không còn đủ số lượng bạn chọn. Hãy bớt số lượng hoặc "
-                "chọn món khác."
-            ) % {"title": titles[item_id]}, item_id=item_id)
+    # Only asked when the stall wants officers to confirm new phones.
+    needs_officer = stall.confirm_new_phones and not Order.objects.filter(
+        phone_hash=hashed).exists()
 
     actor_id = actor_id_of(actor)
     order = _order_insert({**fields, "consent_version": consent_version[:20],
@@ -297,9 +290,22 @@ def order_place(*, stall, lines: Mapping[int, int], recipient: Recipient,
                                          to_state=State.PLACED)
     )
     # Officers have little time: a phone the stall already knows goes straight through.
-    if not (stall.confirm_new_phones and not known_phone):
+    if not needs_officer:
         order = order_transition(order=order, to_state=State.CONFIRMED, actor=actor,
                                  expected_from=State.PLACED)
+
+    # Stock last: a popular item's row stays locked only from here to the commit, so
+    # parallel orders queue on it for one UPDATE each, not for the whole order.
+    catalog_changed()
+    for item_id in sorted(wanted):
+        quantity = wanted[item_id]
+        reserved = Item.objects.filter(pk=item_id, available__gte=quantity).update(
+            available=F("available") - quantity)
+        if reserved == 0:
+            raise OrderRefused("out_of_stock", _(
+                "Hết hàng: “%(title)s” không còn đủ số lượng bạn chọn. Hãy bớt số lượng hoặc "
+                "chọn món khác."
+            ) % {"title": titles[item_id]}, item_id=item_id)
     return order
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.utils.translation import gettext as _
 
+from catalog.cache import catalog_changed
 from catalog.models import Donation, DonationLine, Item, StockEntry, actor_id_of
 
 Kind = StockEntry.Kind
@@ -23,6 +24,7 @@ class StockError(ValidationError):
 
 
 def _apply(*, item_id: int, delta: int, title: str = "") -> None:
+    catalog_changed()
     if delta >= 0:
         Item.objects.filter(pk=item_id).update(available=F("available") + delta)
         return

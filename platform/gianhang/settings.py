@@ -71,6 +71,8 @@ TENANT_BASE_SCHEMA = "stall_template"
 TENANT_CREATION_FAKES_MIGRATIONS = True
 TENANT_MIGRATION_EXECUTOR = env("GIANHANG_MIGRATION_EXECUTOR", "standard")
 TENANT_MULTIPROCESSING_MAX_PROCESSES = env_int("GIANHANG_MIGRATION_PROCESSES", 2)
+# Set the search_path once per request/tenant switch instead of before every query.
+TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
     "django_tenants.middleware.main.TenantMainMiddleware",

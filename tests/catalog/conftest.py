@@ -16,7 +16,7 @@ def _fresh_rate_limits():
             client.delete(key)
     except redis.RedisError:
         pass
-    yield
+    return
 
 
 def _needs_database_too(original):

@@ -80,7 +80,8 @@ def test_twenty_parallel_orders_from_one_phone_respect_the_limit(live_stall_fact
     placed = [o for o in outcomes if isinstance(o, Order)]
     refused = [o for o in outcomes if isinstance(o, OrderRefused)]
     assert len(placed) == 3, outcomes
-    assert len(refused) == 17 and all(r.code == "limit_items" for r in refused), outcomes
+    assert len(refused) == 17, outcomes
+    assert all(r.code == "limit_items" for r in refused), outcomes
     with in_stall(stall):
         assert Order.objects.filter(phone="+84987654321").count() == 3
         for item in Item.objects.all():

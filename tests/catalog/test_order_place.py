@@ -41,7 +41,8 @@ def test_phone_is_stored_in_e164_with_hash_and_last4(stall_a):
                             recipient=recipient_make(phone="090 123.4567"))
         assert order.phone == "+84901234567"
         assert order.phone_last4 == "4567"
-        assert len(order.phone_hash) == 64 and "0901234567" not in order.phone_hash
+        assert len(order.phone_hash) == 64
+        assert "0901234567" not in order.phone_hash
 
 
 def test_out_of_stock_refuses_and_saves_nothing(stall_a):
@@ -52,7 +53,8 @@ def test_out_of_stock_refuses_and_saves_nothing(stall_a):
             order_place(stall=stall_a, lines={plenty.pk: 1, scarce.pk: 2},
                         recipient=recipient_make())
         assert refused.value.code == "out_of_stock"
-        assert "Hết hàng" in refused.value.message and "Giày bata" in refused.value.message
+        assert "Hết hàng" in refused.value.message
+        assert "Giày bata" in refused.value.message
         plenty.refresh_from_db()
         assert plenty.available == 5
         assert Order.objects.count() == 0

@@ -1,0 +1,267 @@
+"""Storefront pages: home, item list and page, basket, checkout, order tracking."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from catalog import selectors
+from catalog.basket import (
+    basket_clear,
+    basket_count,
+    basket_lines,
+    basket_remove,
+    basket_set,
+    tracked_allow,
+    tracked_allowed,
+)
+from catalog.cache import cached_fragment
+from catalog.codes import tracking_code_clean
+from catalog.forms import CheckoutForm, TrackingForm
+from catalog.limits import order_attempt_allowed, tracking_lookup_allowed
+from catalog.models import Item, Order
+from catalog.services import (
+    RECIPIENT_CANCELLABLE,
+    OrderRefused,
+    OrderStateError,
+    Recipient,
+    order_cancel_by_recipient,
+    order_find,
+    order_place,
+)
+
+PAGE_SIZE = 24
+# Service field names → checkout form field names, to put each error beside its field.
+_FIELD_OF = {"name": "name", "phone": "phone", "commune": "commune",
+             "address_line": "address_line", "guardian_name": "guardian_name",
+             "guardian_phone": "guardian_phone"}
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 1 <= number <= 12 else None
+
+
+def _language(request) -> str:
+    return getattr(request, "LANGUAGE_CODE", "vi")
+
+
+@require_GET
+def home(request):
+    language = _language(request)
+    body = cached_fragment(f"home:{language}", lambda: render_to_string(
+        "catalog/_home_body.html", {"categories": selectors.categories_with_counts(),
+                                    "items": selectors.items_available()[:8],
+                                    "LANGUAGE_CODE": language}))
+    return render(request, "catalog/home.html", {"body": body,
+                                                 "basket_count": basket_count(request)})
+
+
+@require_GET
+def item_list(request):
+    category = (request.GET.get("danh-muc") or "")[:80]
+    size = (request.GET.get("co") or "")[:8]
+    grade = _int_or_none(request.GET.get("lop"))
+    query = (request.GET.get("q") or "")[:100]
+    page_number = (request.GET.get("trang") or "1")[:6]
+    kept = {k: v for k, v in (("q", query), ("danh-muc", category), ("co", size),
+                              ("lop", grade or "")) if v}
+    language = _language(request)
+
+    def draw() -> str:
+        items = selectors.items_available(category=category or None, size=size or None,
+                                          grade=grade, query=query or None)
+        page = Paginator(items, PAGE_SIZE).get_page(page_number)
+        return render_to_string("catalog/_item_list_body.html", {
+            "page": page, "items": page.object_list, "query": query, "category": category,
+            "size": size, "grade": grade, "categories": selectors.categories_active(),
+            "sizes": selectors.sizes_in_stock(), "grades": range(1, 13),
+            "kept_query": urlencode(kept), "LANGUAGE_CODE": language})
+
+    # Same filters, same page, same catalog version → the same HTML: drawn once.
+    key = "list:" + hashlib.sha256(f"{language}|{urlencode(kept)}|{page_number}".encode()) \
+        .hexdigest()[:32]
+    return render(request, "catalog/item_list.html", {
+        "body": cached_fragment(key, draw), "basket_count": basket_count(request)})
+
+
+@require_GET
+def item_detail(request, pk: int):
+    item = selectors.item_for_storefront(pk=pk)
+    if item is None:
+        raise Http404
+    return render(request, "catalog/item_detail.html", {
+        "item": item, "photos": list(item.photos.all()),
+        "max_quantity": range(1, min(item.available, request.tenant.max_same_item) + 1),
+        "basket_count": basket_count(request),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def basket(request):
+    if request.method == "POST":
+        item = Item.objects.filter(pk=_int_or_none_any(request.POST.get("item")),
+                                   is_listed=True).first()
+        if item is None:
+            messages.error(request, _("Món này không còn trên gian hàng."))
+        elif "remove" in request.POST:
+            basket_remove(request, item_id=item.pk)
+            messages.info(request, _("Đã bỏ “%(t)s” khỏi giỏ.") % {"t": item.title})
+        else:
+            kept = basket_set(request, item=item, quantity=_int_or_none_any(
+                request.POST.get("quantity")) or 1, max_same_item=request.tenant.max_same_item)
+            if kept:
+                messages.success(request, _("Đã thêm “%(t)s” vào giỏ.") % {"t": item.title})
+            else:
+                messages.error(request, _("“%(t)s” đã hết hàng hoặc giỏ đã đủ món.")
+                               % {"t": item.title})
+        return redirect(request.POST.get("next") if _safe_next(request.POST.get("next"))
+                        else "catalog:basket")
+    return render(request, "catalog/basket.html", {
+        "lines": basket_lines(request), "basket_count": basket_count(request),
+        "stall_limits": request.tenant,
+    })
+
+
+def _int_or_none_any(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _safe_next(target: str | None) -> bool:
+    return bool(target) and target.startswith("/") and not target.startswith("//")
+
+
+@require_http_methods(["GET", "POST"])
+def checkout(request):
+    lines = basket_lines(request)
+    if request.method == "POST" and "place" not in request.POST:
+        # A picker changed (no JavaScript): redraw with the new lists, keep what was typed.
+        form = CheckoutForm(initial=request.POST.dict())
+    elif request.method == "POST":
+        form = CheckoutForm(request.POST)
+        if not lines:
+            form.add_error(None, _("Giỏ hàng đang trống. Hãy chọn món trước khi đặt."))
+        elif form.is_valid():
+            order = _place(request, form, lines)
+            if order is not None:
+                basket_clear(request)
+                tracked_allow(request, order.code)
+                request.session["just_placed"] = order.code
+                return redirect("catalog:placed")
+    else:
+        form = CheckoutForm()
+    return render(request, "catalog/checkout.html", {
+        "form": form, "lines": lines, "basket_count": basket_count(request),
+        "legacy": (form["address_mode"].value() or "") == CheckoutForm.MODE_LEGACY,
+    })
+
+
+def _place(request, form: CheckoutForm, lines) -> Order | None:
+    data = form.cleaned_data
+    verdict = order_attempt_allowed(request=request, phone=data["phone"])
+    if not verdict.allowed:
+        form.add_error(None, _("Đã có quá nhiều đơn từ máy hoặc số điện thoại này. "
+                               "Hãy thử lại sau khoảng %(m)d phút.")
+                       % {"m": max(verdict.retry_after // 60, 1)})
+        return None
+    recipient = Recipient(
+        name=data["name"], phone=data["phone"], address_line=data["address_line"],
+        province_id=data["province"].pk if data.get("province") else None,
+        commune_id=data["commune"].pk if data.get("commune") else None,
+        legacy_address=data.get("legacy_address", ""), note=data.get("note", ""),
+        is_minor=data.get("is_minor", False), guardian_name=data.get("guardian_name", ""),
+        guardian_phone=data.get("guardian_phone", ""))
+    try:
+        return order_place(stall=request.tenant, recipient=recipient,
+                           lines={item.pk: quantity for item, quantity in lines})
+    except ValidationError as error:
+        for field, problems in error.message_dict.items():
+            form.add_error(_FIELD_OF.get(field), problems)
+    except OrderRefused as refused:
+        form.add_error(None, refused.message)
+    return None
+
+
+@require_GET
+def placed(request):
+    code = request.session.get("just_placed")
+    order = Order.objects.filter(code=code).first() if code else None
+    if order is None:
+        return redirect("catalog:track")
+    return render(request, "catalog/placed.html", {"order": order})
+
+
+@require_http_methods(["GET", "POST"])
+def track(request):
+    if request.method == "POST":
+        form = TrackingForm(request.POST)
+        if form.is_valid():
+            verdict = tracking_lookup_allowed(request=request)
+            if not verdict.allowed:
+                form.add_error(None, _("Bạn đã tra cứu quá nhiều lần. Hãy thử lại sau %(m)d phút.")
+                               % {"m": max(verdict.retry_after // 60, 1)})
+            else:
+                order = order_find(code=form.cleaned_data["code"],
+                                   phone_last4=form.cleaned_data["phone_last4"])
+                if order is None:
+                    form.add_error(None, _("Không tìm thấy đơn với mã và 4 số cuối điện thoại "
+                                           "này. Hãy kiểm tra lại."))
+                else:
+                    tracked_allow(request, order.code)
+                    return redirect("catalog:order", code=order.code)
+    else:
+        form = TrackingForm(initial={"code": tracking_code_clean(request.GET.get("ma", "")) or ""})
+    return render(request, "catalog/track.html", {"form": form,
+                                                  "basket_count": basket_count(request)})
+
+
+def _tracked(request, code: str) -> Order | None:
+    if not tracked_allowed(request, code):
+        return None
+    return Order.objects.prefetch_related("lines__item", "events").filter(code=code).first()
+
+
+@require_GET
+def order_detail(request, code: str):
+    order = _tracked(request, code)
+    if order is None:
+        return redirect(reverse("catalog:track") + "?" + urlencode({"ma": code}))
+    return render(request, "catalog/order.html", {
+        "order": order, "can_cancel": order.state in RECIPIENT_CANCELLABLE,
+        "basket_count": basket_count(request),
+    })
+
+
+@require_POST
+def order_cancel(request, code: str):
+    order = _tracked(request, code)
+    if order is None:
+        return redirect(reverse("catalog:track") + "?" + urlencode({"ma": code}))
+    try:
+        order_cancel_by_recipient(order=order)
+        messages.success(request, _("Đã huỷ đơn %(code)s. Cảm ơn bạn đã báo.") % {"code": code})
+    except OrderStateError:
+        messages.error(request, _("Đơn đã được đóng gói nên không huỷ được nữa. Hãy liên hệ "
+                                  "Đoàn trường."))
+    return redirect("catalog:order", code=code)
+
+
+@require_GET
+def privacy_notice(request):
+    return render(request, "catalog/privacy.html", {"basket_count": basket_count(request)})
