@@ -1,0 +1,148 @@
+"""Near or far: the routing decision for confirmed orders, automatic or overridden by officers."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+
+from catalog.models import Order
+from catalog.services import order_transition
+from logistics.models import RoutingDecision, RunStop
+from tenants.geography import distance_km
+
+logger = logging.getLogger(__name__)
+
+State = Order.State
+Delivery = Order.Delivery
+ROUTABLE_STATES = (State.CONFIRMED, State.PACKED)
+
+
+class RoutingError(Exception):
+    """An officer's routing change cannot be made; the message says why, in Vietnamese."""
+
+
+@dataclass(frozen=True)
+class StallZone:
+    """What the router needs to know about the stall, read once per task or sweep."""
+
+    latitude: float | None
+    longitude: float | None
+    radius_km: float
+    served_commune_ids: frozenset[int]
+
+    @classmethod
+    def of(cls, stall) -> StallZone:
+        lat, lon = stall.latitude, stall.longitude
+        if (lat is None or lon is None) and stall.commune_id:
+            commune = stall.commune
+            lat, lon = commune.latitude, commune.longitude
+        served = frozenset(stall.served_communes.values_list("pk", flat=True))
+        return cls(lat, lon, float(stall.delivery_radius_km), served)
+
+    def decide(self, *, commune_id: int | None, latitude: float | None,
+               longitude: float | None) -> tuple[str, float | None, str]:
+        """(delivery, distance in km or None, reason shown to officers)."""
+        if commune_id is not None and commune_id in self.served_commune_ids:
+            return Delivery.VOLUNTEER, None, _("Xã/phường nằm trong danh sách giao tận nơi.")
+        if None in (self.latitude, self.longitude, latitude, longitude):
+            return Delivery.POST, None, _("Không có toạ độ để tính khoảng cách: gửi bưu điện.")
+        km = distance_km(self.latitude, self.longitude, latitude, longitude)
+        if km <= self.radius_km:
+            return Delivery.VOLUNTEER, km, _("Cách trường %(km).1f km, trong bán kính %(r).1f km.") % {
+                "km": km, "r": self.radius_km}
+        return Delivery.POST, km, _("Cách trường %(km).1f km, ngoài bán kính %(r).1f km.") % {
+            "km": km, "r": self.radius_km}
+
+
+def current_zone() -> StallZone:
+    return StallZone.of(connection.tenant)
+
+
+def order_route(*, order_id: int, source: str = RoutingDecision.Source.TASK,
+                zone: StallZone | None = None) -> RoutingDecision | None:
+    """Decide near/far for one order, once. Returns None when there is nothing to decide.
+
+    Safe to run any number of times, concurrently: the decision is a conditional UPDATE on
+    an undecided order, and the run stop and decision rows are unique per order.
+    """
+    from logistics.runs import run_for_new_stops, stop_add
+
+    order = (Order.objects.filter(pk=order_id).select_related("commune")
+             .only("pk", "state", "delivery", "delivery_overridden", "commune__latitude",
+                   "commune__longitude", "commune_id").first())
+    if order is None or order.delivery or order.delivery_overridden:
+        return None
+    if order.state not in ROUTABLE_STATES:
+        return None
+    zone = zone or current_zone()
+    commune = order.commune
+    delivery, km, reason = zone.decide(
+        commune_id=order.commune_id,
+        latitude=commune.latitude if commune else None,
+        longitude=commune.longitude if commune else None,
+    )
+    with transaction.atomic():
+        won = Order.objects.filter(pk=order.pk, delivery=Delivery.UNDECIDED,
+                                   delivery_overridden=False,
+                                   state__in=ROUTABLE_STATES).update(delivery=delivery)
+        if not won:
+            return None
+        decision = RoutingDecision.objects.create(order_id=order.pk, delivery=delivery,
+                                                  source=source, distance_km=km,
+                                                  reason=reason[:200])
+        if delivery == Delivery.VOLUNTEER:
+            stop_add(order_id=order.pk, run=run_for_new_stops())
+    return decision
+
+
+def orders_route_sweep(*, limit: int = 5000) -> int:
+    """Route every confirmed or packed order still undecided (missed tasks). Returns count."""
+    from logistics.selectors import orders_unrouted
+
+    zone = current_zone()
+    routed = 0
+    for order_id in orders_unrouted().values_list("pk", flat=True)[:limit]:
+        if order_route(order_id=order_id, source=RoutingDecision.Source.SWEEP, zone=zone):
+            routed += 1
+    return routed
+
+
+@transaction.atomic
+def order_delivery_override(*, order: Order, delivery: str, actor=None) -> Order:
+    """An officer sends an order by volunteer or by post, whatever the router said."""
+    from logistics.batches import parcel_remove_from_draft
+    from logistics.runs import run_for_new_stops, stop_add
+
+    if delivery not in (Delivery.VOLUNTEER, Delivery.POST):
+        raise RoutingError(_("Hãy chọn “đoàn viên giao” hoặc “gửi bưu điện”."))
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    movable = (State.CONFIRMED, State.PACKED, State.ROUTED, State.FAILED)
+    if order.state not in movable:
+        raise RoutingError(
+            _("Đơn %(code)s đang “%(state)s”: không đổi cách giao được nữa.")
+            % {"code": order.code, "state": order.get_state_display()})
+    if order.delivery == delivery and order.delivery_overridden:
+        return order
+    stop = RunStop.objects.filter(order=order, is_current=True).select_related("run").first()
+    if delivery == Delivery.POST and stop is not None:
+        if stop.outcome or stop.run.state not in ("open", "planned"):
+            raise RoutingError(_("Đơn %(code)s đang trên đường giao, không chuyển sang bưu điện "
+                                 "được.") % {"code": order.code})
+        stop.delete()
+    if delivery == Delivery.VOLUNTEER:
+        parcel_remove_from_draft(order=order)
+    order.refresh_from_db()
+    if order.state in (State.ROUTED, State.FAILED):
+        order = order_transition(order=order, to_state=State.PACKED, actor=actor,
+                                 public_note=_("Đổi cách giao"))
+    Order.objects.filter(pk=order.pk).update(delivery=delivery, delivery_overridden=True)
+    RoutingDecision.objects.update_or_create(
+        order=order, defaults={"delivery": delivery, "source": RoutingDecision.Source.OFFICER,
+                               "distance_km": None, "reason": _("Cán bộ chọn.")})
+    if delivery == Delivery.VOLUNTEER and stop is None:
+        stop_add(order_id=order.pk, run=run_for_new_stops())
+    order.refresh_from_db()
+    return order
