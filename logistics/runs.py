@@ -219,6 +219,8 @@ def stop_mark(*, stop: RunStop, outcome: str, reason: str = "", note: str = "") 
     stop = RunStop.objects.select_related("run", "order").get(pk=stop.pk)
     if stop.route_id is None:
         raise RunError(_("Điểm này chưa thuộc tuyến nào."))
+    if stop.outcome == outcome:
+        return stop  # a double tap on a slow connection
     if stop.run.state not in (SaturdayRun.State.PLANNED, SaturdayRun.State.IN_PROGRESS):
         raise RunError(_("Chuyến này đã kết thúc."))
     won = RunStop.objects.filter(pk=stop.pk, outcome="", is_current=True).update(
@@ -239,7 +241,7 @@ def stop_mark(*, stop: RunStop, outcome: str, reason: str = "", note: str = "") 
     else:
         order = order_transition(order=order, to_state=State.FAILED, expected_from=order.state,
                                  public_note=str(RunStop.FailReason(reason).label))
-        _stop_retry(stop=stop, order=order)
+        _stop_retry(stop=stop, order=order, reason=reason)
     if not RunStop.objects.filter(run=stop.run, route__isnull=False, outcome="",
                                   is_current=True).exists():
         SaturdayRun.objects.filter(pk=stop.run_id).exclude(
@@ -248,13 +250,13 @@ def stop_mark(*, stop: RunStop, outcome: str, reason: str = "", note: str = "") 
     return stop
 
 
-def _stop_retry(*, stop: RunStop, order: Order) -> None:
+def _stop_retry(*, stop: RunStop, order: Order, reason: str) -> None:
     """A failed visit: back into the next run, or to post after too many tries."""
     RunStop.objects.filter(pk=stop.pk).update(is_current=False)
     order = order_transition(order=order, to_state=State.PACKED, expected_from=State.FAILED,
                              public_note=_("Sẽ giao lại"))
     attempts = RunStop.objects.filter(order=order, outcome=RunStop.Outcome.FAILED).count()
-    if attempts >= MAX_VOLUNTEER_ATTEMPTS or stop.reason == RunStop.FailReason.WRONG_ADDRESS:
+    if attempts >= MAX_VOLUNTEER_ATTEMPTS or reason == RunStop.FailReason.WRONG_ADDRESS:
         Order.objects.filter(pk=order.pk).update(delivery=Order.Delivery.POST)
     else:
         stop_add(order_id=order.pk, run=run_for_new_stops(after=stop.run.date))
