@@ -68,8 +68,8 @@ def run_plan(run_id: int | None = None) -> int | None:
 
 
 @app.task(name="logistics.batch_build", soft_time_limit=600, time_limit=660, **COMMON)
-def batch_build() -> int | None:
-    batch = batches.batch_build()
+def batch_build(chunk: int = 200) -> int | None:
+    batch = batches.batch_build(chunk=chunk)
     return batch.pk if batch else None
 
 

@@ -81,6 +81,15 @@ class Worker:
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(10)
 
+    def kill_pool_child(self) -> int:
+        """SIGKILL only the process running the task; the main process stays up."""
+        children = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True,
+                                  text=True, check=False).stdout.split()
+        assert children, "the worker has no pool process"
+        pid = int(children[0])
+        os.kill(pid, signal.SIGKILL)
+        return pid
+
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
@@ -95,6 +104,8 @@ def _purge(broker_url: str) -> None:
     with app.connection_for_write(broker_url) as conn:
         try:
             conn.default_channel.queue_purge(QUEUE)
+            # Messages a killed worker held, which would come back after the visibility timeout.
+            conn.default_channel.client.delete("unacked", "unacked_index")
         except Exception:  # noqa: BLE001 - the queue does not exist yet
             pass
 
@@ -158,6 +169,15 @@ class ThrowawayRedis:
 
         wait_for(up, timeout=10, what="redis-server")
         return self
+
+    def kill_pool_child(self) -> int:
+        """SIGKILL only the process running the task; the main process stays up."""
+        children = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True,
+                                  text=True, check=False).stdout.split()
+        assert children, "the worker has no pool process"
+        pid = int(children[0])
+        os.kill(pid, signal.SIGKILL)
+        return pid
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
