@@ -60,6 +60,8 @@ def plan_routes(*, depot: tuple[float, float], stops: list[tuple[float, float]],
         params.local_search_metaheuristic = (
             routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH)
         params.time_limit.FromMilliseconds(int(seconds * 1000))
+    else:
+        params.solution_limit = 1  # the first solution only: instant, for on-demand replans
     solution = model.SolveWithParameters(params)
     if solution is None:
         return Plan(routes=[[] for _ in range(pairs)], dropped=list(range(len(stops))),

@@ -62,7 +62,7 @@ def current_zone() -> StallZone:
 
 
 def order_route(*, order_id: int, source: str = RoutingDecision.Source.TASK,
-                zone: StallZone | None = None) -> RoutingDecision | None:
+                zone: StallZone | None = None, run=None) -> RoutingDecision | None:
     """Decide near/far for one order, once. Returns None when there is nothing to decide.
 
     Safe to run any number of times, concurrently: the decision is a conditional UPDATE on
@@ -94,7 +94,7 @@ def order_route(*, order_id: int, source: str = RoutingDecision.Source.TASK,
                                                   source=source, distance_km=km,
                                                   reason=reason[:200])
         if delivery == Delivery.VOLUNTEER:
-            stop_add(order_id=order.pk, run=run_for_new_stops())
+            stop_add(order_id=order.pk, run=run or run_for_new_stops())
     return decision
 
 
@@ -102,10 +102,15 @@ def orders_route_sweep(*, limit: int = 5000) -> int:
     """Route every confirmed or packed order still undecided (missed tasks). Returns count."""
     from logistics.selectors import orders_unrouted
 
+    from logistics.runs import run_for_new_stops
+
     zone = current_zone()
     routed = 0
+    run = None
     for order_id in orders_unrouted().values_list("pk", flat=True)[:limit]:
-        if order_route(order_id=order_id, source=RoutingDecision.Source.SWEEP, zone=zone):
+        run = run or run_for_new_stops()
+        if order_route(order_id=order_id, source=RoutingDecision.Source.SWEEP, zone=zone,
+                       run=run):
             routed += 1
     return routed
 
