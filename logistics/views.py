@@ -331,7 +331,6 @@ def volunteer_route(request, token: str):
         "reasons": RunStop.FailReason.choices,
     })
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
     return response
 
 
