@@ -46,15 +46,17 @@ def _stalls(n: int):
     from tenants.services import stall_provision, unit_get_or_create
 
     school_commune = AdminArea.objects.get(era="current", level="commune", code="28321")
-    parent = unit_get_or_create(kind=Unit.Kind.PROVINCE, name="Tỉnh Đoàn (bench)",
-                                code="bench-logistics")
+    parent = unit_get_or_create(
+        kind=Unit.Kind.PROVINCE, name="Tỉnh Đoàn (bench)", code="bench-logistics"
+    )
     stalls = []
     for i in range(n):
         slug = f"bench-lg-{i:03d}"
         stall = Stall.objects.filter(slug=slug).first()
         if stall is None:
-            stall = stall_provision(slug=slug, name=f"Đoàn trường bench {i}", parent_unit=parent,
-                                    commune=school_commune).stall
+            stall = stall_provision(
+                slug=slug, name=f"Đoàn trường bench {i}", parent_unit=parent, commune=school_commune
+            ).stall
         stall.commune = school_commune
         stall.delivery_radius_km = 8
         stall.save(update_fields=["commune", "delivery_radius_km"])
@@ -66,10 +68,16 @@ def _communes():
     from tenants.models import AdminArea
 
     here = AdminArea.objects.get(era="current", level="commune", code="28321")
-    province = list(AdminArea.objects.filter(parent=here.parent, level="commune")
-                    .exclude(latitude=None).values_list("pk", flat=True))
-    far = list(AdminArea.objects.filter(era="current", level="commune", parent__code="01")
-               .exclude(latitude=None).values_list("pk", flat=True)[:200])
+    province = list(
+        AdminArea.objects.filter(parent=here.parent, level="commune")
+        .exclude(latitude=None)
+        .values_list("pk", flat=True)
+    )
+    far = list(
+        AdminArea.objects.filter(era="current", level="commune", parent__code="01")
+        .exclude(latitude=None)
+        .values_list("pk", flat=True)[:200]
+    )
     return province, far
 
 
@@ -89,8 +97,7 @@ def _orders_reset(stall, count: int, rng: random.Random, near_ids, far_ids) -> N
     )
 
     connection.set_tenant(stall)
-    for model in (Parcel, PostalBatch, RunStop, Route, SaturdayRun, RoutingDecision,
-                  OrderEvent):
+    for model in (Parcel, PostalBatch, RunStop, Route, SaturdayRun, RoutingDecision, OrderEvent):
         model.objects.all().delete()
     Order.objects.all().delete()
     now = timezone.now()
@@ -98,11 +105,20 @@ def _orders_reset(stall, count: int, rng: random.Random, near_ids, far_ids) -> N
     for i in range(count):
         phone = f"+8491{rng.randrange(10**7):07d}"
         area = rng.choice(near_ids if rng.random() < 0.5 else far_ids)
-        orders.append(Order(
-            code=f"B{stall.pk:03d}{i:05d}", state=Order.State.CONFIRMED, recipient_name="Bench",
-            phone=phone, phone_last4=phone[-4:], phone_hash=hashlib.sha256(phone.encode())
-            .hexdigest(), commune_id=area, address_line="Ấp 1", consent_version="1",
-            consent_at=now))
+        orders.append(
+            Order(
+                code=f"B{stall.pk:03d}{i:05d}",
+                state=Order.State.CONFIRMED,
+                recipient_name="Bench",
+                phone=phone,
+                phone_last4=phone[-4:],
+                phone_hash=hashlib.sha256(phone.encode()).hexdigest(),
+                commune_id=area,
+                address_line="Ấp 1",
+                consent_version="1",
+                consent_at=now,
+            )
+        )
     Order.objects.bulk_create(orders, batch_size=1000)
     connection.set_schema_to_public()
 
@@ -147,12 +163,13 @@ def bench_routing_and_batches(stall_count: int, order_count: int) -> dict:
     half = stalls[: stall_count // 2]
 
     def route_each() -> int:
-        return sum(1 for pk in Order.objects.values_list("pk", flat=True)
-                   if order_route(order_id=pk))
+        return sum(
+            1 for pk in Order.objects.values_list("pk", flat=True) if order_route(order_id=pk)
+        )
 
     task_s, task_n = _timed(half, route_each)
     # The sweeper (stall zone read once), the other half.
-    sweep_s, sweep_n = _timed(stalls[stall_count // 2:], lambda: orders_route_sweep(limit=10**6))
+    sweep_s, sweep_n = _timed(stalls[stall_count // 2 :], lambda: orders_route_sweep(limit=10**6))
 
     # Pack everything, then build batches.
     for stall in stalls:
@@ -183,10 +200,13 @@ def bench_routing_and_batches(stall_count: int, order_count: int) -> dict:
     naive_s, naive_n = _timed(naive_stalls, naive)
     build_s, build_n = _timed(stalls[5:], lambda: batch_build().parcels.count())
     return {
-        "orders": task_n + sweep_n, "stalls": stall_count,
+        "orders": task_n + sweep_n,
+        "stalls": stall_count,
         "baseline_update_per_s": base_n / base_s,
-        "route_task_per_s": task_n / task_s, "route_sweep_per_s": sweep_n / sweep_s,
-        "batch_naive_per_s": naive_n / naive_s, "batch_build_per_s": build_n / build_s,
+        "route_task_per_s": task_n / task_s,
+        "route_sweep_per_s": sweep_n / sweep_s,
+        "batch_naive_per_s": naive_n / naive_s,
+        "batch_build_per_s": build_n / build_s,
         "batch_orders": build_n,
     }
 
@@ -196,8 +216,10 @@ def bench_planning(pairs: int = 10, stops: int = 60) -> dict:
 
     rng = random.Random(7)
     depot = (10.52, 106.02)
-    points = [(depot[0] + rng.uniform(-0.05, 0.05), depot[1] + rng.uniform(-0.05, 0.05))
-              for _ in range(stops)]
+    points = [
+        (depot[0] + rng.uniform(-0.05, 0.05), depot[1] + rng.uniform(-0.05, 0.05))
+        for _ in range(stops)
+    ]
     results = {}
     start = time.perf_counter()
     hand = nearest_neighbour_routes(depot=depot, stops=points, pairs=pairs, capacity=8)
@@ -220,8 +242,10 @@ def main() -> None:
     _setup()
     _prepare_database()
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    machine = f"{stdlib_platform.machine()}, {os.cpu_count()} cores, Python " \
-              f"{stdlib_platform.python_version()}"
+    machine = (
+        f"{stdlib_platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{stdlib_platform.python_version()}"
+    )
     plan = bench_planning()
     r = bench_routing_and_batches(args.stalls, args.orders)
     base = r["baseline_update_per_s"]
@@ -230,24 +254,38 @@ def main() -> None:
     print("| job | orders/s per worker | vs. baseline |")
     print("|---|---|---|")
     print(f"| baseline: one guarded UPDATE per order | {base:,.0f} | 1.00 |")
-    print(f"| routing, task per order | {r['route_task_per_s']:,.0f} | "
-          f"{r['route_task_per_s'] / base:.2f} |")
-    print(f"| routing, sweeper | {r['route_sweep_per_s']:,.0f} | "
-          f"{r['route_sweep_per_s'] / base:.2f} |")
-    print(f"| batch, naive (transaction per order) | {r['batch_naive_per_s']:,.0f} | "
-          f"{r['batch_naive_per_s'] / base:.2f} |")
-    print(f"| batch_build (chunks of 200) | {r['batch_build_per_s']:,.0f} | "
-          f"{r['batch_build_per_s'] / base:.2f} |")
+    print(
+        f"| routing, task per order | {r['route_task_per_s']:,.0f} | "
+        f"{r['route_task_per_s'] / base:.2f} |"
+    )
+    print(
+        f"| routing, sweeper | {r['route_sweep_per_s']:,.0f} | "
+        f"{r['route_sweep_per_s'] / base:.2f} |"
+    )
+    print(
+        f"| batch, naive (transaction per order) | {r['batch_naive_per_s']:,.0f} | "
+        f"{r['batch_naive_per_s'] / base:.2f} |"
+    )
+    print(
+        f"| batch_build (chunks of 200) | {r['batch_build_per_s']:,.0f} | "
+        f"{r['batch_build_per_s'] / base:.2f} |"
+    )
     print()
     print("Route planning, 60 stops, 10 pairs of capacity 8:")
     print("| method | seconds | total km | km vs. by hand |")
     print("|---|---|---|---|")
-    print(f"| nearest neighbour by hand (baseline) | {plan['hand_s']:.3f} | "
-          f"{plan['hand_km']:.1f} | 1.00 |")
-    print(f"| OR-Tools first solution | {plan['first_s']:.3f} | {plan['first_km']:.1f} | "
-          f"{plan['first_km'] / plan['hand_km']:.2f} |")
-    print(f"| OR-Tools + guided local search (2 s) | {plan['gls_s']:.3f} | "
-          f"{plan['gls_km']:.1f} | {plan['gls_km'] / plan['hand_km']:.2f} |")
+    print(
+        f"| nearest neighbour by hand (baseline) | {plan['hand_s']:.3f} | "
+        f"{plan['hand_km']:.1f} | 1.00 |"
+    )
+    print(
+        f"| OR-Tools first solution | {plan['first_s']:.3f} | {plan['first_km']:.1f} | "
+        f"{plan['first_km'] / plan['hand_km']:.2f} |"
+    )
+    print(
+        f"| OR-Tools + guided local search (2 s) | {plan['gls_s']:.3f} | "
+        f"{plan['gls_km']:.1f} | {plan['gls_km'] / plan['hand_km']:.2f} |"
+    )
 
 
 if __name__ == "__main__":

@@ -66,8 +66,15 @@ class RunStopAdmin(StallModelAdmin):
     list_display = ("order", "run", "route", "position", "outcome", "reason", "is_current")
     list_filter = ("run", "outcome", "is_current")
     search_fields = ("order__code",)
-    readonly_fields = ("order", "run", "outcome", "reason", "reason_note", "is_current",
-                       "marked_at")
+    readonly_fields = (
+        "order",
+        "run",
+        "outcome",
+        "reason",
+        "reason_note",
+        "is_current",
+        "marked_at",
+    )
 
     def has_add_permission(self, request):
         return False  # stops come from routing; moving them goes through the run page
@@ -95,8 +102,14 @@ class ParcelInline(admin.TabularInline):
 class PostalBatchAdmin(StallModelAdmin):
     list_display = ("__str__", "state", "post_office", "receipt_number", "handed_over_on")
     list_filter = ("state",)
-    readonly_fields = ("state", "receipt_number", "handed_over_on", "ready_at", "closed_at",
-                       "carrier")
+    readonly_fields = (
+        "state",
+        "receipt_number",
+        "handed_over_on",
+        "ready_at",
+        "closed_at",
+        "carrier",
+    )
     inlines = [ParcelInline]
 
     def has_add_permission(self, request):

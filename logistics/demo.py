@@ -22,8 +22,14 @@ def demo_seed(stall) -> None:
     for name, chi_doan, phone, born in VOLUNTEERS:
         minor = timezone.localdate().year - born < 18
         volunteer, _created = Volunteer.objects.get_or_create(
-            phone=phone, defaults={
-                "name": name, "chi_doan": chi_doan, "birth_year": born, "is_minor": minor,
+            phone=phone,
+            defaults={
+                "name": name,
+                "chi_doan": chi_doan,
+                "birth_year": born,
+                "is_minor": minor,
                 "guardian_name": "Phụ huynh của " + name.split()[-1] if minor else "",
-                "guardian_consent_at": timezone.now() if minor else None})
+                "guardian_consent_at": timezone.now() if minor else None,
+            },
+        )
         volunteer_signup(volunteer=volunteer, run=run)

@@ -14,8 +14,11 @@ MAX_CSV_BYTES = 512 * 1024
 
 class HandOverForm(forms.Form):
     receipt_number = forms.CharField(label=_("Số biên nhận của bưu điện"), max_length=60)
-    handed_over_on = forms.DateField(label=_("Ngày giao"), initial=timezone.localdate,
-                                     widget=forms.DateInput(attrs={"type": "date"}))
+    handed_over_on = forms.DateField(
+        label=_("Ngày giao"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
 
 class TrackingForm(forms.Form):
@@ -37,9 +40,13 @@ class ReturnForm(forms.Form):
 
 
 class OverrideForm(forms.Form):
-    delivery = forms.ChoiceField(label=_("Cách giao"), choices=[
-        (Order.Delivery.VOLUNTEER, Order.Delivery.VOLUNTEER.label),
-        (Order.Delivery.POST, Order.Delivery.POST.label)])
+    delivery = forms.ChoiceField(
+        label=_("Cách giao"),
+        choices=[
+            (Order.Delivery.VOLUNTEER, Order.Delivery.VOLUNTEER.label),
+            (Order.Delivery.POST, Order.Delivery.POST.label),
+        ],
+    )
 
 
 class SignupForm(forms.Form):
@@ -47,12 +54,18 @@ class SignupForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["volunteer"].queryset = Volunteer.objects.filter(is_active=True)
+        field = self.fields["volunteer"]
+        field.queryset = Volunteer.objects.filter(is_active=True)  # type: ignore[attr-defined]
 
 
 class StopMarkForm(forms.Form):
-    outcome = forms.ChoiceField(choices=[(RunStop.Outcome.DELIVERED, _("Đã giao")),
-                                         (RunStop.Outcome.FAILED, _("Không giao được"))])
-    reason = forms.ChoiceField(label=_("Lý do"), required=False,
-                               choices=[("", "—"), *RunStop.FailReason.choices])
+    outcome = forms.ChoiceField(
+        choices=[
+            (RunStop.Outcome.DELIVERED, _("Đã giao")),
+            (RunStop.Outcome.FAILED, _("Không giao được")),
+        ]
+    )
+    reason = forms.ChoiceField(
+        label=_("Lý do"), required=False, choices=[("", "—"), *RunStop.FailReason.choices]
+    )
     note = forms.CharField(label=_("Ghi chú"), required=False, max_length=200)

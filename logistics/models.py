@@ -16,8 +16,9 @@ class RoutingDecision(models.Model):
         SWEEP = "sweep", _("Tự động (quét lại)")
         OFFICER = "officer", _("Cán bộ chỉnh tay")
 
-    order = models.OneToOneField("catalog.Order", on_delete=models.CASCADE,
-                                 related_name="routing_decision")
+    order = models.OneToOneField(
+        "catalog.Order", on_delete=models.CASCADE, related_name="routing_decision"
+    )
     delivery = models.CharField(max_length=10)
     source = models.CharField(max_length=10, choices=Source.choices)
     distance_km = models.FloatField(null=True, blank=True)
@@ -28,18 +29,19 @@ class RoutingDecision(models.Model):
         verbose_name = _("quyết định phân tuyến")
         verbose_name_plural = _("quyết định phân tuyến")
 
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.delivery}"
+
 
 class Volunteer(models.Model):
     """A union member who delivers on Saturdays; minors need a guardian's consent."""
 
     name = models.CharField(_("họ tên"), max_length=120)
-    chi_doan = models.CharField(_("chi đoàn / lớp"), max_length=40,
-                                help_text=_("Ví dụ: 10A1"))
+    chi_doan = models.CharField(_("chi đoàn / lớp"), max_length=40, help_text=_("Ví dụ: 10A1"))
     phone = models.CharField(_("số điện thoại"), max_length=16)
     birth_year = models.PositiveSmallIntegerField(_("năm sinh"), null=True, blank=True)
     is_minor = models.BooleanField(_("dưới 18 tuổi"), default=True)
-    guardian_name = models.CharField(_("họ tên cha mẹ/người giám hộ"), max_length=120,
-                                     blank=True)
+    guardian_name = models.CharField(_("họ tên cha mẹ/người giám hộ"), max_length=120, blank=True)
     guardian_consent_at = models.DateTimeField(_("ngày cha mẹ đồng ý"), null=True, blank=True)
     is_active = models.BooleanField(_("đang tham gia"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -68,13 +70,16 @@ class SaturdayRun(models.Model):
         DONE = "done", _("Đã xong")
 
     date = models.DateField(_("ngày"), unique=True)
-    state = models.CharField(_("trạng thái"), max_length=12, choices=State.choices,
-                             default=State.OPEN)
+    state = models.CharField(
+        _("trạng thái"), max_length=12, choices=State.choices, default=State.OPEN
+    )
     pair_capacity = models.PositiveSmallIntegerField(
-        _("số điểm giao tối đa mỗi cặp"), default=8, validators=[MinValueValidator(1)])
+        _("số điểm giao tối đa mỗi cặp"), default=8, validators=[MinValueValidator(1)]
+    )
     # Counted as volunteer hours for each member of each route (reporting).
-    route_hours = models.DecimalField(_("số giờ mỗi tuyến"), max_digits=4, decimal_places=1,
-                                      default=3)
+    route_hours = models.DecimalField(
+        _("số giờ mỗi tuyến"), max_digits=4, decimal_places=1, default=3
+    )
     planned_at = models.DateTimeField(null=True, blank=True)
     plan_note = models.CharField(max_length=300, blank=True)
 
@@ -99,16 +104,21 @@ class RunSignup(models.Model):
             models.UniqueConstraint(fields=["run", "volunteer"], name="runsignup_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.volunteer_id} @ {self.run_id}"
+
 
 class Route(models.Model):
     """The stops one pair of volunteers delivers, in order."""
 
     run = models.ForeignKey(SaturdayRun, on_delete=models.CASCADE, related_name="routes")
     number = models.PositiveSmallIntegerField(_("tuyến số"))
-    volunteer_a = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="+",
-                                    null=True, blank=True)
-    volunteer_b = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="+",
-                                    null=True, blank=True)
+    volunteer_a = models.ForeignKey(
+        Volunteer, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    volunteer_b = models.ForeignKey(
+        Volunteer, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     capacity = models.PositiveSmallIntegerField(_("số điểm tối đa"), default=8)
     # Part of the signed link on the volunteers' phone page; rotating it revokes old links.
     token_version = models.PositiveIntegerField(default=1)
@@ -146,12 +156,14 @@ class RunStop(models.Model):
         OTHER = "other", _("Lý do khác")
 
     run = models.ForeignKey(SaturdayRun, on_delete=models.PROTECT, related_name="stops")
-    route = models.ForeignKey(Route, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="stops")
+    route = models.ForeignKey(
+        Route, on_delete=models.SET_NULL, null=True, blank=True, related_name="stops"
+    )
     order = models.ForeignKey("catalog.Order", on_delete=models.CASCADE, related_name="run_stops")
     position = models.PositiveSmallIntegerField(default=0)
-    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.PENDING,
-                               blank=True)
+    outcome = models.CharField(
+        max_length=10, choices=Outcome.choices, default=Outcome.PENDING, blank=True
+    )
     reason = models.CharField(max_length=20, choices=FailReason.choices, blank=True)
     reason_note = models.CharField(max_length=200, blank=True)
     # False once the stop is finished with a failure and the order moved on (next run or post).
@@ -164,9 +176,13 @@ class RunStop(models.Model):
         verbose_name_plural = _("điểm giao")
         ordering = ["run", "route", "position", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["order"], condition=Q(is_current=True),
-                                    name="runstop_one_current_per_order"),
+            models.UniqueConstraint(
+                fields=["order"], condition=Q(is_current=True), name="runstop_one_current_per_order"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}/{self.route_id or '-'}/{self.position}"
 
 
 class PostalBatch(models.Model):
@@ -178,8 +194,9 @@ class PostalBatch(models.Model):
         HANDED_OVER = "handed_over", _("Đã giao bưu điện")
         CLOSED = "closed", _("Đã đóng")
 
-    state = models.CharField(_("trạng thái"), max_length=12, choices=State.choices,
-                             default=State.DRAFT)
+    state = models.CharField(
+        _("trạng thái"), max_length=12, choices=State.choices, default=State.DRAFT
+    )
     post_office = models.CharField(_("bưu điện"), max_length=160, blank=True)
     carrier = models.CharField(_("cách gửi"), max_length=20, default="manual")
     receipt_number = models.CharField(_("số biên nhận của bưu điện"), max_length=60, blank=True)
@@ -194,8 +211,9 @@ class PostalBatch(models.Model):
         ordering = ["-created_at"]
         constraints = [
             # One batch is being filled at a time: concurrent builders meet on it.
-            models.UniqueConstraint(fields=["state"], condition=Q(state="draft"),
-                                    name="postalbatch_one_draft"),
+            models.UniqueConstraint(
+                fields=["state"], condition=Q(state="draft"), name="postalbatch_one_draft"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -220,12 +238,20 @@ class Parcel(models.Model):
         verbose_name_plural = _("bưu kiện")
         ordering = ["batch", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["order"], condition=Q(returned_at__isnull=True),
-                                    name="parcel_one_live_per_order"),
-            models.UniqueConstraint(fields=["tracking_number"],
-                                    condition=~Q(tracking_number=""),
-                                    name="parcel_unique_tracking_number"),
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=Q(returned_at__isnull=True),
+                name="parcel_one_live_per_order",
+            ),
+            models.UniqueConstraint(
+                fields=["tracking_number"],
+                condition=~Q(tracking_number=""),
+                name="parcel_unique_tracking_number",
+            ),
         ]
+
+    def __str__(self) -> str:
+        return self.tracking_number or f"#{self.pk}"
 
 
 class Notification(models.Model):
@@ -237,11 +263,13 @@ class Notification(models.Model):
         RECORDED = "recorded", _("Chỉ ghi lại")
         FAILED = "failed", _("Gửi lỗi")
 
-    order = models.ForeignKey("catalog.Order", on_delete=models.CASCADE,
-                              related_name="notifications")
+    order = models.ForeignKey(
+        "catalog.Order", on_delete=models.CASCADE, related_name="notifications"
+    )
     # The history row that caused it: one message per step, however often the signal repeats.
-    event = models.OneToOneField("catalog.OrderEvent", on_delete=models.CASCADE,
-                                 related_name="notification")
+    event = models.OneToOneField(
+        "catalog.OrderEvent", on_delete=models.CASCADE, related_name="notification"
+    )
     phone = models.CharField(max_length=16)
     text = models.CharField(max_length=320)
     backend = models.CharField(max_length=40)
@@ -256,3 +284,6 @@ class Notification(models.Model):
         verbose_name_plural = _("hộp thư đi")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} #{self.pk}"

@@ -18,6 +18,7 @@ from django.utils.translation import override
 
 from catalog.models import Order, OrderEvent
 from logistics.models import Notification
+from logistics.routing import current_stall
 
 logger = logging.getLogger(__name__)
 State = Order.State
@@ -57,13 +58,20 @@ class WebhookBackend:
     def send(self, *, phone: str, text: str, reference: str) -> str:
         if not self.url:
             raise PermanentSendError("GIANHANG_SMS_WEBHOOK_URL is not set")
-        body = json.dumps({"to": phone, "text": text, "reference": reference},
-                          ensure_ascii=False).encode()
+        body = json.dumps(
+            {"to": phone, "text": text, "reference": reference}, ensure_ascii=False
+        ).encode()
         signature = hmac.new(self.secret.encode(), body, hashlib.sha256).hexdigest()
         try:
-            response = requests.post(self.url, data=body, timeout=self.timeout, headers={
-                "Content-Type": "application/json; charset=utf-8",
-                "X-Gianhang-Signature": signature})
+            response = requests.post(
+                self.url,
+                data=body,
+                timeout=self.timeout,
+                headers={
+                    "Content-Type": "application/json; charset=utf-8",
+                    "X-Gianhang-Signature": signature,
+                },
+            )
         except requests.RequestException as exc:
             raise TransientSendError(str(exc)[:300]) from exc
         if response.status_code >= 500 or response.status_code == 429:
@@ -96,7 +104,7 @@ def message_text(*, order: Order, to_state: str, stall_name: str) -> str | None:
             State.FAILED: _("Đơn %(code)s chưa giao được, Đoàn trường sẽ liên hệ lại."),
             State.CANCELLED: _("Đơn %(code)s đã huỷ."),
         }
-        text = texts.get(to_state)
+        text = texts.get(to_state)  # type: ignore[call-overload]
         if text is None:
             return None
         return f"[{stall_name[:60]}] " + text % {"code": order.code}
@@ -106,17 +114,22 @@ def notification_queue(*, order: Order, to_state: str) -> Notification | None:
     """Put the step's message in the outbox, once per history row."""
     if not order.phone or order.anonymised_at:
         return None
-    stall = connection.tenant
+    stall = current_stall()
     text = message_text(order=order, to_state=to_state, stall_name=getattr(stall, "name", ""))
     if text is None:
         return None
-    event = (OrderEvent.objects.filter(order=order, to_state=to_state).order_by("-pk").first())
+    event = OrderEvent.objects.filter(order=order, to_state=to_state).order_by("-pk").first()
     if event is None:
         return None
     try:
         with transaction.atomic():
-            return Notification.objects.create(order=order, event=event, phone=order.phone,
-                                               text=text[:320], backend=backend_get().name)
+            return Notification.objects.create(
+                order=order,
+                event=event,
+                phone=order.phone,
+                text=text[:320],
+                backend=backend_get().name,
+            )
     except IntegrityError:
         return None
 
@@ -126,15 +139,21 @@ def notification_send(*, notification_id: int) -> Notification | None:
     transient: TransientSendError | None = None
     with transaction.atomic():
         # The row lock is the claim: two workers never both send the same message.
-        notification = (Notification.objects.select_for_update(skip_locked=True)
-                        .filter(pk=notification_id, status=Notification.Status.PENDING).first())
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(pk=notification_id, status=Notification.Status.PENDING)
+            .first()
+        )
         if notification is None:
             return None
         backend = backend_get()
         updates: dict = {"attempts": F("attempts") + 1, "backend": backend.name}
         try:
-            status = backend.send(phone=notification.phone, text=notification.text,
-                                  reference=f"{connection.schema_name}:{notification.pk}")
+            status = backend.send(
+                phone=notification.phone,
+                text=notification.text,
+                reference=f"{connection.schema_name}:{notification.pk}",  # type: ignore[attr-defined]
+            )
         except PermanentSendError as exc:
             updates.update(status=Notification.Status.FAILED, last_error=str(exc)[:300])
         except TransientSendError as exc:

@@ -20,15 +20,24 @@ def _metres(a: tuple[float, float], b: tuple[float, float]) -> int:
     return int(round(distance_km(a[0], a[1], b[0], b[1]) * 1000))
 
 
-def plan_routes(*, depot: tuple[float, float], stops: list[tuple[float, float]], pairs: int,
-                capacity: int, seconds: float = 2.0) -> Plan:
+def plan_routes(
+    *,
+    depot: tuple[float, float],
+    stops: list[tuple[float, float]],
+    pairs: int,
+    capacity: int,
+    seconds: float = 2.0,
+) -> Plan:
     """Capacitated vehicle routing from the school and back; overflow stops are dropped.
 
     ``seconds`` bounds the guided local search that improves the first solution.
     """
     if pairs < 1 or not stops:
-        return Plan(routes=[[] for _ in range(max(pairs, 0))], dropped=list(range(len(stops))),
-                    metres=[0] * max(pairs, 0))
+        return Plan(
+            routes=[[] for _ in range(max(pairs, 0))],
+            dropped=list(range(len(stops))),
+            metres=[0] * max(pairs, 0),
+        )
     points = [depot, *stops]
     size = len(points)
     matrix = [[_metres(points[i], points[j]) for j in range(size)] for i in range(size)]
@@ -58,14 +67,16 @@ def plan_routes(*, depot: tuple[float, float], stops: list[tuple[float, float]],
     params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC
     if seconds > 0:
         params.local_search_metaheuristic = (
-            routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH)
+            routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+        )
         params.time_limit.FromMilliseconds(int(seconds * 1000))
     else:
         params.solution_limit = 1  # the first solution only: instant, for on-demand replans
     solution = model.SolveWithParameters(params)
     if solution is None:
-        return Plan(routes=[[] for _ in range(pairs)], dropped=list(range(len(stops))),
-                    metres=[0] * pairs)
+        return Plan(
+            routes=[[] for _ in range(pairs)], dropped=list(range(len(stops))), metres=[0] * pairs
+        )
     routes: list[list[int]] = []
     metres: list[int] = []
     visited: set[int] = set()
@@ -87,16 +98,19 @@ def plan_routes(*, depot: tuple[float, float], stops: list[tuple[float, float]],
     return Plan(routes=routes, dropped=dropped, metres=metres)
 
 
-def nearest_neighbour_routes(*, depot: tuple[float, float], stops: list[tuple[float, float]],
-                             pairs: int, capacity: int) -> Plan:
+def nearest_neighbour_routes(
+    *, depot: tuple[float, float], stops: list[tuple[float, float]], pairs: int, capacity: int
+) -> Plan:
     """The obvious hand method (fill one pair at a time, always the closest next stop).
 
     Kept as the baseline the benchmark compares OR-Tools against.
     """
     left = set(range(len(stops)))
-    routes, metres = [], []
+    routes: list[list[int]] = []
+    metres: list[int] = []
     for _pair in range(pairs):
-        here, route, length = depot, [], 0
+        here, length = depot, 0
+        route: list[int] = []
         while left and len(route) < capacity:
             nxt = min(left, key=lambda i: _metres(here, stops[i]))
             length += _metres(here, stops[nxt])

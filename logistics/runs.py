@@ -64,8 +64,13 @@ def stop_add(*, order_id: int, run: SaturdayRun) -> RunStop | None:
 
 def volunteer_signup(*, volunteer: Volunteer, run: SaturdayRun) -> RunSignup:
     if not volunteer.may_deliver:
-        raise RunError(_("%(name)s chưa thể đi giao: đoàn viên dưới 18 tuổi cần cha mẹ đồng ý "
-                         "trước (ghi ngày đồng ý trong hồ sơ).") % {"name": volunteer.name})
+        raise RunError(
+            _(
+                "%(name)s chưa thể đi giao: đoàn viên dưới 18 tuổi cần cha mẹ đồng ý "
+                "trước (ghi ngày đồng ý trong hồ sơ)."
+            )
+            % {"name": volunteer.name}
+        )
     if run.state not in (SaturdayRun.State.OPEN, SaturdayRun.State.PLANNED):
         raise RunError(_("Chuyến này đã bắt đầu hoặc đã xong, không đăng ký thêm được."))
     signup, _created = RunSignup.objects.get_or_create(run=run, volunteer=volunteer)
@@ -76,7 +81,8 @@ def _pairs(volunteers: list[Volunteer]) -> list[tuple[Volunteer, Volunteer | Non
     # Classmates together: they know each other and leave school at the same time.
     ordered = sorted(volunteers, key=lambda v: (v.chi_doan, v.name, v.pk))
     pairs: list[tuple[Volunteer, Volunteer | None]] = [
-        (ordered[i], ordered[i + 1]) for i in range(0, len(ordered) - 1, 2)]
+        (ordered[i], ordered[i + 1]) for i in range(0, len(ordered) - 1, 2)
+    ]
     if len(ordered) % 2 and not pairs:
         pairs.append((ordered[-1], None))
     return pairs
@@ -103,53 +109,76 @@ def run_plan(*, run: SaturdayRun, seconds: float = 2.0, actor=None) -> SaturdayR
     """
     run = SaturdayRun.objects.select_for_update().get(pk=run.pk)
     if run.state not in (SaturdayRun.State.OPEN, SaturdayRun.State.PLANNED):
-        raise RunError(_("Chuyến %(d)s đã bắt đầu giao, không chia tuyến lại được.")
-                       % {"d": f"{run.date:%d/%m/%Y}"})
+        raise RunError(
+            _("Chuyến %(d)s đã bắt đầu giao, không chia tuyến lại được.")
+            % {"d": f"{run.date:%d/%m/%Y}"}
+        )
     # Stops left over from earlier runs (not planned, or never started) come along.
-    RunStop.objects.filter(is_current=True, outcome="", run__date__lt=run.date,
-                           order__state__in=(State.CONFIRMED, State.PACKED, State.ROUTED)
-                           ).update(run=run, route=None, position=0)
-    volunteers = [s.volunteer for s in run.signups.select_related("volunteer")
-                  if s.volunteer.may_deliver]
+    RunStop.objects.filter(
+        is_current=True,
+        outcome="",
+        run__date__lt=run.date,
+        order__state__in=(State.CONFIRMED, State.PACKED, State.ROUTED),
+    ).update(run=run, route=None, position=0)
+    volunteers = [
+        s.volunteer for s in run.signups.select_related("volunteer") if s.volunteer.may_deliver
+    ]
     pairs = _pairs(volunteers)
     if not pairs:
-        raise RunError(_("Chưa có đoàn viên nào đăng ký (và được phép) đi giao chuyến này. "
-                         "Hãy thêm đăng ký rồi chia tuyến lại."))
-    stops = list(run.stops.filter(is_current=True, outcome="",
-                                  order__state__in=(State.PACKED, State.ROUTED))
-                 .select_related("order__commune").order_by("order__placed_at", "pk"))
+        raise RunError(
+            _(
+                "Chưa có đoàn viên nào đăng ký (và được phép) đi giao chuyến này. "
+                "Hãy thêm đăng ký rồi chia tuyến lại."
+            )
+        )
+    stops = list(
+        run.stops.filter(is_current=True, outcome="", order__state__in=(State.PACKED, State.ROUTED))
+        .select_related("order__commune")
+        .order_by("order__placed_at", "pk")
+    )
     run.stops.filter(is_current=True).update(route=None, position=0)
     run.routes.all().delete()
     zone = current_zone()
     depot, points = _coordinates([s.order for s in stops], zone)
-    plan = plan_routes(depot=depot, stops=points, pairs=len(pairs), capacity=run.pair_capacity,
-                       seconds=seconds)
+    plan = plan_routes(
+        depot=depot, stops=points, pairs=len(pairs), capacity=run.pair_capacity, seconds=seconds
+    )
     number = 0
     for (first, second), visit, metres in zip(pairs, plan.routes, plan.metres, strict=True):
         if not visit:
             continue
         number += 1
-        route = Route.objects.create(run=run, number=number, volunteer_a=first,
-                                     volunteer_b=second, capacity=run.pair_capacity,
-                                     distance_km=metres / 1000)
+        route = Route.objects.create(
+            run=run,
+            number=number,
+            volunteer_a=first,
+            volunteer_b=second,
+            capacity=run.pair_capacity,
+            distance_km=metres / 1000,
+        )
         for position, index in enumerate(visit, start=1):
             stop = stops[index]
             RunStop.objects.filter(pk=stop.pk).update(route=route, position=position)
             if stop.order.state == State.PACKED:
-                order_transition(order=stop.order, to_state=State.ROUTED, actor=actor,
-                                 expected_from=State.PACKED,
-                                 public_note=_("Xếp vào chuyến thứ Bảy %(d)s")
-                                 % {"d": f"{run.date:%d/%m/%Y}"})
+                order_transition(
+                    order=stop.order,
+                    to_state=State.ROUTED,
+                    actor=actor,
+                    expected_from=State.PACKED,
+                    public_note=_("Xếp vào chuyến thứ Bảy %(d)s") % {"d": f"{run.date:%d/%m/%Y}"},
+                )
     for index in plan.dropped:
         order = stops[index].order
         if order.state == State.ROUTED:
-            order_transition(order=order, to_state=State.PACKED, actor=actor,
-                             expected_from=State.ROUTED)
+            order_transition(
+                order=order, to_state=State.PACKED, actor=actor, expected_from=State.ROUTED
+            )
     unpacked = run.stops.filter(is_current=True, order__state=State.CONFIRMED).count()
     notes = []
     if plan.dropped:
-        notes.append(_("%(n)d điểm vượt sức chở của các cặp, chưa có tuyến.")
-                     % {"n": len(plan.dropped)})
+        notes.append(
+            _("%(n)d điểm vượt sức chở của các cặp, chưa có tuyến.") % {"n": len(plan.dropped)}
+        )
     if unpacked:
         notes.append(_("%(n)d đơn chưa đóng gói nên chưa xếp tuyến.") % {"n": unpacked})
     if len(volunteers) % 2 and len(volunteers) > 1:
@@ -165,8 +194,11 @@ def _renumber(route_id: int | None) -> None:
     if route_id is None:
         return
     for position, pk in enumerate(
-            RunStop.objects.filter(route_id=route_id, is_current=True)
-            .order_by("position", "pk").values_list("pk", flat=True), start=1):
+        RunStop.objects.filter(route_id=route_id, is_current=True)
+        .order_by("position", "pk")
+        .values_list("pk", flat=True),
+        start=1,
+    ):
         RunStop.objects.filter(pk=pk).update(position=position)
 
 
@@ -182,8 +214,9 @@ def stop_move(*, stop: RunStop, route: Route | None, actor=None) -> RunStop:
         raise RunError(_("Hãy chia tuyến cho chuyến trước khi chuyển điểm giao."))
     old_route = stop.route_id
     if route is not None and stop.order.state == State.PACKED:
-        order_transition(order=stop.order, to_state=State.ROUTED, actor=actor,
-                         expected_from=State.PACKED)
+        order_transition(
+            order=stop.order, to_state=State.ROUTED, actor=actor, expected_from=State.PACKED
+        )
     last = RunStop.objects.filter(route=route).aggregate(m=Max("position"))["m"] or 0
     RunStop.objects.filter(pk=stop.pk).update(route=route, position=last + 1 if route else 0)
     _renumber(old_route)
@@ -195,16 +228,22 @@ def stop_move(*, stop: RunStop, route: Route | None, actor=None) -> RunStop:
 def run_start(*, run: SaturdayRun, actor=None) -> SaturdayRun:
     """Saturday morning: the planned run goes out; recipients hear their order is coming."""
     updated = SaturdayRun.objects.filter(pk=run.pk, state=SaturdayRun.State.PLANNED).update(
-        state=SaturdayRun.State.IN_PROGRESS)
+        state=SaturdayRun.State.IN_PROGRESS
+    )
     if not updated:
         run.refresh_from_db()
         if run.state == SaturdayRun.State.IN_PROGRESS:
             return run
         raise RunError(_("Hãy chia tuyến trước khi bắt đầu giao."))
-    for stop in run.stops.filter(is_current=True, route__isnull=False,
-                                 order__state=State.ROUTED).select_related("order"):
-        order_transition(order=stop.order, to_state=State.OUT_FOR_DELIVERY, actor=actor,
-                         expected_from=State.ROUTED)
+    for stop in run.stops.filter(
+        is_current=True, route__isnull=False, order__state=State.ROUTED
+    ).select_related("order"):
+        order_transition(
+            order=stop.order,
+            to_state=State.OUT_FOR_DELIVERY,
+            actor=actor,
+            expected_from=State.ROUTED,
+        )
     run.refresh_from_db()
     return run
 
@@ -224,28 +263,40 @@ def stop_mark(*, stop: RunStop, outcome: str, reason: str = "", note: str = "") 
     if stop.run.state not in (SaturdayRun.State.PLANNED, SaturdayRun.State.IN_PROGRESS):
         raise RunError(_("Chuyến này đã kết thúc."))
     won = RunStop.objects.filter(pk=stop.pk, outcome="", is_current=True).update(
-        outcome=outcome, reason=reason if outcome == RunStop.Outcome.FAILED else "",
-        reason_note=note[:200], marked_at=timezone.now())
+        outcome=outcome,
+        reason=reason if outcome == RunStop.Outcome.FAILED else "",
+        reason_note=note[:200],
+        marked_at=timezone.now(),
+    )
     if not won:
         stop.refresh_from_db()
         if stop.outcome == outcome:
             return stop  # a double tap on a slow connection
-        raise RunError(_("Điểm này đã được đánh dấu “%(o)s” rồi. Nếu nhầm, hãy báo cán bộ Đoàn.")
-                       % {"o": stop.get_outcome_display()})
+        raise RunError(
+            _("Điểm này đã được đánh dấu “%(o)s” rồi. Nếu nhầm, hãy báo cán bộ Đoàn.")
+            % {"o": stop.get_outcome_display()}
+        )
     order = stop.order
     if order.state == State.ROUTED:
-        order = order_transition(order=order, to_state=State.OUT_FOR_DELIVERY,
-                                 expected_from=State.ROUTED)
+        order = order_transition(
+            order=order, to_state=State.OUT_FOR_DELIVERY, expected_from=State.ROUTED
+        )
     if outcome == RunStop.Outcome.DELIVERED:
         order_transition(order=order, to_state=State.DELIVERED, expected_from=order.state)
     else:
-        order = order_transition(order=order, to_state=State.FAILED, expected_from=order.state,
-                                 public_note=str(RunStop.FailReason(reason).label))
+        order = order_transition(
+            order=order,
+            to_state=State.FAILED,
+            expected_from=order.state,
+            public_note=str(RunStop.FailReason(reason).label),
+        )
         _stop_retry(stop=stop, order=order, reason=reason)
-    if not RunStop.objects.filter(run=stop.run, route__isnull=False, outcome="",
-                                  is_current=True).exists():
-        SaturdayRun.objects.filter(pk=stop.run_id).exclude(
-            state=SaturdayRun.State.DONE).update(state=SaturdayRun.State.DONE)
+    if not RunStop.objects.filter(
+        run=stop.run, route__isnull=False, outcome="", is_current=True
+    ).exists():
+        SaturdayRun.objects.filter(pk=stop.run_id).exclude(state=SaturdayRun.State.DONE).update(
+            state=SaturdayRun.State.DONE
+        )
     stop.refresh_from_db()
     return stop
 
@@ -253,8 +304,9 @@ def stop_mark(*, stop: RunStop, outcome: str, reason: str = "", note: str = "") 
 def _stop_retry(*, stop: RunStop, order: Order, reason: str) -> None:
     """A failed visit: back into the next run, or to post after too many tries."""
     RunStop.objects.filter(pk=stop.pk).update(is_current=False)
-    order = order_transition(order=order, to_state=State.PACKED, expected_from=State.FAILED,
-                             public_note=_("Sẽ giao lại"))
+    order = order_transition(
+        order=order, to_state=State.PACKED, expected_from=State.FAILED, public_note=_("Sẽ giao lại")
+    )
     attempts = RunStop.objects.filter(order=order, outcome=RunStop.Outcome.FAILED).count()
     if attempts >= MAX_VOLUNTEER_ATTEMPTS or reason == RunStop.FailReason.WRONG_ADDRESS:
         Order.objects.filter(pk=order.pk).update(delivery=Order.Delivery.POST)
@@ -264,10 +316,12 @@ def _stop_retry(*, stop: RunStop, order: Order, reason: str) -> None:
 
 # --- Volunteer links ---------------------------------------------------------------------
 
+
 def route_link_token(*, route: Route) -> str:
     """A signed, expiring token for the route's phone page; tied to this stall's schema."""
     signer = signing.TimestampSigner(salt=LINK_SALT)
-    return signer.sign(f"{connection.schema_name}:{route.pk}:{route.token_version}")
+    schema = connection.schema_name  # type: ignore[attr-defined]
+    return signer.sign(f"{schema}:{route.pk}:{route.token_version}")
 
 
 def route_from_token(*, token: str) -> Route:
@@ -276,10 +330,13 @@ def route_from_token(*, token: str) -> Route:
     max_age = getattr(settings, "LOGISTICS_ROUTE_LINK_MAX_AGE", 60 * 60 * 24 * 8)
     value = signer.unsign(token, max_age=dt.timedelta(seconds=max_age))
     schema, route_id, version = value.split(":")
-    if schema != connection.schema_name:
+    if schema != connection.schema_name:  # type: ignore[attr-defined]
         raise signing.BadSignature("link of another stall")
-    route = (Route.objects.select_related("run", "volunteer_a", "volunteer_b")
-             .filter(pk=int(route_id), token_version=int(version)).first())
+    route = (
+        Route.objects.select_related("run", "volunteer_a", "volunteer_b")
+        .filter(pk=int(route_id), token_version=int(version))
+        .first()
+    )
     if route is None:
         raise signing.BadSignature("route replanned or gone")
     return route

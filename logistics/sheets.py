@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -15,7 +16,6 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-from xml.sax.saxutils import escape
 
 FONT = "Roboto"
 FONT_BOLD = "Roboto-Bold"
@@ -79,39 +79,56 @@ def route_sheet_pdf(*, route, stops, stall_name: str, stop_link) -> bytes:
     st = styles()
     buffer = io.BytesIO()
     run = route.run
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=12 * mm, rightMargin=12 * mm,
-                            topMargin=12 * mm, bottomMargin=12 * mm,
-                            title=f"{stall_name} – {run} – {_('tuyến')} {route.number}",
-                            author=stall_name)
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=12 * mm,
+        rightMargin=12 * mm,
+        topMargin=12 * mm,
+        bottomMargin=12 * mm,
+        title=f"{stall_name} – {run} – {_('tuyến')} {route.number}",
+        author=stall_name,
+    )
     pair = ", ".join(f"{v.name} ({v.chi_doan}) {v.phone}" for v in route.volunteers)
     story = [
         p(stall_name, st["big"]),
-        p(_("Phiếu giao hàng – %(run)s – tuyến %(n)d") % {"run": run, "n": route.number},
-          st["title"]),
+        p(
+            _("Phiếu giao hàng – %(run)s – tuyến %(n)d") % {"run": run, "n": route.number},
+            st["title"],
+        ),
         p(_("Đoàn viên: %(pair)s") % {"pair": pair or "—"}, st["body"]),
         p(_("Quét mã QR ở mỗi điểm để đánh dấu đã giao hoặc không giao được."), st["small"]),
         Spacer(1, 4 * mm),
     ]
-    header = [p(h, st["small"]) for h in (
-        "#", _("Người nhận"), _("Điện thoại"), _("Địa chỉ"), _("Món hàng"), _("Đánh dấu"))]
+    header = [
+        p(h, st["small"])
+        for h in ("#", _("Người nhận"), _("Điện thoại"), _("Địa chỉ"), _("Món hàng"), _("Đánh dấu"))
+    ]
     rows = [header]
     for stop in stops:
         order = stop.order
-        rows.append([
-            p(str(stop.position), st["body"]),
-            p(f"{order.recipient_name}\n{_('Mã đơn')}: {order.code}", st["body"]),
-            p(order.phone, st["body"]),
-            p(order_address(order), st["body"]),
-            p(order_items(order), st["body"]),
-            qr_drawing(stop_link(stop), 22 * mm),
-        ])
-    table = Table(rows, colWidths=[8 * mm, 38 * mm, 26 * mm, 50 * mm, 38 * mm, 26 * mm],
-                  repeatRows=1)
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
-    ]))
+        rows.append(
+            [
+                p(str(stop.position), st["body"]),
+                p(f"{order.recipient_name}\n{_('Mã đơn')}: {order.code}", st["body"]),
+                p(order.phone, st["body"]),
+                p(order_address(order), st["body"]),
+                p(order_items(order), st["body"]),
+                qr_drawing(stop_link(stop), 22 * mm),
+            ]
+        )
+    table = Table(
+        rows, colWidths=[8 * mm, 38 * mm, 26 * mm, 50 * mm, 38 * mm, 26 * mm], repeatRows=1
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+            ]
+        )
+    )
     story.append(table)
     doc.build(story)
     return buffer.getvalue()

@@ -30,11 +30,21 @@ COMMON = {
 def enqueue(task, *args, **kwargs) -> bool:
     """Send a task without ever breaking the caller: if Redis is down, the sweeper catches up."""
     try:
-        task.apply_async(args=args, kwargs=kwargs, retry=True, retry_policy={
-            "max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2})
+        task.apply_async(
+            args=args,
+            kwargs=kwargs,
+            retry=True,
+            retry_policy={
+                "max_retries": 1,
+                "interval_start": 0,
+                "interval_step": 0.2,
+                "interval_max": 0.2,
+            },
+        )
     except Exception:  # noqa: BLE001 - any broker failure; the order itself is safe
-        logger.warning("could not enqueue %s%r; the sweeper will pick it up", task.name, args,
-                       exc_info=True)
+        logger.warning(
+            "could not enqueue %s%r; the sweeper will pick it up", task.name, args, exc_info=True
+        )
         return False
     return True
 
@@ -53,10 +63,11 @@ def orders_route_sweep() -> int:
 @app.task(name="logistics.run_plan", soft_time_limit=120, time_limit=180, **COMMON)
 def run_plan(run_id: int | None = None) -> int | None:
     """Plan the given run, or (from beat, on Friday evening) the coming Saturday's."""
-    if run_id is None:
-        run = runs.run_for_new_stops()
-    else:
-        run = SaturdayRun.objects.filter(pk=run_id).first()
+    run: SaturdayRun | None = (
+        runs.run_for_new_stops()
+        if run_id is None
+        else SaturdayRun.objects.filter(pk=run_id).first()
+    )
     if run is None or not run.signups.exists():
         return None
     try:
@@ -73,9 +84,12 @@ def batch_build(chunk: int = 200) -> int | None:
     return batch.pk if batch else None
 
 
-@app.task(name="logistics.notification_send", soft_time_limit=30, time_limit=60,
-          **{**COMMON, "autoretry_for": (*TRANSIENT, notifications.TransientSendError),
-             "max_retries": 8})
+@app.task(
+    name="logistics.notification_send",
+    soft_time_limit=30,
+    time_limit=60,
+    **{**COMMON, "autoretry_for": (*TRANSIENT, notifications.TransientSendError), "max_retries": 8},
+)
 def notification_send(notification_id: int) -> str | None:
     sent = notifications.notification_send(notification_id=notification_id)
     return sent.status if sent else None

@@ -20,19 +20,28 @@ urlpatterns = [
     path("giao-nhan/lo/gom/", views.batch_build, name="batch-build"),
     path("giao-nhan/lo/<int:batch_id>/", views.batch_detail, name="batch"),
     path("giao-nhan/lo/<int:batch_id>/san-sang/", views.batch_ready, name="batch-ready"),
-    path("giao-nhan/lo/<int:batch_id>/giao-buu-dien/", views.batch_hand_over,
-         name="batch-hand-over"),
+    path(
+        "giao-nhan/lo/<int:batch_id>/giao-buu-dien/", views.batch_hand_over, name="batch-hand-over"
+    ),
     path("giao-nhan/lo/<int:batch_id>/dong/", views.batch_close, name="batch-close"),
-    path("giao-nhan/lo/<int:batch_id>/ma-van-don/", views.tracking_import,
-         name="tracking-import"),
+    path("giao-nhan/lo/<int:batch_id>/ma-van-don/", views.tracking_import, name="tracking-import"),
     path("giao-nhan/lo/<int:batch_id>/<str:kind>", views.batch_document, name="batch-document"),
-    path("giao-nhan/buu-kien/<int:parcel_id>/ma-van-don/", views.parcel_tracking,
-         name="parcel-tracking"),
+    path(
+        "giao-nhan/buu-kien/<int:parcel_id>/ma-van-don/",
+        views.parcel_tracking,
+        name="parcel-tracking",
+    ),
     path("giao-nhan/buu-kien/<int:parcel_id>/hoan/", views.parcel_return, name="parcel-return"),
-    path("giao-nhan/buu-kien/<int:parcel_id>/da-nhan/", views.parcel_delivered,
-         name="parcel-delivered"),
+    path(
+        "giao-nhan/buu-kien/<int:parcel_id>/da-nhan/",
+        views.parcel_delivered,
+        name="parcel-delivered",
+    ),
     path("giao-nhan/tin-nhan/", views.outbox, name="outbox"),
     path("giao/<str:token>/", views.volunteer_route, name="volunteer-route"),
-    path("giao/<str:token>/diem/<int:stop_id>/", views.volunteer_stop_mark,
-         name="volunteer-stop-mark"),
+    path(
+        "giao/<str:token>/diem/<int:stop_id>/",
+        views.volunteer_stop_mark,
+        name="volunteer-stop-mark",
+    ),
 ]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core import signing
-from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,6 +23,7 @@ from logistics.forms import (
 )
 from logistics.labels import labels_pdf, manifest_csv, manifest_pdf
 from logistics.models import Parcel, PostalBatch, Route, RunStop, SaturdayRun
+from logistics.routing import current_stall
 from logistics.runs import route_from_token
 from logistics.sheets import route_sheet_pdf
 from tenants.permissions import stall_officer_required
@@ -32,13 +32,13 @@ FAILURES = (services.BatchError, services.RunError, services.RoutingError)
 
 
 def _sender_address() -> str:
-    stall = connection.tenant
+    stall = current_stall()
     commune = stall.commune
     return str(commune) if commune else ""
 
 
 def _stall_name() -> str:
-    return connection.tenant.name
+    return current_stall().name
 
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:
@@ -50,34 +50,48 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 
 # --- Officers ----------------------------------------------------------------------------
 
+
 @stall_officer_required
 def overview(request):
     run = selectors.run_coming()
-    return render(request, "logistics/overview.html", {
-        "run": run,
-        "load": selectors.run_load(run=run) if run else None,
-        "runs": selectors.runs_recent()[:8],
-        "batches": selectors.batches_recent()[:8],
-        "waiting_post": selectors.orders_waiting_for_post().count(),
-        "unrouted": selectors.orders_unrouted().count(),
-    })
+    return render(
+        request,
+        "logistics/overview.html",
+        {
+            "run": run,
+            "load": selectors.run_load(run=run) if run else None,
+            "runs": selectors.runs_recent()[:8],
+            "batches": selectors.batches_recent()[:8],
+            "waiting_post": selectors.orders_waiting_for_post().count(),
+            "unrouted": selectors.orders_unrouted().count(),
+        },
+    )
 
 
 @stall_officer_required
 def run_detail(request, run_id: int):
     run = get_object_or_404(SaturdayRun, pk=run_id)
     routes = list(selectors.run_routes(run=run))
-    links = {r.pk: request.build_absolute_uri(
-        reverse("logistics:volunteer-route", args=[services.route_link_token(route=r)]))
-        for r in routes}
+    links = {
+        r.pk: request.build_absolute_uri(
+            reverse("logistics:volunteer-route", args=[services.route_link_token(route=r)])
+        )
+        for r in routes
+    }
     for route in routes:
-        route.link = links[route.pk]
-    return render(request, "logistics/run_detail.html", {
-        "run": run, "routes": routes,
-        "unplanned": selectors.run_stops(run=run).filter(route__isnull=True, is_current=True),
-        "signups": run.signups.select_related("volunteer"),
-        "signup_form": SignupForm(), "load": selectors.run_load(run=run),
-    })
+        route.link = links[route.pk]  # type: ignore[attr-defined]
+    return render(
+        request,
+        "logistics/run_detail.html",
+        {
+            "run": run,
+            "routes": routes,
+            "unplanned": selectors.run_stops(run=run).filter(route__isnull=True, is_current=True),
+            "signups": run.signups.select_related("volunteer"),
+            "signup_form": SignupForm(),
+            "load": selectors.run_load(run=run),
+        },
+    )
 
 
 @stall_officer_required
@@ -101,8 +115,11 @@ def _act(request, action, success: str):
 @stall_officer_required
 def run_plan(request, run_id: int):
     run = get_object_or_404(SaturdayRun, pk=run_id)
-    _act(request, lambda: services.run_plan(run=run, actor=request.user),
-         _("Đã chia tuyến. In phiếu và gửi đường dẫn cho từng cặp đoàn viên."))
+    _act(
+        request,
+        lambda: services.run_plan(run=run, actor=request.user),
+        _("Đã chia tuyến. In phiếu và gửi đường dẫn cho từng cặp đoàn viên."),
+    )
     return redirect("logistics:run", run_id=run.pk)
 
 
@@ -110,8 +127,11 @@ def run_plan(request, run_id: int):
 @stall_officer_required
 def run_start(request, run_id: int):
     run = get_object_or_404(SaturdayRun, pk=run_id)
-    _act(request, lambda: services.run_start(run=run, actor=request.user),
-         _("Chuyến đã bắt đầu; người nhận được báo đơn đang đến."))
+    _act(
+        request,
+        lambda: services.run_start(run=run, actor=request.user),
+        _("Chuyến đã bắt đầu; người nhận được báo đơn đang đến."),
+    )
     return redirect("logistics:run", run_id=run.pk)
 
 
@@ -123,9 +143,11 @@ def run_signup(request, run_id: int):
     if not form.is_valid():
         messages.error(request, _("Hãy chọn một đoàn viên trong danh sách."))
     else:
-        _act(request, lambda: services.volunteer_signup(volunteer=form.cleaned_data["volunteer"],
-                                                        run=run),
-             _("Đã ghi đăng ký."))
+        _act(
+            request,
+            lambda: services.volunteer_signup(volunteer=form.cleaned_data["volunteer"], run=run),
+            _("Đã ghi đăng ký."),
+        )
     return redirect("logistics:run", run_id=run.pk)
 
 
@@ -140,8 +162,11 @@ def stop_move(request, stop_id: int):
         if route is None:
             messages.error(request, _("Tuyến đã chọn không còn nữa. Hãy tải lại trang."))
             return redirect("logistics:run", run_id=stop.run_id)
-    _act(request, lambda: services.stop_move(stop=stop, route=route, actor=request.user),
-         _("Đã chuyển điểm giao."))
+    _act(
+        request,
+        lambda: services.stop_move(stop=stop, route=route, actor=request.user),
+        _("Đã chuyển điểm giao."),
+    )
     return redirect("logistics:run", run_id=stop.run_id)
 
 
@@ -153,9 +178,13 @@ def order_override(request, order_id: int):
     if not form.is_valid():
         messages.error(request, _("Hãy chọn “đoàn viên giao” hoặc “gửi bưu điện”."))
     else:
-        _act(request, lambda: services.order_delivery_override(
-            order=order, delivery=form.cleaned_data["delivery"], actor=request.user),
-            _("Đã đổi cách giao của đơn %(c)s.") % {"c": order.code})
+        _act(
+            request,
+            lambda: services.order_delivery_override(
+                order=order, delivery=form.cleaned_data["delivery"], actor=request.user
+            ),
+            _("Đã đổi cách giao của đơn %(c)s.") % {"c": order.code},
+        )
     run_id = request.POST.get("run", "")
     if run_id.isdigit():
         return redirect("logistics:run", run_id=int(run_id))
@@ -164,21 +193,32 @@ def order_override(request, order_id: int):
 
 @stall_officer_required
 def route_sheet(request, route_id: int):
-    route = get_object_or_404(Route.objects.select_related("run", "volunteer_a", "volunteer_b"),
-                              pk=route_id)
+    route = get_object_or_404(
+        Route.objects.select_related("run", "volunteer_a", "volunteer_b"), pk=route_id
+    )
     link = request.build_absolute_uri(
-        reverse("logistics:volunteer-route", args=[services.route_link_token(route=route)]))
-    pdf = route_sheet_pdf(route=route, stops=selectors.route_stops(route=route),
-                          stall_name=_stall_name(), stop_link=lambda s: f"{link}#diem-{s.pk}")
+        reverse("logistics:volunteer-route", args=[services.route_link_token(route=route)])
+    )
+    pdf = route_sheet_pdf(
+        route=route,
+        stops=selectors.route_stops(route=route),
+        stall_name=_stall_name(),
+        stop_link=lambda s: f"{link}#diem-{s.pk}",
+    )
     return _pdf(pdf, f"tuyen-{route.run.date:%Y%m%d}-{route.number}.pdf")
 
 
 @stall_officer_required
 def batches(request):
-    return render(request, "logistics/batches.html", {
-        "batches": selectors.batches_recent()[:30],
-        "waiting_post": selectors.orders_waiting_for_post().count(),
-    })
+    return render(
+        request,
+        "logistics/batches.html",
+        {
+            "batches": selectors.batches_recent()[:30],
+            "waiting_post": selectors.orders_waiting_for_post().count(),
+            "waiting": selectors.orders_waiting_for_post().select_related("commune")[:100],
+        },
+    )
 
 
 @require_POST
@@ -195,19 +235,28 @@ def batch_build(request):
 @stall_officer_required
 def batch_detail(request, batch_id: int):
     batch = get_object_or_404(PostalBatch, pk=batch_id)
-    return render(request, "logistics/batch_detail.html", {
-        "batch": batch, "parcels": selectors.batch_parcels(batch=batch),
-        "handover_form": HandOverForm(), "csv_form": TrackingCsvForm(),
-        "import_report": request.session.pop(f"tracking-import-{batch.pk}", None),
-    })
+    return render(
+        request,
+        "logistics/batch_detail.html",
+        {
+            "batch": batch,
+            "parcels": selectors.batch_parcels(batch=batch),
+            "handover_form": HandOverForm(),
+            "csv_form": TrackingCsvForm(),
+            "import_report": request.session.pop(f"tracking-import-{batch.pk}", None),
+        },
+    )
 
 
 @require_POST
 @stall_officer_required
 def batch_ready(request, batch_id: int):
     batch = get_object_or_404(PostalBatch, pk=batch_id)
-    _act(request, lambda: services.batch_mark_ready(batch=batch),
-         _("Lô đã sẵn sàng gửi. Mang lô ra bưu điện và ghi số biên nhận."))
+    _act(
+        request,
+        lambda: services.batch_mark_ready(batch=batch),
+        _("Lô đã sẵn sàng gửi. Mang lô ra bưu điện và ghi số biên nhận."),
+    )
     return redirect("logistics:batch", batch_id=batch.pk)
 
 
@@ -240,9 +289,13 @@ def parcel_tracking(request, parcel_id: int):
     if not form.is_valid():
         messages.error(request, _("Hãy nhập mã vận đơn."))
     else:
-        _act(request, lambda: services.parcel_tracking_set(
-            parcel=parcel, tracking_number=form.cleaned_data["tracking_number"]),
-            _("Đã lưu mã vận đơn."))
+        _act(
+            request,
+            lambda: services.parcel_tracking_set(
+                parcel=parcel, tracking_number=form.cleaned_data["tracking_number"]
+            ),
+            _("Đã lưu mã vận đơn."),
+        )
     return redirect("logistics:batch", batch_id=parcel.batch_id)
 
 
@@ -254,9 +307,13 @@ def parcel_return(request, parcel_id: int):
     if not form.is_valid():
         messages.error(request, _("Hãy ghi lý do bưu điện hoàn trả."))
     else:
-        _act(request, lambda: services.parcel_return(parcel=parcel, actor=request.user,
-                                                     reason=form.cleaned_data["reason"]),
-             _("Đã ghi nhận bưu kiện bị hoàn. Có thể gửi lại đơn từ trang tổng quan."))
+        _act(
+            request,
+            lambda: services.parcel_return(
+                parcel=parcel, actor=request.user, reason=form.cleaned_data["reason"]
+            ),
+            _("Đã ghi nhận bưu kiện bị hoàn. Có thể gửi lại đơn từ trang tổng quan."),
+        )
     return redirect("logistics:batch", batch_id=parcel.batch_id)
 
 
@@ -264,8 +321,11 @@ def parcel_return(request, parcel_id: int):
 @stall_officer_required
 def parcel_delivered(request, parcel_id: int):
     parcel = get_object_or_404(Parcel, pk=parcel_id)
-    _act(request, lambda: services.parcel_delivered(parcel=parcel, actor=request.user),
-         _("Đã ghi nhận người nhận đã nhận hàng."))
+    _act(
+        request,
+        lambda: services.parcel_delivered(parcel=parcel, actor=request.user),
+        _("Đã ghi nhận người nhận đã nhận hàng."),
+    )
     return redirect("logistics:batch", batch_id=parcel.batch_id)
 
 
@@ -275,14 +335,20 @@ def tracking_import(request, batch_id: int):
     batch = get_object_or_404(PostalBatch, pk=batch_id)
     form = TrackingCsvForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect("logistics:batch", batch_id=batch.pk)
     report = services.tracking_csv_import(batch=batch, data=form.cleaned_data["file"].read())
     request.session[f"tracking-import-{batch.pk}"] = {
-        "applied": report.applied, "unchanged": report.unchanged, "errors": report.errors}
+        "applied": report.applied,
+        "unchanged": report.unchanged,
+        "errors": report.errors,
+    }
     if report.errors:
-        messages.warning(request, _("Đã lưu %(a)d mã; %(e)d dòng có lỗi không được áp dụng.")
-                         % {"a": report.applied, "e": len(report.errors)})
+        messages.warning(
+            request,
+            _("Đã lưu %(a)d mã; %(e)d dòng có lỗi không được áp dụng.")
+            % {"a": report.applied, "e": len(report.errors)},
+        )
     else:
         messages.success(request, _("Đã lưu %(a)d mã vận đơn.") % {"a": report.applied})
     return redirect("logistics:batch", batch_id=batch.pk)
@@ -293,25 +359,36 @@ def batch_document(request, batch_id: int, kind: str):
     batch = get_object_or_404(PostalBatch, pk=batch_id)
     parcels = list(selectors.batch_parcels(batch=batch).filter(returned_at__isnull=True))
     if kind == "bang-ke.pdf":
-        return _pdf(manifest_pdf(batch=batch, parcels=parcels, stall_name=_stall_name(),
-                                 sender_address=_sender_address()), f"bang-ke-lo-{batch.pk}.pdf")
+        return _pdf(
+            manifest_pdf(
+                batch=batch,
+                parcels=parcels,
+                stall_name=_stall_name(),
+                sender_address=_sender_address(),
+            ),
+            f"bang-ke-lo-{batch.pk}.pdf",
+        )
     if kind == "bang-ke.csv":
         response = HttpResponse(manifest_csv(parcels=parcels), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="bang-ke-lo-{batch.pk}.csv"'
         return response
     if kind == "nhan.pdf":
-        return _pdf(labels_pdf(parcels=parcels, stall_name=_stall_name(),
-                               sender_address=_sender_address()), f"nhan-lo-{batch.pk}.pdf")
+        return _pdf(
+            labels_pdf(parcels=parcels, stall_name=_stall_name(), sender_address=_sender_address()),
+            f"nhan-lo-{batch.pk}.pdf",
+        )
     raise Http404
 
 
 @stall_officer_required
 def outbox(request):
-    return render(request, "logistics/outbox.html",
-                  {"notifications": selectors.notifications_recent()[:100]})
+    return render(
+        request, "logistics/outbox.html", {"notifications": selectors.notifications_recent()[:100]}
+    )
 
 
 # --- Volunteers (no account: a signed link per route) -------------------------------------
+
 
 def _route_or_refuse(request, token: str):
     try:
@@ -326,10 +403,16 @@ def volunteer_route(request, token: str):
     route, refused = _route_or_refuse(request, token)
     if refused:
         return refused
-    response = render(request, "logistics/volunteer_route.html", {
-        "route": route, "token": token, "stops": selectors.route_stops(route=route),
-        "reasons": RunStop.FailReason.choices,
-    })
+    response = render(
+        request,
+        "logistics/volunteer_route.html",
+        {
+            "route": route,
+            "token": token,
+            "stops": selectors.route_stops(route=route),
+            "reasons": RunStop.FailReason.choices,
+        },
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -346,6 +429,9 @@ def volunteer_stop_mark(request, token: str, stop_id: int):
     if not form.is_valid():
         messages.error(request, _("Hãy chọn đã giao hoặc không giao được."))
     else:
-        _act(request, lambda: services.stop_mark(stop=stop, **form.cleaned_data),
-             _("Đã ghi điểm %(n)d.") % {"n": stop.position})
+        _act(
+            request,
+            lambda: services.stop_mark(stop=stop, **form.cleaned_data),
+            _("Đã ghi điểm %(n)d.") % {"n": stop.position},
+        )
     return redirect(reverse("logistics:volunteer-route", args=[token]) + f"#diem-{stop.pk}")

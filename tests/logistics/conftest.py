@@ -52,16 +52,43 @@ class Worker:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> Worker:
-        env = {**os.environ, "DATABASE_URL": _test_database_url(), "REDIS_URL": self.broker_url,
-               "CELERY_BROKER_URL": self.broker_url, "GIANHANG_TESTING": "1",
-               "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'platform'}"}
+        env = {
+            **os.environ,
+            "DATABASE_URL": _test_database_url(),
+            "REDIS_URL": self.broker_url,
+            "CELERY_BROKER_URL": self.broker_url,
+            "GIANHANG_TESTING": "1",
+            "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'platform'}",
+        }
         self.hostname = f"logistics-test-{os.getpid()}-{time.monotonic_ns()}@localhost"
         out = self.log.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gianhang.cli", "celery", "worker", "--pool", "prefork",
-             "-c", "1", "--without-heartbeat", "--without-gossip", "--without-mingle",
-             "-Q", QUEUE, "-n", self.hostname, "--loglevel", "INFO"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "gianhang.cli",
+                "celery",
+                "worker",
+                "--pool",
+                "prefork",
+                "-c",
+                "1",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+                "-Q",
+                QUEUE,
+                "-n",
+                self.hostname,
+                "--loglevel",
+                "INFO",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         self.wait_ready()
         return self
 
@@ -83,8 +110,9 @@ class Worker:
 
     def kill_pool_child(self) -> int:
         """SIGKILL only the process running the task; the main process stays up."""
-        children = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True,
-                                  text=True, check=False).stdout.split()
+        children = subprocess.run(
+            ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True, check=False
+        ).stdout.split()
         assert children, "the worker has no pool process"
         pid = int(children[0])
         os.kill(pid, signal.SIGKILL)
@@ -106,7 +134,7 @@ def _purge(broker_url: str) -> None:
             conn.default_channel.queue_purge(QUEUE)
             # Messages a killed worker held, which would come back after the visibility timeout.
             conn.default_channel.client.delete("unacked", "unacked_index")
-        except Exception:  # noqa: BLE001 - the queue does not exist yet
+        except Exception:  # noqa: BLE001, S110 - the queue does not exist yet
             pass
 
 
@@ -156,9 +184,22 @@ class ThrowawayRedis:
 
     def start(self) -> ThrowawayRedis:
         self.process = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.workdir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
         def up() -> bool:
             try:
@@ -172,8 +213,9 @@ class ThrowawayRedis:
 
     def kill_pool_child(self) -> int:
         """SIGKILL only the process running the task; the main process stays up."""
-        children = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True,
-                                  text=True, check=False).stdout.split()
+        children = subprocess.run(
+            ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True, check=False
+        ).stdout.split()
         assert children, "the worker has no pool process"
         pid = int(children[0])
         os.kill(pid, signal.SIGKILL)

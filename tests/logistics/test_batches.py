@@ -35,8 +35,9 @@ def _handed_over(n: int = 2) -> tuple[PostalBatch, list[Order]]:
     orders = _far(n)
     batch = batch_build()
     batch_mark_ready(batch=batch)
-    batch = BatchHandOver(batch, receipt_number="BD-0042",
-                          handed_over_on=timezone.localdate()).execute()
+    batch = BatchHandOver(
+        batch, receipt_number="BD-0042", handed_over_on=timezone.localdate()
+    ).execute()
     return batch, orders
 
 
@@ -48,8 +49,9 @@ def test_batch_gathers_exactly_the_packed_far_orders(stall_a):
         order_make(area=far_commune(), state=State.PACKED, delivery="volunteer")
         batch = batch_build(chunk=2)
         assert set(batch.parcels.values_list("order_id", flat=True)) == {o.pk for o in packed}
-        assert set(Order.objects.filter(pk__in=[o.pk for o in packed])
-                   .values_list("state", flat=True)) == {State.ROUTED}
+        assert set(
+            Order.objects.filter(pk__in=[o.pk for o in packed]).values_list("state", flat=True)
+        ) == {State.ROUTED}
         assert all(p.postage > 0 and p.weight_grams > 0 for p in batch.parcels.all())
 
 
@@ -79,7 +81,8 @@ def test_ready_batch_takes_no_new_parcels_they_start_the_next_batch(stall_a):
         _far(1)
         second = batch_build()
         assert second.pk != first.pk
-        assert first.parcels.count() == 1 and second.parcels.count() == 1
+        assert first.parcels.count() == 1
+        assert second.parcels.count() == 1
 
 
 def test_hand_over_records_receipt_and_sends_orders_to_post(stall_a):
@@ -88,8 +91,9 @@ def test_hand_over_records_receipt_and_sends_orders_to_post(stall_a):
         batch, orders = _handed_over()
         assert batch.state == PostalBatch.State.HANDED_OVER
         assert batch.receipt_number == "BD-0042"
-        assert set(Order.objects.filter(pk__in=[o.pk for o in orders])
-                   .values_list("state", flat=True)) == {State.HANDED_TO_POST}
+        assert set(
+            Order.objects.filter(pk__in=[o.pk for o in orders]).values_list("state", flat=True)
+        ) == {State.HANDED_TO_POST}
 
 
 def test_handing_over_twice_is_refused_and_keeps_the_first_receipt(stall_a):
@@ -97,8 +101,9 @@ def test_handing_over_twice_is_refused_and_keeps_the_first_receipt(stall_a):
     with in_stall(stall_a):
         batch, _orders = _handed_over()
         with pytest.raises(BatchError, match="đã giao cho bưu điện"):
-            BatchHandOver(batch, receipt_number="OTHER-1",
-                          handed_over_on=timezone.localdate()).execute()
+            BatchHandOver(
+                batch, receipt_number="OTHER-1", handed_over_on=timezone.localdate()
+            ).execute()
         batch.refresh_from_db()
         assert batch.receipt_number == "BD-0042"
 
@@ -111,8 +116,11 @@ def test_hand_over_needs_a_receipt_number_and_a_past_date(stall_a):
         with pytest.raises(BatchError, match="biên nhận"):
             BatchHandOver(batch, receipt_number=" ", handed_over_on=timezone.localdate()).execute()
         with pytest.raises(BatchError, match="tương lai"):
-            BatchHandOver(batch, receipt_number="X1",
-                          handed_over_on=timezone.localdate() + dt.timedelta(days=3)).execute()
+            BatchHandOver(
+                batch,
+                receipt_number="X1",
+                handed_over_on=timezone.localdate() + dt.timedelta(days=3),
+            ).execute()
         batch.refresh_from_db()
         assert batch.state == PostalBatch.State.READY
 
@@ -145,8 +153,10 @@ def test_tracking_csv_applies_good_rows_and_reports_bad_ones_by_line(stall_a):
     with in_stall(stall_a):
         batch, orders = _handed_over(3)
         a, b, c = orders
-        data = (f"ma_don,ma_van_don\n{a.code},EA000000001VN\nZZZ999,EA000000002VN\n"
-                f"{b.code}\n{c.code},???\n").encode()
+        data = (
+            f"ma_don,ma_van_don\n{a.code},EA000000001VN\nZZZ999,EA000000002VN\n"
+            f"{b.code}\n{c.code},???\n"
+        ).encode()
         report = tracking_csv_import(batch=batch, data=data)
         assert report.applied == 1
         assert [line for line, _msg in report.errors] == [3, 4, 5]
@@ -161,7 +171,8 @@ def test_tracking_csv_that_is_not_utf8_changes_nothing(stall_a):
     with in_stall(stall_a):
         batch, orders = _handed_over(1)
         report = tracking_csv_import(batch=batch, data=f"{orders[0].code},Mã".encode("utf-16"))
-        assert report.applied == 0 and report.errors
+        assert report.applied == 0
+        assert report.errors
         assert Parcel.objects.get(order=orders[0]).tracking_number == ""
 
 

@@ -45,8 +45,12 @@ def test_route_sheet_lists_stops_with_vietnamese_names(stall_a):
             volunteer_signup(volunteer=volunteer_make(name=who), run=run)
         run_plan(run=run, seconds=0)
         route = Route.objects.get(run=run)
-        pdf = route_sheet_pdf(route=route, stops=route_stops(route=route),
-                              stall_name=stall_a.name, stop_link=lambda s: f"http://x/{s.pk}")
+        pdf = route_sheet_pdf(
+            route=route,
+            stops=route_stops(route=route),
+            stall_name=stall_a.name,
+            stop_link=lambda s: f"http://x/{s.pk}",
+        )
         text = _text(pdf)
         assert NAME in text
         assert "Phạm Quốc Cường" in text
@@ -57,12 +61,19 @@ def test_route_sheet_lists_stops_with_vietnamese_names(stall_a):
 def test_manifest_pdf_and_csv_list_every_parcel(stall_a):
     stall_place(stall_a)
     with in_stall(stall_a):
-        orders = [order_make(area=far_commune(), state=Order.State.PACKED, delivery="post",
-                             name=f"{NAME} {i}") for i in range(3)]
+        orders = [
+            order_make(
+                area=far_commune(), state=Order.State.PACKED, delivery="post", name=f"{NAME} {i}"
+            )
+            for i in range(3)
+        ]
         batch = batch_build()
         parcels = list(batch_parcels(batch=batch))
-        text = _text(manifest_pdf(batch=batch, parcels=parcels, stall_name=stall_a.name,
-                                  sender_address="Xã Tân Phước"))
+        text = _text(
+            manifest_pdf(
+                batch=batch, parcels=parcels, stall_name=stall_a.name, sender_address="Xã Tân Phước"
+            )
+        )
         for order in orders:
             assert order.recipient_name in text
             assert order.code in text
@@ -74,11 +85,15 @@ def test_manifest_pdf_and_csv_list_every_parcel(stall_a):
 def test_manifest_csv_neutralises_spreadsheet_formulas(stall_a):
     stall_place(stall_a)
     with in_stall(stall_a):
-        order_make(area=far_commune(), state=Order.State.PACKED, delivery="post",
-                   name="=HYPERLINK(\"x\")")
+        order_make(
+            area=far_commune(), state=Order.State.PACKED, delivery="post", name='=HYPERLINK("x")'
+        )
         batch = batch_build()
-        rows = list(csv.reader(io.StringIO(
-            manifest_csv(parcels=batch_parcels(batch=batch)).decode("utf-8-sig"))))
+        rows = list(
+            csv.reader(
+                io.StringIO(manifest_csv(parcels=batch_parcels(batch=batch)).decode("utf-8-sig"))
+            )
+        )
         assert rows[1][1].startswith("'=")
 
 
@@ -86,14 +101,20 @@ def test_labels_are_a6_one_page_per_parcel_with_sender_and_recipient(stall_a):
     stall_place(stall_a)
     with in_stall(stall_a):
         for i in range(2):
-            order_make(area=far_commune(), state=Order.State.PACKED, delivery="post",
-                       name=f"{NAME} {i}")
+            order_make(
+                area=far_commune(), state=Order.State.PACKED, delivery="post", name=f"{NAME} {i}"
+            )
         batch = batch_build()
-        pdf = labels_pdf(parcels=batch_parcels(batch=batch), stall_name="Đoàn trường Thiên Hộ Dương",
-                         sender_address="Xã Tân Phước")
+        pdf = labels_pdf(
+            parcels=batch_parcels(batch=batch),
+            stall_name="Đoàn trường Thiên Hộ Dương",
+            sender_address="Xã Tân Phước",
+        )
         reader = PdfReader(io.BytesIO(pdf))
         assert len(reader.pages) == 2
         box = reader.pages[0].mediabox
-        assert round(float(box.width)) == 298 and round(float(box.height)) == 420
+        assert round(float(box.width)) == 298
+        assert round(float(box.height)) == 420
         text = _text(pdf)
-        assert "Đoàn trường Thiên Hộ Dương" in text and f"{NAME} 1" in text
+        assert "Đoàn trường Thiên Hộ Dương" in text
+        assert f"{NAME} 1" in text

@@ -24,12 +24,15 @@ State = Order.State
 @pytest.mark.worker
 @pytest.mark.slow
 def test_worker_killed_while_building_a_batch_leaves_every_order_in_exactly_one_batch(
-        live_stall_factory, worker_factory):
+    live_stall_factory, worker_factory
+):
     stall = stall_place(live_stall_factory())
     with in_stall(stall):
         item = item_make(available=1000)
-        ids = [order_make(area=far_commune(), state=State.PACKED, delivery="post", item=item).pk
-               for _ in range(300)]
+        ids = [
+            order_make(area=far_commune(), state=State.PACKED, delivery="post", item=item).pk
+            for _ in range(300)
+        ]
     worker = worker_factory()
     with in_stall(stall):
         tasks.batch_build.delay(chunk=3)
@@ -49,26 +52,33 @@ def test_worker_killed_while_building_a_batch_leaves_every_order_in_exactly_one_
         assert Parcel.objects.values("order_id").distinct().count() == len(ids)
         assert PostalBatch.objects.count() == 1
         assert set(Order.objects.filter(pk__in=ids).values_list("state", flat=True)) == {
-            State.ROUTED}
+            State.ROUTED
+        }
         # One history row per order for joining the batch: nothing was applied twice.
-        for order_id in ids[:: 37]:
+        for order_id in ids[::37]:
             assert Order.objects.get(pk=order_id).events.filter(to_state=State.ROUTED).count() == 1
 
 
 @pytest.mark.worker
 @pytest.mark.slow
 def test_task_of_a_lost_pool_process_is_requeued_and_finished_without_resending(
-        live_stall_factory, worker_factory):
+    live_stall_factory, worker_factory
+):
     stall = stall_place(live_stall_factory())
     with in_stall(stall):
         item = item_make(available=1000)
-        ids = [order_make(area=far_commune(), state=State.PACKED, delivery="post", item=item).pk
-               for _ in range(200)]
+        ids = [
+            order_make(area=far_commune(), state=State.PACKED, delivery="post", item=item).pk
+            for _ in range(200)
+        ]
     worker = worker_factory()
     with in_stall(stall):
         tasks.batch_build.delay(chunk=2)
-        wait_for(lambda: 0 < Parcel.objects.count() < len(ids), every=0.01,
-                 what="the batch to be half built")
+        wait_for(
+            lambda: 0 < Parcel.objects.count() < len(ids),
+            every=0.01,
+            what="the batch to be half built",
+        )
         worker.kill_pool_child()
         # Late acknowledgement + reject on worker lost: the message goes back to the queue
         # and the replacement pool process builds the rest. Nobody sends it again.
@@ -80,7 +90,8 @@ def test_task_of_a_lost_pool_process_is_requeued_and_finished_without_resending(
 @pytest.mark.worker
 @pytest.mark.slow
 def test_orders_confirmed_while_redis_is_down_are_each_routed_once_by_one_sweep(
-        live_stall_factory, worker_factory, throwaway_redis):
+    live_stall_factory, worker_factory, throwaway_redis
+):
     stall = stall_place(live_stall_factory())
     use_broker(throwaway_redis.url)
     worker = worker_factory(throwaway_redis.url)
@@ -91,14 +102,18 @@ def test_orders_confirmed_while_redis_is_down_are_each_routed_once_by_one_sweep(
     with in_stall(stall):
         for order in Order.objects.filter(pk__in=near + far):
             order_transition(order=order, to_state=State.CONFIRMED)  # never raises
-        assert Order.objects.filter(pk__in=near + far, state=State.CONFIRMED,
-                                    delivery="").count() == 7
+        assert (
+            Order.objects.filter(pk__in=near + far, state=State.CONFIRMED, delivery="").count() == 7
+        )
     throwaway_redis.start()
     worker.wait_ready(timeout=90)
     with in_stall(stall):
         tasks.orders_route_sweep.delay()
-        wait_for(lambda: not Order.objects.filter(pk__in=near + far, delivery="").exists(),
-                 timeout=60, what="the sweep")
+        wait_for(
+            lambda: not Order.objects.filter(pk__in=near + far, delivery="").exists(),
+            timeout=60,
+            what="the sweep",
+        )
         assert RoutingDecision.objects.filter(order_id__in=near + far).count() == 7
         assert set(RoutingDecision.objects.values_list("source", flat=True)) == {"sweep"}
         assert RunStop.objects.filter(order_id__in=near).count() == 4

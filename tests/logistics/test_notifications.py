@@ -68,8 +68,10 @@ def test_a_step_queues_one_short_vietnamese_text_with_code_and_stall_name(stall_
         again = notification_queue(order=order, to_state=State.CONFIRMED)
         assert again is None
         assert Notification.objects.count() == 1
-        assert order.code in first.text and stall_a.name in first.text
-        assert order.recipient_name not in first.text and order.address_line not in first.text
+        assert order.code in first.text
+        assert stall_a.name in first.text
+        assert order.recipient_name not in first.text
+        assert order.address_line not in first.text
         assert "xác nhận" in first.text
 
 
@@ -88,8 +90,14 @@ def test_record_only_backend_keeps_the_message_for_officers(stall_a):
 
 
 def test_webhook_backend_posts_signed_json(stall_a, gateway):
-    with override_settings(GIANHANG_SMS_BACKEND="webhook", GIANHANG_SMS_WEBHOOK_URL=gateway.url,
-                           GIANHANG_SMS_WEBHOOK_SECRET="bi-mat"), in_stall(stall_a):
+    with (
+        override_settings(
+            GIANHANG_SMS_BACKEND="webhook",
+            GIANHANG_SMS_WEBHOOK_URL=gateway.url,
+            GIANHANG_SMS_WEBHOOK_SECRET="bi-mat",
+        ),
+        in_stall(stall_a),
+    ):
         note = notification_queue(order=_confirmed(stall_a), to_state=State.CONFIRMED)
         sent = notification_send(notification_id=note.pk)
     assert sent.status == Notification.Status.SENT
@@ -100,21 +108,26 @@ def test_webhook_backend_posts_signed_json(stall_a, gateway):
 
 def test_webhook_server_error_is_transient_and_kept_pending(stall_a, gateway):
     gateway.status = 503
-    with override_settings(GIANHANG_SMS_BACKEND="webhook", GIANHANG_SMS_WEBHOOK_URL=gateway.url), \
-            in_stall(stall_a):
+    with (
+        override_settings(GIANHANG_SMS_BACKEND="webhook", GIANHANG_SMS_WEBHOOK_URL=gateway.url),
+        in_stall(stall_a),
+    ):
         note = notification_queue(order=_confirmed(stall_a), to_state=State.CONFIRMED)
         with pytest.raises(TransientSendError):
             notification_send(notification_id=note.pk)
         note.refresh_from_db()
-        assert note.status == Notification.Status.PENDING and note.attempts == 1
+        assert note.status == Notification.Status.PENDING
+        assert note.attempts == 1
         gateway.status = 200
         assert notification_send(notification_id=note.pk).status == Notification.Status.SENT
 
 
 def test_webhook_refusal_fails_the_message_for_good(stall_a, gateway):
     gateway.status = 400
-    with override_settings(GIANHANG_SMS_BACKEND="webhook", GIANHANG_SMS_WEBHOOK_URL=gateway.url), \
-            in_stall(stall_a):
+    with (
+        override_settings(GIANHANG_SMS_BACKEND="webhook", GIANHANG_SMS_WEBHOOK_URL=gateway.url),
+        in_stall(stall_a),
+    ):
         note = notification_queue(order=_confirmed(stall_a), to_state=State.CONFIRMED)
         assert notification_send(notification_id=note.pk).status == Notification.Status.FAILED
 

@@ -11,8 +11,9 @@ DEPOT = (10.40, 106.20)
 
 def _stops(n: int, seed: int = 7) -> list[tuple[float, float]]:
     rng = random.Random(seed)
-    return [(DEPOT[0] + rng.uniform(-0.04, 0.04), DEPOT[1] + rng.uniform(-0.04, 0.04))
-            for _ in range(n)]
+    return [
+        (DEPOT[0] + rng.uniform(-0.04, 0.04), DEPOT[1] + rng.uniform(-0.04, 0.04)) for _ in range(n)
+    ]
 
 
 def test_every_stop_is_visited_exactly_once_within_capacity():

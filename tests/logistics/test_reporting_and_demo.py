@@ -37,7 +37,8 @@ def test_volunteer_day_summary_counts_people_and_hours_of_routes_that_went_out(s
         assert people == 2
         assert hours == pytest.approx(2 * float(run.route_hours))
         counts = deliveries_by_channel(day=first_route_stop.order.events.last().at.date())
-        assert counts["volunteer"] == 1 and counts["post"] == 0
+        assert counts["volunteer"] == 1
+        assert counts["post"] == 0
 
 
 def test_demo_seed_is_idempotent(stall_a):
@@ -52,8 +53,12 @@ def test_demo_seed_is_idempotent(stall_a):
 def test_beat_runs_every_logistics_job_in_every_stall():
     schedule = settings.CELERY_BEAT_SCHEDULE
     tasks = {entry["task"] for entry in schedule.values()}
-    assert {"logistics.orders_route_sweep", "logistics.run_plan", "logistics.batch_build",
-            "logistics.notifications_sweep"} <= tasks
+    assert {
+        "logistics.orders_route_sweep",
+        "logistics.run_plan",
+        "logistics.batch_build",
+        "logistics.notifications_sweep",
+    } <= tasks
     # No "tenant_schemas" key: tenant_schemas_celery sends these to every stall's schema.
     assert not any("tenant_schemas" in entry for entry in schedule.values())
     assert settings.CELERY_BEAT_SCHEDULER.startswith("tenant_schemas_celery.scheduler")

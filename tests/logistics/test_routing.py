@@ -55,8 +55,13 @@ def test_served_commune_is_near_whatever_the_distance(stall_a):
 def test_radius_decides_for_a_neighbouring_commune(stall_a):
     stall_place(stall_a, radius_km=0.1)
     here = school_commune()
-    neighbour = (type(here).objects.filter(parent=here.parent, level=here.level)
-                 .exclude(pk=here.pk).exclude(latitude=None).first())
+    neighbour = (
+        type(here)
+        .objects.filter(parent=here.parent, level=here.level)
+        .exclude(pk=here.pk)
+        .exclude(latitude=None)
+        .first()
+    )
     with in_stall(stall_a):
         order = order_make(area=neighbour)
         order_route(order_id=order.pk)
@@ -108,8 +113,9 @@ def test_sweeper_routes_every_missed_order_once(stall_a):
         assert orders_route_sweep() == 5
         assert orders_route_sweep() == 0
         assert RunStop.objects.filter(order__in=near).count() == 3
-        assert set(Order.objects.filter(pk__in=[o.pk for o in far])
-                   .values_list("delivery", flat=True)) == {Order.Delivery.POST}
+        assert set(
+            Order.objects.filter(pk__in=[o.pk for o in far]).values_list("delivery", flat=True)
+        ) == {Order.Delivery.POST}
         assert set(RoutingDecision.objects.values_list("source", flat=True)) == {"sweep"}
 
 
@@ -119,7 +125,8 @@ def test_officer_override_to_post_takes_the_order_out_of_the_run(stall_a):
         order = order_make(area=school_commune())
         order_route(order_id=order.pk)
         order = order_delivery_override(order=order, delivery=Order.Delivery.POST)
-        assert order.delivery == Order.Delivery.POST and order.delivery_overridden
+        assert order.delivery == Order.Delivery.POST
+        assert order.delivery_overridden
         assert not RunStop.objects.filter(order=order).exists()
         assert RoutingDecision.objects.get(order=order).source == "officer"
 

@@ -49,8 +49,9 @@ def test_plan_splits_stops_into_routes_within_pair_capacity(stall_a):
         assert len(routes) == 3
         assert all(r.stops.count() <= 3 for r in routes)
         assert RunStop.objects.filter(run=run, route__isnull=False).count() == 7
-        assert set(Order.objects.filter(pk__in=[o.pk for o in orders])
-                   .values_list("state", flat=True)) == {State.ROUTED}
+        assert set(
+            Order.objects.filter(pk__in=[o.pk for o in orders]).values_list("state", flat=True)
+        ) == {State.ROUTED}
         assert run.state == SaturdayRun.State.PLANNED
 
 
@@ -110,7 +111,8 @@ def test_orders_confirmed_after_planning_go_to_the_next_saturday(stall_a):
         late = order_make(area=school_commune())
         order_route(order_id=late.pk)
         assert RunStop.objects.get(order=late).run.date == run.date.fromordinal(
-            run.date.toordinal() + 7)
+            run.date.toordinal() + 7
+        )
 
 
 def test_officer_moves_a_stop_to_another_route(stall_a):
@@ -187,8 +189,7 @@ def test_failed_stop_with_wrong_address_goes_to_post(stall_a):
         run = run_for_new_stops()
         _signup(run, 2)
         run_plan(run=run, seconds=0)
-        stop_mark(stop=RunStop.objects.get(order=order), outcome="failed",
-                  reason="wrong_address")
+        stop_mark(stop=RunStop.objects.get(order=order), outcome="failed", reason="wrong_address")
         order.refresh_from_db()
         assert order.delivery == Order.Delivery.POST
         assert not RunStop.objects.filter(order=order, is_current=True).exists()
@@ -206,7 +207,8 @@ def test_failed_without_reason_is_refused_and_changes_nothing(stall_a):
             stop_mark(stop=stop, outcome="failed", reason="")
         stop.refresh_from_db()
         order.refresh_from_db()
-        assert stop.outcome == "" and order.state == State.ROUTED
+        assert stop.outcome == ""
+        assert order.state == State.ROUTED
 
 
 def test_marking_delivered_after_failed_is_refused(stall_a):

@@ -48,8 +48,10 @@ def test_volunteer_marks_stops_on_a_phone(live_stall_factory, server):
 
     stall = stall_place(live_stall_factory())
     with in_stall(stall):
-        orders = [order_make(area=school_commune(), state=Order.State.PACKED,
-                             name=f"Châu Ngọc Quỳnh {i}") for i in range(2)]
+        orders = [
+            order_make(area=school_commune(), state=Order.State.PACKED, name=f"Châu Ngọc Quỳnh {i}")
+            for i in range(2)
+        ]
         for order in orders:
             order_route(order_id=order.pk)
         run = run_for_new_stops()
@@ -62,12 +64,21 @@ def test_volunteer_marks_stops_on_a_phone(live_stall_factory, server):
         first_name = first.order.recipient_name  # no database calls inside Playwright's loop
     url = f"http://{host_of(stall)}:{server}/giao/{token}/"
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         try:
-            page = browser.new_page(viewport={"width": 360, "height": 640},
-                                    java_script_enabled=False)
+            page = browser.new_page(
+                viewport={"width": 360, "height": 640}, java_script_enabled=False
+            )
             page.goto(url)
             stop_one = page.locator(f"#diem-{first.pk}")
             assert first_name in stop_one.inner_text()
