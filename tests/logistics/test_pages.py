@@ -231,3 +231,38 @@ def test_overview_and_outbox_pages_open(stall_a, officer_factory, client_for):
         "/giao-nhan/chuyen/sap-toi/",
     ):
         assert client.get(url, follow=True).status_code == 200
+
+
+def test_officer_resends_a_returned_order_by_post_from_the_batches_page(
+    stall_a, officer_factory, client_for
+):
+    from logistics.batches import BatchHandOver, parcel_return
+
+    batch = _ready_batch(stall_a)
+    with in_stall(stall_a):
+        BatchHandOver(batch, receipt_number="BD-9", handed_over_on=timezone.localdate()).execute()
+        parcel = Parcel.objects.filter(batch=batch).first()
+        parcel_return(parcel=parcel, reason="Không có người nhận")
+    client = client_for(stall_a, officer_factory(stall_a))
+    page = client.get("/giao-nhan/lo/")
+    assert parcel.order.code in page.content.decode()
+    client.post(f"/giao-nhan/don/{parcel.order_id}/cach-giao/", {"delivery": "post"})
+    with in_stall(stall_a):
+        order = Order.objects.get(pk=parcel.order_id)
+        assert order.state == State.PACKED
+        assert order.delivery_overridden
+
+
+def test_override_with_a_made_up_choice_is_refused_without_change(
+    stall_a, officer_factory, client_for
+):
+    stall_place(stall_a)
+    with in_stall(stall_a):
+        order = order_make(area=school_commune(), state=State.CONFIRMED)
+    client = client_for(stall_a, officer_factory(stall_a))
+    response = client.post(
+        f"/giao-nhan/don/{order.pk}/cach-giao/", {"delivery": "bay"}, follow=True
+    )
+    assert response.status_code == 200
+    with in_stall(stall_a):
+        assert Order.objects.get(pk=order.pk).delivery == ""
