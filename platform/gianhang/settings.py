@@ -289,6 +289,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "logistics-batch-build": {"task": "logistics.batch_build",
                               "schedule": crontab(hour=7, minute=0, day_of_week="mon")},
 }
+# Recipient SMS: "record" keeps messages in the outbox only; "webhook" POSTs them to a gateway.
+GIANHANG_SMS_BACKEND = env("GIANHANG_SMS_BACKEND", "record")
+GIANHANG_SMS_WEBHOOK_URL = env("GIANHANG_SMS_WEBHOOK_URL", "")
+GIANHANG_SMS_WEBHOOK_SECRET = env("GIANHANG_SMS_WEBHOOK_SECRET", "")
 
 # --- Logging ----------------------------------------------------------------------------
 LOGGING = {
@@ -313,7 +317,3 @@ GIANHANG_PHONE_HASH_SALT = env(
     "GIANHANG_PHONE_HASH_SALT", "" if PRODUCTION else "dev-only-phone-salt"
 ) or env("GIANHANG_PHONE_HASH_SALT")
 GIANHANG_RETENTION_DAYS = env_int("GIANHANG_RETENTION_DAYS", 90)
-# Recipient SMS: "record" keeps messages in the outbox only; "webhook" POSTs them to a gateway.
-GIANHANG_SMS_BACKEND = env("GIANHANG_SMS_BACKEND", "record")
-GIANHANG_SMS_WEBHOOK_URL = env("GIANHANG_SMS_WEBHOOK_URL", "")
-GIANHANG_SMS_WEBHOOK_SECRET = env("GIANHANG_SMS_WEBHOOK_SECRET", "")
