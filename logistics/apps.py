@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class LogisticsConfig(AppConfig):
     name = "logistics"
     verbose_name = _("Giao nhận")
+
+    def ready(self) -> None:
+        from logistics import signals  # noqa: F401 - connects the receivers

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -287,8 +288,20 @@ CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 30}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-# Tenant-aware beat: each entry runs once per stall unless it says tenancy_options.
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# Tenant-aware beat: each entry without "tenant_schemas" runs once in every stall's schema.
+CELERY_BEAT_SCHEDULER = "tenant_schemas_celery.scheduler.TenantAwareScheduler"
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "logistics-route-sweep": {"task": "logistics.orders_route_sweep", "schedule": 600.0},
+    "logistics-notifications-sweep": {"task": "logistics.notifications_sweep", "schedule": 300.0},
+    "logistics-run-plan": {"task": "logistics.run_plan",
+                           "schedule": crontab(hour=19, minute=0, day_of_week="fri")},
+    "logistics-batch-build": {"task": "logistics.batch_build",
+                              "schedule": crontab(hour=7, minute=0, day_of_week="mon")},
+}
+# Recipient SMS: "record" keeps messages in the outbox only; "webhook" POSTs them to a gateway.
+GIANHANG_SMS_BACKEND = env("GIANHANG_SMS_BACKEND", "record")
+GIANHANG_SMS_WEBHOOK_URL = env("GIANHANG_SMS_WEBHOOK_URL", "")
+GIANHANG_SMS_WEBHOOK_SECRET = env("GIANHANG_SMS_WEBHOOK_SECRET", "")
 
 # --- Logging ----------------------------------------------------------------------------
 LOGGING = {

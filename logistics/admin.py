@@ -1,0 +1,133 @@
+"""Back office for deliveries on the stall's admin site (officers of this stall only)."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from logistics import services
+from logistics.models import (
+    Notification,
+    Parcel,
+    PostalBatch,
+    Route,
+    RunSignup,
+    RunStop,
+    SaturdayRun,
+    Volunteer,
+)
+from tenants.admin_sites import StallModelAdmin, stall_admin_site
+
+
+@admin.register(Volunteer, site=stall_admin_site)
+class VolunteerAdmin(StallModelAdmin):
+    list_display = ("name", "chi_doan", "phone", "is_minor", "guardian_consent_at", "is_active")
+    list_filter = ("is_active", "is_minor", "chi_doan")
+    search_fields = ("name", "chi_doan", "phone")
+
+
+class RunSignupInline(admin.TabularInline):
+    model = RunSignup
+    extra = 1
+    autocomplete_fields = ("volunteer",)
+
+    def has_view_permission(self, request, obj=None):
+        return stall_admin_site.has_permission(request)
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+
+
+@admin.register(SaturdayRun, site=stall_admin_site)
+class SaturdayRunAdmin(StallModelAdmin):
+    list_display = ("date", "state", "pair_capacity", "route_hours", "planned_at")
+    list_filter = ("state",)
+    readonly_fields = ("state", "planned_at", "plan_note")
+    inlines = [RunSignupInline]
+    actions = ["plan"]
+
+    @admin.action(description=_("Chia tuyến ngay"))
+    def plan(self, request, queryset):
+        for run in queryset:
+            try:
+                services.run_plan(run=run, actor=request.user)
+            except services.RunError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+            else:
+                self.message_user(request, _("Đã chia tuyến %(r)s.") % {"r": run})
+
+
+@admin.register(Route, site=stall_admin_site)
+class RouteAdmin(StallModelAdmin):
+    list_display = ("run", "number", "volunteer_a", "volunteer_b", "capacity", "distance_km")
+    list_filter = ("run",)
+    readonly_fields = ("token_version",)
+
+
+@admin.register(RunStop, site=stall_admin_site)
+class RunStopAdmin(StallModelAdmin):
+    list_display = ("order", "run", "route", "position", "outcome", "reason", "is_current")
+    list_filter = ("run", "outcome", "is_current")
+    search_fields = ("order__code",)
+    readonly_fields = (
+        "order",
+        "run",
+        "outcome",
+        "reason",
+        "reason_note",
+        "is_current",
+        "marked_at",
+    )
+
+    def has_add_permission(self, request):
+        return False  # stops come from routing; moving them goes through the run page
+
+
+class ParcelInline(admin.TabularInline):
+    model = Parcel
+    extra = 0
+    fields = ("order", "parcels", "weight_grams", "postage", "tracking_number", "returned_at")
+    readonly_fields = ("order", "tracking_number", "returned_at")
+
+    def has_view_permission(self, request, obj=None):
+        return stall_admin_site.has_permission(request)
+
+    has_change_permission = has_view_permission
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PostalBatch, site=stall_admin_site)
+class PostalBatchAdmin(StallModelAdmin):
+    list_display = ("__str__", "state", "post_office", "receipt_number", "handed_over_on")
+    list_filter = ("state",)
+    readonly_fields = (
+        "state",
+        "receipt_number",
+        "handed_over_on",
+        "ready_at",
+        "closed_at",
+        "carrier",
+    )
+    inlines = [ParcelInline]
+
+    def has_add_permission(self, request):
+        return False  # batches are built by the batch job or the "gom lô" button
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification, site=stall_admin_site)
+class NotificationAdmin(StallModelAdmin):
+    list_display = ("created_at", "order", "phone", "text", "status", "attempts")
+    list_filter = ("status", "backend")
+    search_fields = ("order__code", "phone")
+    readonly_fields = [f.name for f in Notification._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,195 @@
+"""Postal batch documents: the manifest (PDF and CSV) and A6 shipping labels."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.utils.translation import gettext as _
+from reportlab.graphics.barcode import code128
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, A6, landscape
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    KeepTogether,
+    PageBreak,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from logistics.sheets import order_address, p, qr_drawing, styles
+
+MANIFEST_COLUMNS = (
+    "order_code",
+    "recipient",
+    "phone",
+    "address",
+    "parcels",
+    "weight_grams",
+    "postage",
+    "tracking_number",
+)
+
+
+def _header_labels() -> list[str]:
+    return [
+        _("Mã đơn"),
+        _("Người nhận"),
+        _("Điện thoại"),
+        _("Địa chỉ"),
+        _("Số kiện"),
+        _("Khối lượng (g)"),
+        _("Cước (đ)"),
+    ]
+
+
+def manifest_pdf(*, batch, parcels, stall_name: str, sender_address: str) -> bytes:
+    st = styles()
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=landscape(A4),
+        leftMargin=10 * mm,
+        rightMargin=10 * mm,
+        topMargin=10 * mm,
+        bottomMargin=10 * mm,
+        title=f"{stall_name} – {batch}",
+        author=stall_name,
+    )
+    story = [
+        p(_("Bảng kê gửi bưu điện – %(b)s") % {"b": batch}, st["title"]),
+        p(_("Người gửi: %(s)s, %(a)s") % {"s": stall_name, "a": sender_address}, st["body"]),
+        p(_("Nơi nhận lô: %(o)s") % {"o": batch.post_office or "—"}, st["body"]),
+        Spacer(1, 4 * mm),
+    ]
+    rows = [[p(h, st["small"]) for h in _header_labels()]]
+    weight = postage = count = 0
+    for parcel in parcels:
+        order = parcel.order
+        rows.append(
+            [
+                code128.Code128(
+                    order.code,
+                    barHeight=9 * mm,
+                    barWidth=0.9,
+                    humanReadable=True,
+                    fontName="Roboto",
+                ),
+                p(order.recipient_name, st["body"]),
+                p(order.phone, st["body"]),
+                p(order_address(order), st["body"]),
+                p(str(parcel.parcels), st["body"]),
+                p(f"{parcel.weight_grams:,}".replace(",", "."), st["body"]),
+                p(f"{parcel.postage:,}".replace(",", "."), st["body"]),
+            ]
+        )
+        weight += parcel.weight_grams
+        postage += parcel.postage
+        count += parcel.parcels
+    rows.append(
+        [
+            p(_("Tổng"), st["big"]),
+            "",
+            "",
+            "",
+            p(str(count), st["big"]),
+            p(f"{weight:,}".replace(",", "."), st["big"]),
+            p(f"{postage:,}".replace(",", "."), st["big"]),
+        ]
+    )
+    table = Table(
+        rows,
+        colWidths=[48 * mm, 45 * mm, 28 * mm, 92 * mm, 16 * mm, 22 * mm, 24 * mm],
+        repeatRows=1,
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+            ]
+        )
+    )
+    story.append(table)
+    doc.build(story)
+    return buffer.getvalue()
+
+
+def manifest_csv(*, parcels) -> bytes:
+    """UTF-8 with a BOM, so Excel on the post office's computer shows Vietnamese correctly."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(MANIFEST_COLUMNS)
+    for parcel in parcels:
+        order = parcel.order
+        row = [
+            order.code,
+            order.recipient_name,
+            order.phone,
+            order_address(order),
+            parcel.parcels,
+            parcel.weight_grams,
+            parcel.postage,
+            parcel.tracking_number,
+        ]
+        # A cell starting with = + - @ would run as a formula in a spreadsheet.
+        writer.writerow([f"'{c}" if isinstance(c, str) and c[:1] in "=+-@" else c for c in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def labels_pdf(*, parcels, stall_name: str, sender_address: str, sender_phone: str = "") -> bytes:
+    """One A6 label per parcel: sender, recipient, Code 128 and QR code of the order code."""
+    st = styles()
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A6,
+        leftMargin=6 * mm,
+        rightMargin=6 * mm,
+        topMargin=6 * mm,
+        bottomMargin=6 * mm,
+        title=f"{stall_name} – {_('nhãn gửi hàng')}",
+        author=stall_name,
+    )
+    story: list = []
+    for i, parcel in enumerate(parcels):
+        order = parcel.order
+        if i:
+            story.append(PageBreak())
+        sender = "\n".join(x for x in (stall_name, sender_address, sender_phone) if x)
+        recipient = f"{order.recipient_name}\n{order.phone}\n{order_address(order)}"
+        barcode = code128.Code128(
+            order.code,
+            barHeight=14 * mm,
+            barWidth=1.1,
+            humanReadable=True,
+            fontName="Roboto",
+            fontSize=9,
+        )
+        codes = Table([[barcode, qr_drawing(order.code, 22 * mm)]], colWidths=[64 * mm, 26 * mm])
+        codes.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+        story.append(
+            KeepTogether(
+                [
+                    p(_("NGƯỜI GỬI"), st["small"]),
+                    p(sender, st["body"]),
+                    Spacer(1, 3 * mm),
+                    p(_("NGƯỜI NHẬN"), st["small"]),
+                    p(recipient, st["big"]),
+                    Spacer(1, 3 * mm),
+                    codes,
+                    p(
+                        _("%(n)d kiện · %(w)s g · hàng tặng miễn phí")
+                        % {"n": parcel.parcels, "w": f"{parcel.weight_grams:,}".replace(",", ".")},
+                        st["small"],
+                    ),
+                ]
+            )
+        )
+    if not story:
+        story.append(p(_("Lô này chưa có bưu kiện."), st["body"]))
+    doc.build(story)
+    return buffer.getvalue()

