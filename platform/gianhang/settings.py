@@ -11,6 +11,7 @@ from pathlib import Path
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 from gianhang.env import database_from_url, env, env_bool, env_int, env_list
 
@@ -288,6 +289,10 @@ CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 30}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# Every queue a task may be routed to is declared, so a worker started without -Q serves
+# them all; larger installations run dedicated workers with -Q logistics.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = (Queue("celery"), Queue("logistics"))
 # Tenant-aware beat: each entry without "tenant_schemas" runs once in every stall's schema.
 CELERY_BEAT_SCHEDULER = "tenant_schemas_celery.scheduler.TenantAwareScheduler"
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
