@@ -61,3 +61,26 @@ def order_make(*, phone: str, placed_at: dt.datetime, item: Item, quantity: int 
 def province_district(stall_a):
     district = stall_a.unit.parent
     return district.parent, district
+
+
+def fact_make(stall, day: dt.date, **counts):
+    from reporting.models import DailyFact
+
+    return DailyFact.objects.create(stall=stall, day=day, **counts)
+
+
+@pytest.fixture
+def two_districts(stall_factory):
+    """Province → (Tân Phước: school A, school A2), (Cái Bè: school B)."""
+    from tenants.models import Unit
+    from tenants.services import unit_get_or_create
+
+    stall_a = stall_factory(slug="truong-a", name="Đoàn trường A")
+    stall_a2 = stall_factory(slug="truong-a2", name="Đoàn trường A2")
+    district_a = stall_a.unit.parent
+    province = district_a.parent
+    district_b = unit_get_or_create(kind=Unit.Kind.DISTRICT, name="Huyện Đoàn Cái Bè",
+                                    code="tien-giang/cai-be", parent=province)
+    stall_b = stall_factory(slug="truong-b", name="Đoàn trường B", parent=district_b)
+    return {"province": province, "district_a": district_a, "district_b": district_b,
+            "stall_a": stall_a, "stall_a2": stall_a2, "stall_b": stall_b}
