@@ -69,18 +69,33 @@ def fact_make(stall, day: dt.date, **counts):
     return DailyFact.objects.create(stall=stall, day=day, **counts)
 
 
+def dashboard_stall(*, slug: str, name: str, parent):
+    """A stall row without a schema: enough for dashboards, which read public facts only."""
+    from tenants.models import Stall, Unit
+    from tenants.services import unit_create
+
+    unit = unit_create(kind=Unit.Kind.SCHOOL, name=name, code=f"{parent.code}/{slug}", parent=parent)
+    stall = Stall(schema_name=Stall.schema_for_slug(slug), slug=slug, name=name, unit=unit)
+    stall.auto_create_schema = False
+    stall.save()
+    return stall
+
+
 @pytest.fixture
-def two_districts(stall_factory):
-    """Province → (Tân Phước: school A, school A2), (Cái Bè: school B)."""
+def two_districts(db):
+    """Province → (Tân Phước: school A, school A2), (Cái Bè: school B); facts only, no schemas."""
     from tenants.models import Unit
     from tenants.services import unit_get_or_create
 
-    stall_a = stall_factory(slug="truong-a", name="Đoàn trường A")
-    stall_a2 = stall_factory(slug="truong-a2", name="Đoàn trường A2")
-    district_a = stall_a.unit.parent
-    province = district_a.parent
+    province = unit_get_or_create(kind=Unit.Kind.PROVINCE, name="Tỉnh Đoàn Tiền Giang",
+                                  code="tien-giang")
+    district_a = unit_get_or_create(kind=Unit.Kind.DISTRICT, name="Huyện Đoàn Tân Phước",
+                                    code="tien-giang/tan-phuoc", parent=province)
     district_b = unit_get_or_create(kind=Unit.Kind.DISTRICT, name="Huyện Đoàn Cái Bè",
                                     code="tien-giang/cai-be", parent=province)
-    stall_b = stall_factory(slug="truong-b", name="Đoàn trường B", parent=district_b)
-    return {"province": province, "district_a": district_a, "district_b": district_b,
-            "stall_a": stall_a, "stall_a2": stall_a2, "stall_b": stall_b}
+    return {
+        "province": province, "district_a": district_a, "district_b": district_b,
+        "stall_a": dashboard_stall(slug="truong-p1", name="Đoàn trường P1", parent=district_a),
+        "stall_a2": dashboard_stall(slug="truong-p2", name="Đoàn trường P2", parent=district_a),
+        "stall_b": dashboard_stall(slug="truong-q1", name="Đoàn trường Q1", parent=district_b),
+    }

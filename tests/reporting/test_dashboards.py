@@ -118,7 +118,7 @@ def test_an_unknown_unit_is_403_like_any_other_unit_not_yours(two_districts, cli
     assert client_for(None, officer).get("/bao-cao/don-vi/999999/").status_code == 403
 
 
-def test_dashboards_are_not_served_on_a_stall_host(two_districts, client_for, officer_factory):
-    officer = officer_factory(two_districts["stall_a"])
-    response = client_for(two_districts["stall_a"], officer).get("/bao-cao/")
+def test_dashboards_are_not_served_on_a_stall_host(stall_a, client_for, officer_factory):
+    officer = officer_factory(stall_a)
+    response = client_for(stall_a, officer).get("/bao-cao/")
     assert response.status_code == 404
