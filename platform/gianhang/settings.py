@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -280,6 +281,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 # Tenant-aware beat: each entry runs once per stall unless it says tenancy_options.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# Reporting: each night every stall recounts its last week into the public facts.
+CELERY_BEAT_SCHEDULE["reporting-nightly-rollup"] = {
+    "task": "reporting.facts_rollup_stall",
+    "schedule": crontab(hour=1, minute=30),
+}
 
 # --- Logging ----------------------------------------------------------------------------
 LOGGING = {
