@@ -33,9 +33,32 @@ def table_rows(board: Dashboard) -> tuple[list[str], list[list]]:
     return header, rows
 
 
-def _filename(board: Dashboard, ext: str) -> str:
+def week_rows(board: Dashboard) -> tuple[list[str], list[list]]:
+    header = [_("Tuần từ ngày"), _("Đơn đã đặt"), _("Món đã trao")]
+    return header, [[f"{week:%d/%m/%Y}", a, b] for week, a, b in board.weeks]
+
+
+def target_rows(board: Dashboard) -> tuple[list[str], list[list]]:
+    header = [_("Mục tiêu"), _("Loại"), _("Từ ngày"), _("Đến ngày"), _("Chỉ tiêu (N)"),
+              _("Đơn vị"), _("Kết quả"), _("Đạt")]
+    rows = []
+    for p in board.targets:
+        t = p.target
+        common = [t.title, str(t.get_kind_display()), f"{t.period_start:%d/%m/%Y}",
+                  f"{t.period_end:%d/%m/%Y}", t.value]
+        rows.append([*common, _("Tất cả"), p.actual, f"{p.percent}%" if p.percent is not None else ""])
+        for name, value, ok in p.per_unit:
+            rows.append([*common, name, value, (_("Đạt") if ok else _("Chưa đạt")) if p.per_child else ""])
+    return header, rows
+
+
+TABLES = {"don-vi": table_rows, "tuan": week_rows, "muc-tieu": target_rows}
+
+
+def _filename(board: Dashboard, ext: str, table: str = "don-vi") -> str:
     name = slugify(board.unit.code.replace("/", "-")) or "don-vi"
-    return f"bao-cao-{name}-{board.period.start:%Y%m%d}-{board.period.end:%Y%m%d}.{ext}"
+    suffix = "" if table == "don-vi" else f"-{table}"
+    return f"bao-cao-{name}{suffix}-{board.period.start:%Y%m%d}-{board.period.end:%Y%m%d}.{ext}"
 
 
 def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
@@ -48,8 +71,8 @@ def _plain(value):
     return float(value) if isinstance(value, Decimal) else value
 
 
-def csv_response(board: Dashboard) -> HttpResponse:
-    header, rows = table_rows(board)
+def csv_response(board: Dashboard, table: str = "don-vi") -> HttpResponse:
+    header, rows = TABLES.get(table, table_rows)(board)
     buffer = io.StringIO()
     buffer.write("\ufeff")  # Excel opens UTF-8 correctly only with a BOM
     writer = csv.writer(buffer)
@@ -60,24 +83,27 @@ def csv_response(board: Dashboard) -> HttpResponse:
         writer.writerow([f"'{c}" if isinstance(c, str) and c[:1] in "=+-@" else _plain(c)
                          for c in row])
     response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
-    return _attachment(response, _filename(board, "csv"))
+    return _attachment(response, _filename(board, "csv", table if table in TABLES else "don-vi"))
 
 
 def xlsx_response(board: Dashboard) -> HttpResponse:
-    header, rows = table_rows(board)
+    """One workbook, one sheet per table of the page: units, weeks, targets."""
     book = Workbook()
-    sheet = book.active
-    sheet.title = _("Báo cáo")[:31]
-    sheet.append([f"{board.unit.name} – {board.period.start:%d/%m/%Y}–{board.period.end:%d/%m/%Y}"])
-    sheet["A1"].font = Font(bold=True)
-    sheet.append(header)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in rows:
-        sheet.append([_plain(c) for c in row])
-    sheet.column_dimensions["A"].width = 36
-    sheet.freeze_panes = "B3"
+    book.remove(book.active)
+    for title, build in ((_("Đơn vị"), table_rows), (_("Theo tuần"), week_rows),
+                         (_("Mục tiêu"), target_rows)):
+        header, rows = build(board)
+        sheet = book.create_sheet(title[:31])
+        sheet.append([f"{board.unit.name} – {board.period.start:%d/%m/%Y}–{board.period.end:%d/%m/%Y}"])
+        sheet["A1"].font = Font(bold=True)
+        sheet.append(header)
+        for cell in sheet[2]:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for row in rows:
+            sheet.append([_plain(c) for c in row])
+        sheet.column_dimensions["A"].width = 36
+        sheet.freeze_panes = "B3"
     out = io.BytesIO()
     book.save(out)
     response = HttpResponse(

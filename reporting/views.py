@@ -20,7 +20,7 @@ from reporting.periods import PRESETS, period_from_params
 from reporting.selectors import units_to_report_on, user_sets_targets_on
 from reporting.services import target_create, target_delete
 from tenants.models import Unit
-from tenants.selectors import user_oversees_unit
+from tenants.selectors import units_overseen_by, user_oversees_unit
 
 
 def public_only(view):
@@ -46,10 +46,10 @@ def _unit_for(request, unit_id: int) -> Unit:
 
 
 def _breadcrumbs(request, unit: Unit) -> list[Unit]:
+    """The unit's ancestors this person oversees (a district officer's trail starts there)."""
     ids = [int(part) for part in unit.path.split("/") if part]
-    ancestors = {u.pk: u for u in Unit.objects.filter(pk__in=ids)}
-    chain = [ancestors[pk] for pk in ids if pk in ancestors]
-    return [u for u in chain if user_oversees_unit(user=request.user, unit=u)]
+    seen = {u.pk: u for u in units_overseen_by(user=request.user).filter(pk__in=ids)}
+    return [seen[pk] for pk in ids if pk in seen]
 
 
 def _board(request, unit: Unit):
@@ -92,7 +92,7 @@ def unit_export(request, unit_id: int, fmt: str):
     unit = _unit_for(request, unit_id)
     board, _period = _board(request, unit)
     if fmt == "csv":
-        return exports.csv_response(board)
+        return exports.csv_response(board, request.GET.get("bang", "don-vi"))
     if fmt == "xlsx":
         return exports.xlsx_response(board)
     if fmt == "pdf":

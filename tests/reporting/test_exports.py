@@ -85,3 +85,24 @@ def test_an_unknown_export_format_is_404(two_districts, client_for):
     officer = make_user("tinh@example.vn", unit=two_districts["province"], role=R.PROVINCE_OFFICER)
     response = client_for(None, officer).get(f"/bao-cao/don-vi/{two_districts['province'].pk}/bao-cao.exe")
     assert response.status_code == 404
+
+
+def test_every_table_of_the_page_exports_weeks_and_targets_too(two_districts, client_for):
+    from reporting.models import Target
+    from reporting.services import target_ensure
+
+    t = two_districts
+    query, day = _period_query()
+    fact_make(t["stall_b"], day, orders_placed=12, items_given=30)
+    target_ensure(unit=t["province"], kind=Target.Kind.ITEMS_GIVEN, title="Trao 100 món",
+                  period_start=day - dt.timedelta(days=10), period_end=day, value=100)
+    officer = make_user("tinh@example.vn", unit=t["province"], role=R.PROVINCE_OFFICER)
+    client = client_for(None, officer)
+    base = f"/bao-cao/don-vi/{t['province'].pk}/bao-cao"
+    weeks = list(csv.reader(io.StringIO(client.get(f"{base}.csv?{query}&bang=tuan").content.decode("utf-8-sig"))))
+    assert weeks[1] == ["Tuần từ ngày", "Đơn đã đặt", "Món đã trao"]
+    assert sum(int(row[2]) for row in weeks[2:]) == 30
+    targets = client.get(f"{base}.csv?{query}&bang=muc-tieu").content.decode("utf-8-sig")
+    assert "Trao 100 món" in targets and "30%" in targets
+    book = load_workbook(io.BytesIO(client.get(f"{base}.xlsx?{query}").content))
+    assert book.sheetnames == ["Đơn vị", "Theo tuần", "Mục tiêu"]
