@@ -95,7 +95,9 @@ class Dashboard:
     previous: dict
     comparison: list[tuple[str, str, object, object, str]] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
+    # (start of the week or month, orders placed, items given); ``bucket`` says which.
     weeks: list[tuple[dt.date, object, object]] = field(default_factory=list)
+    bucket: str = "week"
     targets: list[TargetProgress] = field(default_factory=list)
     metrics: list = field(default_factory=list)
 
@@ -181,18 +183,33 @@ def dashboard_build(*, unit: Unit, period: Period, exact: bool,
         board.rows.append(Row(unit=None, label=str(_("Gian hàng của chính đơn vị")),
                               values=_shown_all(own_cur, exact),
                               previous=_shown_all(own_prev, exact)))
-    weekly = selectors.facts_weekly(stall_ids=stall_ids, since=period.start, until=period.end)
-    week = period.start - dt.timedelta(days=period.start.weekday())
-    while week <= period.end:
-        values = weekly.get(week, {})
-        board.weeks.append((week, shown(values.get("orders_placed", 0) or 0, exact=exact),
+    board.bucket, series = selectors.facts_series(stall_ids=stall_ids, since=period.start,
+                                                  until=period.end)
+    for bucket in _buckets(board.bucket, period):
+        values = series.get(bucket, {})
+        board.weeks.append((bucket, shown(values.get("orders_placed", 0) or 0, exact=exact),
                             shown(values.get("items_given", 0) or 0, exact=exact)))
-        week += dt.timedelta(days=7)
     if with_targets:
         board.targets = [target_progress(target=t, viewer_unit=unit, exact=exact)
                          for t in selectors.targets_for(unit=unit, since=period.start,
                                                         until=period.end)]
     return board
+
+
+def _buckets(kind: str, period: Period) -> list[dt.date]:
+    """Every week (Monday) or month (1st) that the period touches, empty ones included."""
+    out = []
+    if kind == "week":
+        bucket = period.start - dt.timedelta(days=period.start.weekday())
+        while bucket <= period.end:
+            out.append(bucket)
+            bucket += dt.timedelta(days=7)
+        return out
+    bucket = period.start.replace(day=1)
+    while bucket <= period.end:
+        out.append(bucket)
+        bucket = (bucket + dt.timedelta(days=32)).replace(day=1)
+    return out
 
 
 def _shown_all(values: dict, exact: bool) -> dict:

@@ -34,6 +34,9 @@ def table_rows(board: Dashboard) -> tuple[list[str], list[list]]:
 
 
 def week_rows(board: Dashboard) -> tuple[list[str], list[list]]:
+    if board.bucket == "month":
+        header = [_("Tháng"), _("Đơn đã đặt"), _("Món đã trao")]
+        return header, [[f"{month:%m/%Y}", a, b] for month, a, b in board.weeks]
     header = [_("Tuần từ ngày"), _("Đơn đã đặt"), _("Món đã trao")]
     return header, [[f"{week:%d/%m/%Y}", a, b] for week, a, b in board.weeks]
 

@@ -25,17 +25,9 @@ FACT_COUNTS = (
 )
 
 
-class DailyFact(models.Model):
-    """What one stall did on one local day: counts only, never a name, phone or address.
+class FactCounts(models.Model):
+    """The counted columns shared by a stall's day and a stall's month."""
 
-    ``recipients_sketch`` is a sparse HyperLogLog of the day's recipients (see
-    ``reporting.sketch``): registers of a keyed re-hash of the stall's phone hash, so
-    distinct recipients can be estimated over any period without keeping any phone or
-    phone hash in the public schema.
-    """
-
-    stall = models.ForeignKey("tenants.Stall", on_delete=models.CASCADE, related_name="facts")
-    day = models.DateField(_("ngày"))
     items_received = models.PositiveIntegerField(_("món nhận tặng"), default=0)
     items_listed = models.PositiveIntegerField(_("mặt hàng mới lên gian hàng"), default=0)
     items_given = models.PositiveIntegerField(_("món đã trao"), default=0)
@@ -47,11 +39,27 @@ class DailyFact(models.Model):
     orders_failed = models.PositiveIntegerField(_("đơn giao không thành"), default=0)
     orders_cancelled = models.PositiveIntegerField(_("đơn đã huỷ"), default=0)
     recipients = models.PositiveIntegerField(_("người nhận"), default=0)
-    recipients_sketch = ArrayField(models.IntegerField(), default=list, blank=True)
     volunteers = models.PositiveIntegerField(_("đoàn viên tham gia"), default=0)
     volunteer_hours = models.DecimalField(_("giờ tình nguyện"), max_digits=9, decimal_places=2,
                                           default=0)
     computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class DailyFact(FactCounts):
+    """What one stall did on one local day: counts only, never a name, phone or address.
+
+    ``recipients_sketch`` is a sparse HyperLogLog of the day's recipients (see
+    ``reporting.sketch``): registers of a keyed re-hash of the stall's phone hash, so
+    distinct recipients can be estimated over any period without keeping any phone or
+    phone hash in the public schema.
+    """
+
+    stall = models.ForeignKey("tenants.Stall", on_delete=models.CASCADE, related_name="facts")
+    day = models.DateField(_("ngày"))
+    recipients_sketch = ArrayField(models.IntegerField(), default=list, blank=True)
 
     class Meta:
         verbose_name = _("số liệu ngày")
@@ -64,6 +72,31 @@ class DailyFact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stall_id} {self.day:%d/%m/%Y}"
+
+
+class MonthlyFact(FactCounts):
+    """A stall's calendar month, summed from its days by the rollup, so that a year's
+    dashboard reads twelve rows per stall instead of 365.
+
+    ``recipients`` is the month's distinct count; ``registers`` is the month's merged
+    HyperLogLog, dense (one byte per register), merged across stalls and months in numpy.
+    """
+
+    stall = models.ForeignKey("tenants.Stall", on_delete=models.CASCADE, related_name="months")
+    month = models.DateField(_("tháng"))  # the first day of the month
+    registers = models.BinaryField(default=bytes)
+
+    class Meta:
+        verbose_name = _("số liệu tháng")
+        verbose_name_plural = _("số liệu tháng")
+        ordering = ["-month", "stall_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["stall", "month"], name="monthlyfact_unique_stall_month"),
+        ]
+        indexes = [models.Index(fields=["month", "stall"], name="monthlyfact_month_stall")]
+
+    def __str__(self) -> str:
+        return f"{self.stall_id} {self.month:%m/%Y}"
 
 
 class Target(models.Model):

@@ -7,11 +7,11 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, DecimalField, IntegerField, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce, TruncWeek
+from django.db.models import Count, DecimalField, F, IntegerField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
 
-from reporting.models import DailyFact, Target
-from reporting.sketch import estimate_from_sums
+from reporting.models import DailyFact, MonthlyFact, Target
+from reporting.sketch import REGISTERS, dense_estimate
 from tenants.models import Membership, Stall, Unit
 from tenants.selectors import units_with_role, user_is_platform_admin
 
@@ -39,39 +39,88 @@ def _sums() -> dict:
     return sums
 
 
+def period_split(since: dt.date, until: dt.date) -> tuple[list[dt.date], Q]:
+    """Whole calendar months inside the period, and a day filter for the days left over.
+
+    A year's dashboard then reads twelve monthly rows per stall and at most two partial
+    months of days, instead of 365 days.
+    """
+    months: list[dt.date] = []
+    edges = Q(pk__in=[])
+    cursor = since
+    while cursor <= until:
+        month_start = cursor.replace(day=1)
+        month_end = (month_start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        if cursor == month_start and month_end <= until:
+            months.append(month_start)
+        else:
+            edges |= Q(day__gte=cursor, day__lte=min(month_end, until))
+        cursor = month_end + dt.timedelta(days=1)
+    return months, edges
+
+
 def facts_by_stall(*, stall_ids: list[int], since: dt.date, until: dt.date) -> dict[int, dict]:
     """Per stall, the sum of every count over the period (stalls without facts are absent)."""
-    rows = (facts_in(stall_ids=stall_ids, since=since, until=until).order_by()
-            .values("stall_id").annotate(**_sums()))
-    return {row.pop("stall_id"): row for row in rows}
+    months, edges = period_split(since, until)
+    out: dict[int, dict] = {}
+    parts = []
+    if months:
+        parts.append(MonthlyFact.objects.filter(stall_id__in=stall_ids, month__in=months))
+    parts.append(DailyFact.objects.filter(stall_id__in=stall_ids).filter(edges))
+    for queryset in parts:
+        for row in queryset.order_by().values("stall_id").annotate(**_sums()):
+            stall_id = row.pop("stall_id")
+            if stall_id in out:
+                for key, value in row.items():
+                    out[stall_id][key] += value
+            else:
+                out[stall_id] = row
+    return out
 
 
-def facts_weekly(*, stall_ids: list[int], since: dt.date, until: dt.date) -> dict[dt.date, dict]:
-    """Per week (Monday), orders placed and items given."""
-    rows = (facts_in(stall_ids=stall_ids, since=since, until=until).order_by()
-            .annotate(week=TruncWeek("day")).values("week")
-            .annotate(orders_placed=Sum("orders_placed"), items_given=Sum("items_given")))
-    return {_as_date(row.pop("week")): row for row in rows}
+LONG_PERIOD_DAYS = 184
+
+
+def facts_series(*, stall_ids: list[int], since: dt.date,
+                 until: dt.date) -> tuple[str, dict[dt.date, dict]]:
+    """Orders placed and items given per week (Monday), or per month for long periods.
+
+    More than about six months of weeks is too many bars for a phone, and months are
+    read from the monthly rows, so a year stays cheap.
+    """
+    if (until - since).days < LONG_PERIOD_DAYS:
+        rows = (facts_in(stall_ids=stall_ids, since=since, until=until).order_by()
+                .annotate(bucket=TruncWeek("day")).values("bucket")
+                .annotate(orders_placed=Sum("orders_placed"), items_given=Sum("items_given")))
+        return "week", {_as_date(row.pop("bucket")): row for row in rows}
+    months, edges = period_split(since, until)
+    series: dict[dt.date, dict] = {}
+    parts = [DailyFact.objects.filter(stall_id__in=stall_ids).filter(edges)
+             .annotate(bucket=TruncMonth("day"))]
+    if months:
+        parts.append(MonthlyFact.objects.filter(stall_id__in=stall_ids, month__in=months)
+                     .annotate(bucket=F("month")))
+    for queryset in parts:
+        for row in (queryset.order_by().values("bucket")
+                    .annotate(orders_placed=Sum("orders_placed"), items_given=Sum("items_given"))):
+            into = series.setdefault(_as_date(row["bucket"]), {"orders_placed": 0, "items_given": 0})
+            into["orders_placed"] += row["orders_placed"] or 0
+            into["items_given"] += row["items_given"] or 0
+    return "month", series
 
 
 def _as_date(value) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
-_RECIPIENTS_SQL = """
-WITH m(stall_id, grp) AS (SELECT * FROM unnest(%(stalls)s::bigint[], %(groups)s::int[])),
-regs AS (
-    SELECT m.grp, v / 64 AS idx, max(v %% 64) AS r
-    FROM reporting_dailyfact f
-    JOIN m ON m.stall_id = f.stall_id
-    CROSS JOIN LATERAL unnest(f.recipients_sketch) AS v
-    WHERE f.day BETWEEN %(since)s AND %(until)s AND f.recipients > 0
-    GROUP BY m.grp, v / 64
-)
-SELECT grp, count(*), sum(power(2::float8, -r)) FROM regs GROUP BY grp
-UNION ALL
-SELECT -1, count(*), coalesce(sum(power(2::float8, -r)), 0)
-FROM (SELECT idx, max(r) AS r FROM regs GROUP BY idx) AS total
+_EDGE_REGISTERS_SQL = """
+WITH m(stall_id, grp) AS (SELECT * FROM unnest(%(stalls)s::bigint[], %(groups)s::int[]))
+SELECT m.grp, v / 64 AS idx, max(v %% 64) AS r
+FROM reporting_dailyfact f
+JOIN m ON m.stall_id = f.stall_id
+CROSS JOIN LATERAL unnest(f.recipients_sketch) AS v
+WHERE f.day = ANY(%(days)s) AND f.recipients > 0
+GROUP BY m.grp, v / 64
 """
 
 
@@ -79,23 +128,49 @@ def recipients_distinct(*, groups: Mapping[int, int], since: dt.date,
                         until: dt.date) -> tuple[int, dict[int, int]]:
     """Estimated distinct recipients over the period: in total, and per group of stalls.
 
-    ``groups`` maps stall id to a group number (>= 0). Merges the daily sketches inside
-    PostgreSQL, so only one row per group comes back.
+    ``groups`` maps stall id to a group number (>= 0). Whole months come as dense
+    registers merged in numpy; the left-over days' sparse sketches are merged in SQL.
     """
+    import numpy as np
+
     if not groups:
         return 0, {}
-    params = {"stalls": list(groups), "groups": list(groups.values()), "since": since,
-              "until": until}
-    per_group: dict[int, int] = {}
-    total = 0
-    with connection.cursor() as cursor:
-        cursor.execute(_RECIPIENTS_SQL, params)
-        for grp, filled, inverse_sum in cursor.fetchall():
-            value = estimate_from_sums(filled=filled, inverse_sum=float(inverse_sum or 0))
-            if grp == -1:
-                total = value
-            else:
-                per_group[grp] = value
+    months, _edges = period_split(since, until)
+    month_set = set(months)
+    edge_days = []
+    day = since
+    while day <= until:
+        if day.replace(day=1) not in month_set:
+            edge_days.append(day)
+        day += dt.timedelta(days=1)
+    merged: dict[int, np.ndarray] = {}
+
+    def into(group: int) -> np.ndarray:
+        if group not in merged:
+            merged[group] = np.zeros(REGISTERS, dtype=np.uint8)
+        return merged[group]
+
+    if months:
+        rows = (MonthlyFact.objects.filter(stall_id__in=list(groups), month__in=months,
+                                           recipients__gt=0)
+                .values_list("stall_id", "registers"))
+        by_group: dict[int, list[bytes]] = {}
+        for stall_id, registers in rows:
+            by_group.setdefault(groups[stall_id], []).append(bytes(registers))
+        for group, blobs in by_group.items():
+            stacked = np.frombuffer(b"".join(blobs), dtype=np.uint8).reshape(len(blobs), REGISTERS)
+            np.maximum(into(group), stacked.max(axis=0), out=merged[group])
+    if edge_days:
+        with connection.cursor() as cursor:
+            cursor.execute(_EDGE_REGISTERS_SQL, {"stalls": list(groups),
+                                                 "groups": list(groups.values()),
+                                                 "days": edge_days})
+            for group, index, rank in cursor.fetchall():
+                target = into(group)
+                if rank > target[index]:
+                    target[index] = rank
+    per_group = {group: dense_estimate(registers) for group, registers in merged.items()}
+    total = dense_estimate(np.maximum.reduce(list(merged.values()))) if merged else 0
     return total, per_group
 
 
@@ -138,6 +213,10 @@ def active_stall_ids(*, stall_ids: list[int], since: dt.date, until: dt.date,
     activity = Q(orders_placed__gt=0)
     if not orders_only:
         activity |= Q(items_received__gt=0) | Q(items_listed__gt=0) | Q(items_given__gt=0)
-    rows = (facts_in(stall_ids=stall_ids, since=since, until=until).filter(activity)
-            .order_by().values("stall_id").annotate(n=Count("id")))
-    return {row["stall_id"] for row in rows}
+    months, edges = period_split(since, until)
+    active = set(DailyFact.objects.filter(stall_id__in=stall_ids).filter(edges).filter(activity)
+                 .order_by().values_list("stall_id", flat=True).distinct())
+    if months:
+        active |= set(MonthlyFact.objects.filter(stall_id__in=stall_ids, month__in=months)
+                      .filter(activity).order_by().values_list("stall_id", flat=True).distinct())
+    return active

@@ -39,12 +39,6 @@ class RowSerializer(serializers.Serializer):
     previous = _Values()
 
 
-class WeekSerializer(serializers.Serializer):
-    week = serializers.DateField()
-    orders_placed = serializers.JSONField()
-    items_given = serializers.JSONField()
-
-
 class TargetProgressSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="target.pk")
     title = serializers.CharField(source="target.title")
@@ -71,8 +65,9 @@ class DashboardSerializer(serializers.Serializer):
     totals = _Values()
     previous = _Values()
     rows = RowSerializer(many=True)
-    weeks = serializers.SerializerMethodField()
+    bucket = serializers.ChoiceField(choices=["week", "month"])
+    series = serializers.SerializerMethodField()
     targets = TargetProgressSerializer(many=True)
 
-    def get_weeks(self, obj) -> list[dict]:
-        return [{"week": week, "orders_placed": a, "items_given": b} for week, a, b in obj.weeks]
+    def get_series(self, obj) -> list[dict]:
+        return [{"start": start, "orders_placed": a, "items_given": b} for start, a, b in obj.weeks]

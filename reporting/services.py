@@ -12,11 +12,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reporting.counting import stall_days_count
-from reporting.models import DailyFact, Target
+from reporting.models import DailyFact, MonthlyFact, Target
+from reporting.sketch import dense_of, estimate, registers_merge
 from tenants.models import Stall, Unit
 
 # How many days the nightly job recounts: donations are often recorded a few days late.
 NIGHTLY_WINDOW_DAYS = 7
+_SUMMED = [
+    "items_received", "items_listed", "items_given", "donations", "orders_placed",
+    "orders_delivered_volunteer", "orders_posted", "orders_delivered_post", "orders_failed",
+    "orders_cancelled", "recipients", "volunteers", "volunteer_hours",
+]
 _UPDATE_FIELDS = [
     "items_received", "items_listed", "items_given", "donations", "orders_placed",
     "orders_delivered_volunteer", "orders_posted", "orders_delivered_post", "orders_failed",
@@ -50,6 +56,38 @@ def facts_rollup_stall(*, stall: Stall, since: dt.date, until: dt.date) -> int:
     with transaction.atomic():
         DailyFact.objects.bulk_create(rows, update_conflicts=True, unique_fields=["stall", "day"],
                                       update_fields=_UPDATE_FIELDS, batch_size=500)
+        facts_months_refresh(stall_id=stall.pk, since=since, until=until)
+    return len(rows)
+
+
+def _month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def facts_months_refresh(*, stall_id: int, since: dt.date, until: dt.date) -> int:
+    """Re-sum the months touched by ``since``..``until`` from the stall's days (an upsert)."""
+    first = _month_start(since)
+    last_month = _month_start(until)
+    end = (last_month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    months: dict[dt.date, dict] = {}
+    sketches: dict[dt.date, list[list[int]]] = {}
+    for fact in DailyFact.objects.filter(stall_id=stall_id, day__range=(first, end)).values():
+        month = _month_start(fact["day"])
+        into = months.setdefault(month, {name: 0 for name in _SUMMED})
+        for name in _SUMMED:
+            into[name] += fact[name]
+        sketches.setdefault(month, []).append(fact["recipients_sketch"])
+    now = timezone.now()
+    rows = []
+    for month, sums in months.items():
+        registers = dense_of(sketches[month])
+        sums["recipients"] = estimate(registers_merge(sketches[month]))
+        rows.append(MonthlyFact(stall_id=stall_id, month=month, registers=registers,
+                                computed_at=now, **sums))
+    MonthlyFact.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["stall", "month"],
+        update_fields=[*_SUMMED, "registers", "computed_at"],
+    )
     return len(rows)
 
 

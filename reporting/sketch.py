@@ -78,3 +78,23 @@ def estimate_from_sums(*, filled: int, inverse_sum: float) -> int:
 def estimate(registers: Mapping[int, int]) -> int:
     return estimate_from_sums(filled=len(registers),
                               inverse_sum=sum(2.0 ** -rank for rank in registers.values()))
+
+
+def dense_of(sketches: Iterable[Iterable[int]]) -> bytes:
+    """Merged sparse sketches as one byte per register (what a month keeps)."""
+    registers = bytearray(REGISTERS)
+    for sketch in sketches:
+        for encoded in sketch:
+            index, rank = divmod(encoded, _RANK_SLOTS)
+            if rank > registers[index]:
+                registers[index] = rank
+    return bytes(registers)
+
+
+def dense_estimate(registers) -> int:
+    """Cardinality of a dense register array (numpy uint8 of length REGISTERS)."""
+    import numpy as np
+
+    filled = registers[registers > 0]
+    return estimate_from_sums(filled=int(filled.size),
+                              inverse_sum=float(np.sum(np.exp2(-filled.astype(np.float64)))))

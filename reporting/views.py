@@ -76,7 +76,8 @@ def report_home(request):
 def unit_report(request, unit_id: int):
     unit = _unit_for(request, unit_id)
     board, period = _board(request, unit)
-    chart = weekly_chart(board.weeks, first=_("đơn đặt"), second=_("món đã trao"))
+    chart = weekly_chart(board.weeks, first=_("đơn đặt"), second=_("món đã trao"),
+                         monthly=board.bucket == "month")
     return render(request, "reporting/unit.html", {
         "board": board, "unit": unit, "period": period, "chart": chart,
         "crumbs": _breadcrumbs(request, unit), "presets": PRESETS,

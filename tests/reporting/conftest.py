@@ -64,9 +64,13 @@ def province_district(stall_a):
 
 
 def fact_make(stall, day: dt.date, **counts):
+    """A day's fact as the rollup would write it, its month re-summed too."""
     from reporting.models import DailyFact
+    from reporting.services import facts_months_refresh
 
-    return DailyFact.objects.create(stall=stall, day=day, **counts)
+    fact = DailyFact.objects.create(stall=stall, day=day, **counts)
+    facts_months_refresh(stall_id=stall.pk, since=day, until=day)
+    return fact
 
 
 def dashboard_stall(*, slug: str, name: str, parent):

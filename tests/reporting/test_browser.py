@@ -14,6 +14,7 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from reporting.models import DailyFact, Target
+from reporting.services import facts_months_refresh
 from tenants.models import Membership, Stall, Unit
 from tenants.services import unit_get_or_create
 from tests.conftest import make_stall, make_user
@@ -62,6 +63,8 @@ def province_with_facts(live_stall_factory, django_db_blocker):
                                       items_received=(back + n) % 7, recipients=(back * (n + 1)) % 6,
                                       volunteers=back % 4, volunteer_hours=back % 4 * 2))
         DailyFact.objects.bulk_create(rows)
+        for stall in (school_1, school_2, school_3):
+            facts_months_refresh(stall_id=stall.pk, since=today - dt.timedelta(days=60), until=today)
         target = Target.objects.create(
             unit=province, kind=Target.Kind.ACTIVE_STALLS_PER_DISTRICT, value=1,
             title="Mỗi Huyện Đoàn có ít nhất 1 gian hàng hoạt động",
