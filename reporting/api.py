@@ -10,7 +10,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from reporting.dashboards import dashboard_build, viewer_sees_exact
+from reporting.dashboards import dashboard_cached, viewer_sees_exact
 from reporting.periods import Period, period_from_preset
 from reporting.selectors import units_to_report_on
 from reporting.serializers import DashboardSerializer, PeriodQuerySerializer, UnitSerializer
@@ -56,6 +56,6 @@ class ReportUnitApi(APIView):
             period = Period(query.validated_data["tu"], query.validated_data["den"])
         else:
             period = period_from_preset("30", timezone.localdate())
-        board = dashboard_build(unit=unit, period=period,
+        board = dashboard_cached(unit=unit, period=period,
                                 exact=viewer_sees_exact(user=request.user, unit=unit))
         return Response(DashboardSerializer(board).data)

@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from reporting import selectors
@@ -277,3 +279,37 @@ def _total_for(kind: str, stall_ids: list[int], since: dt.date, until: dt.date) 
     if kind == Target.Kind.ITEMS_GIVEN:
         return sum(f["items_given"] for f in facts)
     return sum(f["orders_delivered_volunteer"] + f["orders_delivered_post"] for f in facts)
+
+
+# Facts change only when a rollup writes them (and targets when an officer sets one), so
+# a built dashboard is kept until then: the version below moves on every such write.
+CACHE_SECONDS = 60 * 60
+
+
+def _version_key() -> str:
+    # Per database: two deployments (or a benchmark) sharing one Redis never mix boards.
+    return f"reporting:facts-version:{settings.DATABASES['default']['NAME']}"
+
+
+def facts_version() -> int:
+    return int(cache.get_or_set(_version_key(), 1, timeout=None) or 0)
+
+
+def facts_version_bump() -> None:
+    try:
+        cache.incr(_version_key())
+    except ValueError:  # no version yet (or the cache was flushed): any new value will do
+        cache.set(_version_key(), 2, timeout=None)
+
+
+def dashboard_cached(*, unit: Unit, period: Period, exact: bool) -> Dashboard:
+    """``dashboard_build``, kept in the cache until the facts or targets change."""
+    version = facts_version()
+    if not version:  # no cache (Redis down): build every time, never fail
+        return dashboard_build(unit=unit, period=period, exact=exact)
+    key = f"reporting:board:{settings.DATABASES['default']['NAME']}:{version}:{unit.pk}:{unit.path}:{period.start}:{period.end}:{int(exact)}"
+    board = cache.get(key)
+    if board is None:
+        board = dashboard_build(unit=unit, period=period, exact=exact)
+        cache.set(key, board, CACHE_SECONDS)
+    return board

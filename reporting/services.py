@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reporting.counting import stall_days_count
+from reporting.dashboards import facts_version_bump
 from reporting.models import DailyFact, MonthlyFact, Target
 from reporting.sketch import dense_of, estimate, registers_merge
 from tenants.models import Stall, Unit
@@ -57,6 +58,7 @@ def facts_rollup_stall(*, stall: Stall, since: dt.date, until: dt.date) -> int:
         DailyFact.objects.bulk_create(rows, update_conflicts=True, unique_fields=["stall", "day"],
                                       update_fields=_UPDATE_FIELDS, batch_size=500)
         facts_months_refresh(stall_id=stall.pk, since=since, until=until)
+        transaction.on_commit(facts_version_bump)
     return len(rows)
 
 
@@ -120,18 +122,23 @@ def target_create(*, unit: Unit, kind: str, title: str, period_start: dt.date,
     target.full_clean()
     with transaction.atomic():
         target.save()
+        transaction.on_commit(facts_version_bump)
     return target
 
 
 def target_ensure(*, unit: Unit, kind: str, title: str, period_start: dt.date,
                   period_end: dt.date, value: int) -> Target:
     """Idempotent seeding: the existing target with this unit, kind and period, or a new one."""
-    target, _created = Target.objects.get_or_create(
+    target, created = Target.objects.get_or_create(
         unit=unit, kind=kind, period_start=period_start, period_end=period_end,
         defaults={"title": title, "value": value},
     )
+    if created:
+        transaction.on_commit(facts_version_bump)
     return target
 
 
+@transaction.atomic
 def target_delete(*, target: Target) -> None:
     Target.objects.filter(pk=target.pk).delete()
+    transaction.on_commit(facts_version_bump)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from reporting import exports
 from reporting.chart import weekly_chart
-from reporting.dashboards import dashboard_build, viewer_sees_exact
+from reporting.dashboards import dashboard_cached, viewer_sees_exact
 from reporting.forms import TargetForm
 from reporting.models import Target
 from reporting.periods import PRESETS, period_from_params
@@ -57,7 +57,7 @@ def _board(request, unit: Unit):
     for error in errors:
         messages.warning(request, error)
     exact = viewer_sees_exact(user=request.user, unit=unit)
-    return dashboard_build(unit=unit, period=period, exact=exact), period
+    return dashboard_cached(unit=unit, period=period, exact=exact), period
 
 
 @public_only

@@ -57,6 +57,15 @@ def order_make(*, phone: str, placed_at: dt.datetime, item: Item, quantity: int 
     return order
 
 
+@pytest.fixture(autouse=True)
+def _fresh_dashboards():
+    """Facts written inside a test's transaction never reach on_commit: start each test
+    with a new facts version so no dashboard built by another test is served from cache."""
+    from reporting.dashboards import facts_version_bump
+
+    facts_version_bump()
+
+
 @pytest.fixture
 def province_district(stall_a):
     district = stall_a.unit.parent

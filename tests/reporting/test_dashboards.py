@@ -122,3 +122,17 @@ def test_dashboards_are_not_served_on_a_stall_host(stall_a, client_for, officer_
     officer = officer_factory(stall_a)
     response = client_for(stall_a, officer).get("/bao-cao/")
     assert response.status_code == 404
+
+
+def test_a_new_rollup_shows_up_on_a_dashboard_already_seen(two_districts, client_for):
+    from reporting.dashboards import facts_version_bump
+
+    t = two_districts
+    officer = make_user("tinh@example.vn", unit=t["province"], role=R.PROVINCE_OFFICER)
+    client = client_for(None, officer)
+    url = f"/bao-cao/don-vi/{t['province'].pk}/"
+    assert client.get(url).context["board"].totals["orders_placed"] == 0
+    fact_make(t["stall_b"], yesterday(), orders_placed=8)
+    assert client.get(url).context["board"].totals["orders_placed"] == 0  # kept until a rollup
+    facts_version_bump()  # what a committed rollup does
+    assert client.get(url).context["board"].totals["orders_placed"] == 8

@@ -148,3 +148,26 @@ def test_an_end_before_the_start_is_refused(stall_a):
 
     with pytest.raises(ValidationError):
         facts_rollup_stall(stall=stall_a, since=D0, until=D0 - dt.timedelta(days=1))
+
+
+def test_a_committed_rollup_moves_cached_dashboards_on(stall_a, django_capture_on_commit_callbacks):
+    from reporting.dashboards import facts_version
+
+    before = facts_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        facts_rollup_stall(stall=stall_a, since=D0, until=D0)
+    assert facts_version() > before
+
+
+def test_the_month_row_sums_its_days(stall_a):
+    from reporting.models import MonthlyFact
+
+    with in_stall(stall_a):
+        seed([("0901000001", 0, 7, "volunteer", 0, 2), ("0901000001", 1, 9, "posted", 0, 1),
+              ("0901000002", 2, 9, "open", 0, 1)], [(0, [5, 3])])
+    facts_rollup_stall(stall=stall_a, since=D0.replace(day=1), until=D0 + dt.timedelta(days=25))
+    month = MonthlyFact.objects.get(stall=stall_a, month=D0.replace(day=1))
+    days = DailyFact.objects.filter(stall=stall_a, day__month=D0.month)
+    assert month.orders_placed == sum(d.orders_placed for d in days) == 3
+    assert month.items_received == 8
+    assert month.recipients == 2  # distinct over the month, not the sum of the days (3)
