@@ -17,9 +17,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-from reportlab.lib.styles import ParagraphStyle
 
 from reporting.dashboards import Dashboard
 from reporting.pdf import fonts_register

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, DecimalField, F, IntegerField, Q, QuerySet, Sum, Value
+from django.db.models import DecimalField, F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
 
 from reporting.models import DailyFact, MonthlyFact, Target
@@ -188,7 +188,7 @@ def user_sets_targets_on(*, user, unit: Unit) -> bool:
     """Province and district officers (on this unit or above it) and platform admins."""
     if user_is_platform_admin(user=user):
         return True
-    ancestors = [p for p in _paths_up(unit.path)]
+    ancestors = _paths_up(unit.path)
     return Membership.objects.filter(
         user=user, role__in=[Membership.Role.PROVINCE_OFFICER, Membership.Role.DISTRICT_OFFICER],
         unit__path__in=ancestors,

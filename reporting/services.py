@@ -75,7 +75,7 @@ def facts_months_refresh(*, stall_id: int, since: dt.date, until: dt.date) -> in
     sketches: dict[dt.date, list[list[int]]] = {}
     for fact in DailyFact.objects.filter(stall_id=stall_id, day__range=(first, end)).values():
         month = _month_start(fact["day"])
-        into = months.setdefault(month, {name: 0 for name in _SUMMED})
+        into = months.setdefault(month, dict.fromkeys(_SUMMED, 0))
         for name in _SUMMED:
             into[name] += fact[name]
         sketches.setdefault(month, []).append(fact["recipients_sketch"])
