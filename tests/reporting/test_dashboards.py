@@ -137,3 +137,15 @@ def test_a_new_rollup_shows_up_on_a_dashboard_already_seen(two_districts, client
     assert client.get(url).context["board"].totals["orders_placed"] == 0  # kept until a rollup
     facts_version_bump()  # what a committed rollup does
     assert client.get(url).context["board"].totals["orders_placed"] == 8
+
+
+def test_the_platform_admin_lists_facts_read_only(two_districts, client_for):
+    from tenants.models import Membership as M
+
+    fact_make(two_districts["stall_b"], yesterday(), orders_placed=8)
+    admin = make_user("admin@example.vn", unit=two_districts["province"], role=M.Role.PLATFORM_ADMIN,
+                      is_staff=True, is_superuser=True)
+    client = client_for(None, admin)
+    assert client.get("/quan-tri/reporting/dailyfact/").status_code == 200
+    assert client.get("/quan-tri/reporting/dailyfact/add/").status_code == 403
+    assert client.get("/quan-tri/reporting/target/").status_code == 200
