@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from reporting import selectors
@@ -313,3 +314,25 @@ def dashboard_cached(*, unit: Unit, period: Period, exact: bool) -> Dashboard:
         board = dashboard_build(unit=unit, period=period, exact=exact)
         cache.set(key, board, CACHE_SECONDS)
     return board
+
+
+def dashboards_warm(*, today: dt.date | None = None) -> int:
+    """Build the default view (last 30 days) of every unit someone oversees, and of the
+    units right below it, so the first page an officer opens after the night is ready."""
+    from django.db.models import Q
+
+    from reporting.periods import period_from_preset
+    from tenants.models import Membership
+
+    period = period_from_preset("30", today or timezone.localdate())
+    roots = Unit.objects.filter(memberships__role__in=[
+        Membership.Role.PROVINCE_OFFICER, Membership.Role.DISTRICT_OFFICER,
+        Membership.Role.SCHOOL_OFFICER]).distinct()
+    units = Unit.objects.filter(Q(pk__in=roots) | Q(parent__in=roots), is_active=True).distinct()
+    built = 0
+    for unit in units:
+        dashboard_cached(unit=unit, period=period, exact=False)
+        built += 1
+        if unit.kind == Unit.Kind.SCHOOL:
+            dashboard_cached(unit=unit, period=period, exact=True)
+    return built

@@ -23,3 +23,11 @@ def facts_rollup_stall_task(since: str | None = None, until: str | None = None) 
     else:
         start, end = nightly_window()
     return facts_rollup_stall(stall=stall, since=start, until=end)
+
+
+@shared_task(name="reporting.dashboards_warm", soft_time_limit=600, time_limit=660)
+def dashboards_warm_task() -> int:
+    """After the night's rollups: build every overseer's default dashboard into the cache."""
+    from reporting.dashboards import dashboards_warm
+
+    return dashboards_warm()

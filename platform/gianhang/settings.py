@@ -286,6 +286,12 @@ CELERY_BEAT_SCHEDULE["reporting-nightly-rollup"] = {
     "task": "reporting.facts_rollup_stall",
     "schedule": crontab(hour=1, minute=30),
 }
+# Reporting: once, in the public schema, after the rollups: prepare overseers' dashboards.
+CELERY_BEAT_SCHEDULE["reporting-dashboards-warm"] = {
+    "task": "reporting.dashboards_warm",
+    "schedule": crontab(hour=3, minute=0),
+    "tenant_schemas": ["public"],
+}
 
 # --- Logging ----------------------------------------------------------------------------
 LOGGING = {

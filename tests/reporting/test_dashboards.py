@@ -149,3 +149,16 @@ def test_the_platform_admin_lists_facts_read_only(two_districts, client_for):
     assert client.get("/quan-tri/reporting/dailyfact/").status_code == 200
     assert client.get("/quan-tri/reporting/dailyfact/add/").status_code == 403
     assert client.get("/quan-tri/reporting/target/").status_code == 200
+
+
+def test_warming_builds_each_overseers_default_dashboard_into_the_cache(two_districts):
+    from django.core.cache import cache
+
+    from reporting.dashboards import dashboards_warm, facts_version
+
+    t = two_districts
+    make_user("huyen@example.vn", unit=t["district_a"], role=R.DISTRICT_OFFICER)
+    built = dashboards_warm()
+    assert built == 3  # the district and its two schools
+    assert cache.keys(f"reporting:board:*:{facts_version()}:{t['district_a'].pk}:*")
+    assert not cache.keys(f"reporting:board:*:{facts_version()}:{t['district_b'].pk}:*")
