@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -71,7 +71,9 @@ def stall_days_count(*, since: dt.date, until: dt.date) -> dict[dt.date, DayCoun
 
     placed = (Order.objects.filter(placed_at__gte=start, placed_at__lt=end)
               .annotate(day=TruncDate("placed_at", tzinfo=tz)))
-    for row in placed.values("day").annotate(n=Count("id"), r=Count("phone_hash", distinct=True)):
+    # An anonymised order (retention purge) keeps no phone hash: it is an order, not a person.
+    people = Count("phone_hash", distinct=True, filter=~Q(phone_hash=""))
+    for row in placed.values("day").annotate(n=Count("id"), r=people):
         days[row["day"]].orders_placed = row["n"]
         days[row["day"]].recipients = row["r"]
     hashes: dict[dt.date, list[str]] = defaultdict(list)

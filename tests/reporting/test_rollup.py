@@ -172,3 +172,15 @@ def test_the_month_row_sums_its_days(stall_a):
     assert month.orders_placed == sum(d.orders_placed for d in days) == 3
     assert month.items_received == 8
     assert month.recipients == 2  # distinct over the month, not the sum of the days (3)
+
+
+def test_an_anonymised_order_counts_as_an_order_not_as_a_recipient(stall_a):
+    with in_stall(stall_a):
+        item = item_make(at=local(D0, 8))
+        kept = order_make(phone="0901000001", placed_at=local(D0, 9), item=item)
+        purged = order_make(phone="0901000002", placed_at=local(D0, 10), item=item)
+        Order.objects.filter(pk=purged.pk).update(phone_hash="", phone="", recipient_name="")
+    facts_rollup_stall(stall=stall_a, since=D0, until=D0)
+    fact = DailyFact.objects.get(stall=stall_a, day=D0)
+    assert (fact.orders_placed, fact.recipients) == (2, 1)
+    assert kept.phone_hash
