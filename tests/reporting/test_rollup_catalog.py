@@ -24,7 +24,8 @@ def test_orders_placed_and_delivered_through_the_catalog_are_counted(stall_a):
         order_place(stall=stall_a, lines={item.pk: 1}, recipient=recipient_make())
         Order.objects.filter(pk=first.pk).update(delivery=Order.Delivery.VOLUNTEER)
         first.refresh_from_db()
-        for state in ("confirmed", "packed", "routed", "out_for_delivery", "delivered"):
+        path = ["placed", "confirmed", "packed", "routed", "out_for_delivery", "delivered"]
+        for state in path[path.index(first.state) + 1:]:  # a known phone may start confirmed
             first = order_transition(order=first, to_state=state)
     facts_rollup_stall(stall=stall_a, since=today, until=today)
     fact = DailyFact.objects.get(stall=stall_a, day=today)
