@@ -1,3 +1,10 @@
-"""reporting API routes."""
+"""Reporting API routes (under /api/v1/ on the public host)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from reporting import api
+
+urlpatterns = [
+    path("reports/units/", api.ReportUnitsApi.as_view(), name="reports-units"),
+    path("reports/units/<int:unit_id>/", api.ReportUnitApi.as_view(), name="reports-unit"),
+]

@@ -1,3 +1,143 @@
-"""reporting models."""
+"""Public-schema reporting: one row of counts per stall per day, and province targets."""
 
-from django.db import models  # noqa: F401
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+# The counted columns of a fact, in the order dashboards and exports show them.
+FACT_COUNTS = (
+    "items_received",
+    "items_listed",
+    "items_given",
+    "donations",
+    "orders_placed",
+    "orders_delivered_volunteer",
+    "orders_posted",
+    "orders_delivered_post",
+    "orders_failed",
+    "orders_cancelled",
+    "recipients",
+    "volunteers",
+)
+
+
+class FactCounts(models.Model):
+    """The counted columns shared by a stall's day and a stall's month."""
+
+    items_received = models.PositiveIntegerField(_("món nhận tặng"), default=0)
+    items_listed = models.PositiveIntegerField(_("mặt hàng mới lên gian hàng"), default=0)
+    items_given = models.PositiveIntegerField(_("món đã trao"), default=0)
+    donations = models.PositiveIntegerField(_("lượt quyên góp"), default=0)
+    orders_placed = models.PositiveIntegerField(_("đơn đã đặt"), default=0)
+    orders_delivered_volunteer = models.PositiveIntegerField(_("đơn đoàn viên giao"), default=0)
+    orders_posted = models.PositiveIntegerField(_("đơn gửi bưu điện"), default=0)
+    orders_delivered_post = models.PositiveIntegerField(_("đơn bưu điện giao xong"), default=0)
+    orders_failed = models.PositiveIntegerField(_("đơn giao không thành"), default=0)
+    orders_cancelled = models.PositiveIntegerField(_("đơn đã huỷ"), default=0)
+    recipients = models.PositiveIntegerField(_("người nhận"), default=0)
+    volunteers = models.PositiveIntegerField(_("đoàn viên tham gia"), default=0)
+    volunteer_hours = models.DecimalField(_("giờ tình nguyện"), max_digits=9, decimal_places=2,
+                                          default=0)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class DailyFact(FactCounts):
+    """What one stall did on one local day: counts only, never a name, phone or address.
+
+    ``recipients_sketch`` is a sparse HyperLogLog of the day's recipients (see
+    ``reporting.sketch``): registers of a keyed re-hash of the stall's phone hash, so
+    distinct recipients can be estimated over any period without keeping any phone or
+    phone hash in the public schema.
+    """
+
+    stall = models.ForeignKey("tenants.Stall", on_delete=models.CASCADE, related_name="facts")
+    day = models.DateField(_("ngày"))
+    recipients_sketch = ArrayField(models.IntegerField(), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("số liệu ngày")
+        verbose_name_plural = _("số liệu ngày")
+        ordering = ["-day", "stall_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["stall", "day"], name="dailyfact_unique_stall_day"),
+        ]
+        indexes = [models.Index(fields=["day", "stall"], name="dailyfact_day_stall")]
+
+    def __str__(self) -> str:
+        return f"{self.stall_id} {self.day:%d/%m/%Y}"
+
+
+class MonthlyFact(FactCounts):
+    """A stall's calendar month, summed from its days by the rollup, so that a year's
+    dashboard reads twelve rows per stall instead of 365.
+
+    ``recipients`` is the month's distinct count; ``registers`` is the month's merged
+    HyperLogLog, dense (one byte per register), merged across stalls and months in numpy.
+    """
+
+    stall = models.ForeignKey("tenants.Stall", on_delete=models.CASCADE, related_name="months")
+    month = models.DateField(_("tháng"))  # the first day of the month
+    registers = models.BinaryField(default=bytes)
+
+    class Meta:
+        verbose_name = _("số liệu tháng")
+        verbose_name_plural = _("số liệu tháng")
+        ordering = ["-month", "stall_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["stall", "month"], name="monthlyfact_unique_stall_month"),
+        ]
+        indexes = [models.Index(fields=["month", "stall"], name="monthlyfact_month_stall")]
+
+    def __str__(self) -> str:
+        return f"{self.stall_id} {self.month:%m/%Y}"
+
+
+class Target(models.Model):
+    """A goal a province (or district) union sets for the units below it, for a period."""
+
+    class Kind(models.TextChoices):
+        ACTIVE_STALLS_PER_DISTRICT = "active_stalls_per_district", _(
+            "Mỗi đơn vị trực thuộc có ít nhất N gian hàng hoạt động"
+        )
+        DIGITAL_ACTIVITY = "digital_activity", _(
+            "Mỗi đơn vị trực thuộc tổ chức ít nhất N hoạt động chuyển đổi số"
+        )
+        VOLUNTEERS = "volunteers", _("Số lượt đoàn viên tham gia tình nguyện")
+        ITEMS_GIVEN = "items_given", _("Số món đã trao")
+        ORDERS_DELIVERED = "orders_delivered", _("Số đơn đã giao đến người nhận")
+
+    # Kinds measured per unit below (each must reach the value), not as one total.
+    PER_CHILD_KINDS = (Kind.ACTIVE_STALLS_PER_DISTRICT, Kind.DIGITAL_ACTIVITY)
+
+    unit = models.ForeignKey("tenants.Unit", verbose_name=_("đơn vị đặt mục tiêu"),
+                             on_delete=models.CASCADE, related_name="targets")
+    kind = models.CharField(_("loại mục tiêu"), max_length=32, choices=Kind.choices)
+    title = models.CharField(_("tên mục tiêu"), max_length=200)
+    period_start = models.DateField(_("từ ngày"))
+    period_end = models.DateField(_("đến ngày"))
+    value = models.PositiveIntegerField(_("chỉ tiêu (N)"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mục tiêu")
+        verbose_name_plural = _("mục tiêu")
+        ordering = ["-period_end", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "kind", "period_start", "period_end"],
+                                    name="target_unique_unit_kind_period"),
+            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")),
+                                   name="target_period_ordered"),
+            models.CheckConstraint(condition=Q(value__gte=1), name="target_value_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -307,6 +307,17 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 GIANHANG_SMS_BACKEND = env("GIANHANG_SMS_BACKEND", "record")
 GIANHANG_SMS_WEBHOOK_URL = env("GIANHANG_SMS_WEBHOOK_URL", "")
 GIANHANG_SMS_WEBHOOK_SECRET = env("GIANHANG_SMS_WEBHOOK_SECRET", "")
+# Reporting: each night every stall recounts its last week into the public facts.
+CELERY_BEAT_SCHEDULE["reporting-nightly-rollup"] = {
+    "task": "reporting.facts_rollup_stall",
+    "schedule": crontab(hour=1, minute=30),
+}
+# Reporting: once, in the public schema, after the rollups: prepare overseers' dashboards.
+CELERY_BEAT_SCHEDULE["reporting-dashboards-warm"] = {
+    "task": "reporting.dashboards_warm",
+    "schedule": crontab(hour=3, minute=0),
+    "tenant_schemas": ["public"],
+}
 
 # --- Logging ----------------------------------------------------------------------------
 LOGGING = {

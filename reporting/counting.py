@@ -1,0 +1,126 @@
+"""Counting one stall's days from its own schema: the source of every public fact.
+
+Runs with the connection set to the stall. Returns plain numbers keyed by local day; no
+personal data leaves this module except as HyperLogLog registers (``reporting.sketch``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from catalog.models import Donation, DonationLine, Item, Order, OrderEvent, OrderLine
+from reporting.sketch import sketch_of
+
+State = Order.State
+Delivery = Order.Delivery
+
+
+@dataclass
+class DayCounts:
+    items_received: int = 0
+    items_listed: int = 0
+    items_given: int = 0
+    donations: int = 0
+    orders_placed: int = 0
+    orders_delivered_volunteer: int = 0
+    orders_posted: int = 0
+    orders_delivered_post: int = 0
+    orders_failed: int = 0
+    orders_cancelled: int = 0
+    recipients: int = 0
+    recipients_sketch: list[int] = field(default_factory=list)
+    volunteers: int = 0
+    volunteer_hours: Decimal = Decimal("0")
+
+
+def local_bounds(since: dt.date, until: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """Aware datetimes from the start of ``since`` to the end of ``until``, local time."""
+    tz = timezone.get_default_timezone()
+    start = timezone.make_aware(dt.datetime.combine(since, dt.time.min), tz)
+    end = timezone.make_aware(dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min), tz)
+    return start, end
+
+
+def days_between(since: dt.date, until: dt.date) -> list[dt.date]:
+    return [since + dt.timedelta(days=n) for n in range((until - since).days + 1)]
+
+
+def stall_days_count(*, since: dt.date, until: dt.date) -> dict[dt.date, DayCounts]:
+    """Every day from ``since`` to ``until`` (inclusive) of the current stall, zeros included."""
+    tz = timezone.get_default_timezone()
+    start, end = local_bounds(since, until)
+    days = {day: DayCounts() for day in days_between(since, until)}
+
+    for row in (Donation.objects.filter(received_on__range=(since, until))
+                .values("received_on").annotate(n=Count("id"))):
+        days[row["received_on"]].donations = row["n"]
+    for row in (DonationLine.objects.filter(donation__received_on__range=(since, until))
+                .values("donation__received_on").annotate(n=Sum("quantity"))):
+        days[row["donation__received_on"]].items_received = row["n"] or 0
+    for row in (Item.objects.filter(created_at__gte=start, created_at__lt=end)
+                .annotate(day=TruncDate("created_at", tzinfo=tz)).values("day")
+                .annotate(n=Count("id"))):
+        days[row["day"]].items_listed = row["n"]
+
+    placed = (Order.objects.filter(placed_at__gte=start, placed_at__lt=end)
+              .annotate(day=TruncDate("placed_at", tzinfo=tz)))
+    # An anonymised order (retention purge) keeps no phone hash: it is an order, not a person.
+    people = Count("phone_hash", distinct=True, filter=~Q(phone_hash=""))
+    for row in placed.values("day").annotate(n=Count("id"), r=people):
+        days[row["day"]].orders_placed = row["n"]
+        days[row["day"]].recipients = row["r"]
+    hashes: dict[dt.date, list[str]] = defaultdict(list)
+    for day, phone_hash in placed.values_list("day", "phone_hash").distinct():
+        hashes[day].append(phone_hash)
+    for day, day_hashes in hashes.items():
+        days[day].recipients_sketch = sketch_of(day_hashes)
+
+    # A state reached by the same order twice in a day (failed, re-packed, failed) counts once.
+    events = (OrderEvent.objects.filter(at__gte=start, at__lt=end)
+              .annotate(day=TruncDate("at", tzinfo=tz)))
+    for row in (events.values("day", "to_state", "order__delivery")
+                .annotate(n=Count("order_id", distinct=True))):
+        counts, to_state, delivery, n = days[row["day"]], row["to_state"], row["order__delivery"], row["n"]
+        if to_state == State.DELIVERED and delivery == Delivery.POST:
+            counts.orders_delivered_post += n
+        elif to_state == State.DELIVERED:
+            # Undecided deliveries (handed over at the school) count with the volunteers'.
+            counts.orders_delivered_volunteer += n
+        elif to_state == State.HANDED_TO_POST:
+            counts.orders_posted += n
+        elif to_state == State.FAILED:
+            counts.orders_failed += n
+        elif to_state == State.CANCELLED:
+            counts.orders_cancelled += n
+    # DELIVERED is final: one delivered event per order, so the join does not double lines.
+    for row in (OrderLine.objects.filter(order__events__to_state=State.DELIVERED,
+                                         order__events__at__gte=start, order__events__at__lt=end)
+                .annotate(day=TruncDate("order__events__at", tzinfo=tz)).values("day")
+                .annotate(n=Sum("quantity"))):
+        days[row["day"]].items_given = row["n"] or 0
+
+    for day, counts in days.items():
+        volunteers, hours = volunteer_day_summary(day=day)
+        counts.volunteers = int(volunteers)
+        counts.volunteer_hours = Decimal(str(round(float(hours), 2)))
+    return days
+
+
+def volunteer_day_summary(*, day: dt.date) -> tuple[int, float]:
+    """(distinct volunteers, hours) of the current stall on a day, from logistics.
+
+    The one place that bridges to logistics: until ``logistics.selectors`` provides
+    ``volunteer_day_summary``, a stall has no recorded volunteers and this returns (0, 0.0).
+    """
+    try:
+        from logistics.selectors import volunteer_day_summary as logistics_summary
+    except (ImportError, AttributeError):
+        return 0, 0.0
+    return logistics_summary(day=day)

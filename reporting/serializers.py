@@ -1,0 +1,73 @@
+"""API shapes of the reporting app: counts only, "<5" where the page shows it."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from tenants.models import Unit
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Unit
+        fields = ["id", "name", "kind", "code", "parent_id"]
+
+
+class PeriodQuerySerializer(serializers.Serializer):
+    tu = serializers.DateField(required=False, input_formats=["%Y-%m-%d", "%d/%m/%Y"])
+    den = serializers.DateField(required=False, input_formats=["%Y-%m-%d", "%d/%m/%Y"])
+
+    def validate(self, data):
+        start, end = data.get("tu"), data.get("den")
+        if (start is None) != (end is None):
+            raise serializers.ValidationError("Cần cả “tu” và “den” (YYYY-MM-DD), hoặc không cái nào.")
+        if start and end and end < start:
+            raise serializers.ValidationError("“den” phải sau hoặc bằng “tu”.")
+        if start and end and (end - start).days >= 3 * 366:
+            raise serializers.ValidationError("Khoảng thời gian dài quá 3 năm: hãy chọn ngắn hơn.")
+        return data
+
+
+class _Values(serializers.DictField):
+    child = serializers.JSONField()
+
+
+class RowSerializer(serializers.Serializer):
+    unit_id = serializers.IntegerField(allow_null=True, source="unit.pk", default=None)
+    name = serializers.CharField(source="label")
+    values = _Values()
+    previous = _Values()
+
+
+class TargetProgressSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="target.pk")
+    title = serializers.CharField(source="target.title")
+    kind = serializers.CharField(source="target.kind")
+    value = serializers.IntegerField(source="target.value")
+    set_by_unit_id = serializers.IntegerField(source="target.unit_id")
+    period_start = serializers.DateField(source="target.period_start")
+    period_end = serializers.DateField(source="target.period_end")
+    actual = serializers.JSONField()
+    percent = serializers.IntegerField(allow_null=True)
+    per_unit = serializers.SerializerMethodField()
+
+    def get_per_unit(self, obj) -> list[dict]:
+        return [{"name": name, "actual": value, "met": ok} for name, value, ok in obj.per_unit]
+
+
+class DashboardSerializer(serializers.Serializer):
+    unit = UnitSerializer()
+    period_start = serializers.DateField(source="period.start")
+    period_end = serializers.DateField(source="period.end")
+    previous_start = serializers.DateField(source="previous_period.start")
+    previous_end = serializers.DateField(source="previous_period.end")
+    exact = serializers.BooleanField()
+    totals = _Values()
+    previous = _Values()
+    rows = RowSerializer(many=True)
+    bucket = serializers.ChoiceField(choices=["week", "month"])
+    series = serializers.SerializerMethodField()
+    targets = TargetProgressSerializer(many=True)
+
+    def get_series(self, obj) -> list[dict]:
+        return [{"start": start, "orders_placed": a, "items_given": b} for start, a, b in obj.weeks]
