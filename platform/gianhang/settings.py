@@ -20,6 +20,12 @@ DEBUG = env_bool("DEBUG", False)
 DEMO = env_bool("GIANHANG_DEMO", False)
 TESTING = env_bool("GIANHANG_TESTING", False)
 PRODUCTION = not (DEBUG or DEMO or TESTING)
+# An explicit GIANHANG_ENV=production is a promise: nothing may switch production mode off.
+if env("GIANHANG_ENV", "") == "production" and not PRODUCTION:
+    raise ImproperlyConfigured(
+        "GIANHANG_ENV=production refuses DEBUG, GIANHANG_DEMO and GIANHANG_TESTING: "
+        "unset them (debug pages would show recipients' personal data)."
+    )
 
 if PRODUCTION:
     SECRET_KEY = env("SECRET_KEY")
@@ -82,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tenants.middleware.StallSessionMiddleware",
+    "gianhang.security.NoStoreMiddleware",
+    "catalog.privacy_audit.AccessAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -225,7 +233,9 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("GIANHANG_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = False
+    # Preloading is a promise for a whole registrable domain; a province's base domain is
+    # often a subdomain (…gov.vn) that cannot be preloaded on its own. Its owner opts in.
+    SECURE_HSTS_PRELOAD = env_bool("GIANHANG_HSTS_PRELOAD", False)
     CSRF_TRUSTED_ORIGINS = [f"https://{BASE_DOMAIN}", f"https://*.{BASE_DOMAIN}"]
 # No inline scripts or styles anywhere: everything is served from our own origin.
 CONTENT_SECURITY_POLICY = {
@@ -241,6 +251,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 SILENCED_SYSTEM_CHECKS: list[str] = []
+if PRODUCTION and not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS.append("security.W021")  # a decision, see SECURE_HSTS_PRELOAD
 
 # --- API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -280,6 +292,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 # Tenant-aware beat: each entry runs once per stall unless it says tenancy_options.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_IMPORTS = ["catalog.privacy_tasks"]
+CELERY_BEAT_SCHEDULE["privacy-orders-anonymise"] = {
+    "task": "catalog.privacy.orders_anonymise_closed",
+    "schedule": 60 * 60 * 6,
+}
 
 # --- Logging ----------------------------------------------------------------------------
 LOGGING = {
