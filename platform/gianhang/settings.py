@@ -29,7 +29,9 @@ if env("GIANHANG_ENV", "") == "production" and not PRODUCTION:
 
 if PRODUCTION:
     SECRET_KEY = env("SECRET_KEY")
-    if len(SECRET_KEY) < 32 or SECRET_KEY.startswith("django-insecure"):
+    # The same bar as Django's own deploy check (security.W009), enforced at start-up.
+    if (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5
+            or SECRET_KEY.startswith("django-insecure")):
         raise ImproperlyConfigured(
             "SECRET_KEY is too weak for production: use at least 50 random characters "
             "(python -c 'import secrets; print(secrets.token_urlsafe(50))')."

@@ -1,0 +1,43 @@
+"""Fixtures for the security tests: orders with real personal data inside a stall."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import secrets
+
+import pytest
+from django.utils import timezone
+
+from catalog.models import Category, Item, Order, OrderLine, StockEntry
+from tests.conftest import in_stall
+
+_n = itertools.count(1)
+
+
+def make_order(stall, *, name="Nguyễn Thị Canary", phone="+84912345678", state="placed",
+               title="Áo khoác", quantity=1, **extra) -> Order:
+    """An order written straight through the ORM (placement itself is the storefront's)."""
+    with in_stall(stall):
+        item = Item.objects.create(category=Category.objects.order_by("pk").first()
+                                   or Category.objects.create(name="Áo", slug=f"ao-{next(_n)}"),
+                                   title=title, available=10)
+        StockEntry.objects.create(item=item, kind=StockEntry.Kind.INTAKE, quantity=10)
+        order = Order.objects.create(
+            code=extra.pop("code", secrets.token_hex(4).upper()), state=state,
+            recipient_name=name, phone=phone, phone_last4=phone[-4:],
+            phone_hash=hashlib.sha256(phone.encode()).hexdigest(),
+            address_line=extra.pop("address_line", "12 ấp Canary"),
+            note=extra.pop("note", "gọi trước khi giao"),
+            consent_version="2026-01", consent_at=timezone.now(), **extra,
+        )
+        OrderLine.objects.create(order=order, item=item, quantity=quantity)
+        Item.objects.filter(pk=item.pk).update(available=10 - quantity)
+        StockEntry.objects.create(item=item, kind=StockEntry.Kind.RESERVATION,
+                                  quantity=-quantity, order=order)
+    return order
+
+
+@pytest.fixture
+def order_factory():
+    return make_order
