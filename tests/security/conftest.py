@@ -41,3 +41,17 @@ def make_order(stall, *, name="Nguyễn Thị Canary", phone="+84912345678", sta
 @pytest.fixture
 def order_factory():
     return make_order
+
+
+def ratelimit_clear(stall) -> None:
+    """Forget every rate-limit counter of a stall (counters live in real Redis)."""
+    from gianhang import ratelimit
+
+    client = ratelimit._client()
+    for key in client.scan_iter(match=f"rl:{stall.schema_name}:*", count=500):
+        client.delete(key)
+
+
+@pytest.fixture
+def fresh_limits():
+    return ratelimit_clear
