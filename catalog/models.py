@@ -88,6 +88,35 @@ class Item(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs) -> None:
+        self.search_text = self.build_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_text" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_text"]
+        super().save(*args, **kwargs)
+
+    def build_search_text(self) -> str:
+        from tenants.geography import search_key
+
+        parts = [self.title, self.subject, self.description]
+        if self.category_id:
+            parts.append(self.category.name)
+        if self.grade:
+            parts.append(f"lop {self.grade}")
+        if self.size:
+            parts.append(f"size {self.size}")
+        return search_key(" ".join(p for p in parts if p))
+
+    @property
+    def size_label(self) -> str:
+        return self.size
+
+    @property
+    def first_photo(self):
+        """The cover photo, from the prefetched photos (no query per item on list pages)."""
+        photos = list(self.photos.all())
+        return photos[0] if photos else None
+
 
 class ItemPhoto(models.Model):
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="photos")

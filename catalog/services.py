@@ -1,13 +1,22 @@
-"""Writes on the catalog and orders. One transaction each; guarded, idempotent state changes."""
+"""Writes on orders: placing, moving between states, cancelling. One transaction each."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+
 import django.dispatch
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalog.models import Order, OrderEvent, StockEntry, actor_id_of
+from catalog.codes import tracking_code_clean, tracking_code_new
+from catalog.models import Item, Order, OrderEvent, OrderLine, StockEntry, actor_id_of
+from catalog.phones import phone_hash, phone_lock_key, phone_normalise
+from tenants.models import AdminArea
 
 State = Order.State
 
@@ -92,3 +101,221 @@ def _stock_release(*, order: Order, actor_id: int | None) -> None:
         Item.objects.filter(pk=line.item_id).update(available=F("available") + line.quantity)
         StockEntry.objects.create(item_id=line.item_id, kind=StockEntry.Kind.RELEASE,
                                   quantity=line.quantity, order=order, actor_id=actor_id)
+
+
+# --- Placing an order --------------------------------------------------------------------
+
+CONSENT_VERSION = "2025-07"
+# A recipient may cancel until the order is packed; after that the officers handle it.
+RECIPIENT_CANCELLABLE = (State.PLACED, State.CONFIRMED)
+MAX_LINES = 20
+
+
+class OrderRefused(Exception):
+    """The order was not placed and nothing was saved; ``message`` says why, for a person.
+
+    ``code`` is one of: ``out_of_stock`` (hết hàng), ``item_unavailable``, ``limit_items``,
+    ``limit_same_item``, ``empty``.
+    """
+
+    def __init__(self, code: str, message: str, item_id: int | None = None):
+        self.code = code
+        self.message = message
+        self.item_id = item_id
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """What a recipient gives at checkout (validated by the form or serializer first)."""
+
+    name: str
+    phone: str
+    address_line: str
+    province_id: int | None = None
+    commune_id: int | None = None
+    legacy_address: str = ""
+    note: str = ""
+    is_minor: bool = False
+    guardian_name: str = ""
+    guardian_phone: str = ""
+
+
+def _recipient_clean(recipient: Recipient) -> dict:
+    """The Order fields for a recipient, or ``ValidationError`` naming each wrong field."""
+    errors: dict[str, str] = {}
+    fields: dict = {}
+    name = " ".join((recipient.name or "").split())
+    if not name:
+        errors["name"] = _("Hãy nhập họ tên người nhận.")
+    fields["recipient_name"] = name[:120]
+    try:
+        fields["phone"] = phone_normalise(recipient.phone)
+    except ValidationError as exc:
+        errors["phone"] = exc.messages[0]
+    commune = None
+    if recipient.commune_id:
+        commune = (AdminArea.objects.filter(pk=recipient.commune_id, era=AdminArea.Era.CURRENT,
+                                            level=AdminArea.Level.COMMUNE).first())
+    if commune is None:
+        errors["commune"] = _("Hãy chọn xã/phường nơi nhận hàng.")
+    elif recipient.province_id and commune.parent_id != recipient.province_id:
+        errors["commune"] = _("Xã/phường này không thuộc tỉnh/thành đã chọn. Hãy chọn lại.")
+    else:
+        fields["commune_id"] = commune.pk
+        fields["province_id"] = commune.parent_id
+    address_line = " ".join((recipient.address_line or "").split())
+    if not address_line:
+        errors["address_line"] = _("Hãy nhập số nhà, đường hoặc ấp/khu phố.")
+    fields["address_line"] = address_line[:200]
+    fields["legacy_address"] = (recipient.legacy_address or "")[:255]
+    fields["note"] = (recipient.note or "")[:1000]
+    fields["recipient_is_minor"] = bool(recipient.is_minor)
+    if recipient.is_minor:
+        guardian = " ".join((recipient.guardian_name or "").split())
+        if not guardian:
+            errors["guardian_name"] = _("Người nhận dưới 16 tuổi: hãy nhập họ tên cha mẹ "
+                                        "hoặc người giám hộ.")
+        fields["guardian_name"] = guardian[:120]
+        try:
+            fields["guardian_phone"] = phone_normalise(recipient.guardian_phone)
+        except ValidationError:
+            errors["guardian_phone"] = _("Hãy nhập số di động của cha mẹ hoặc người giám hộ, "
+                                         "ví dụ 0901234567.")
+    if errors:
+        raise ValidationError(errors)
+    fields["phone_last4"] = fields["phone"][-4:]
+    fields["phone_hash"] = phone_hash(fields["phone"])
+    return fields
+
+
+def _lines_clean(lines: Mapping[int, int]) -> dict[int, int]:
+    cleaned: dict[int, int] = {}
+    for item_id, quantity in lines.items():
+        try:
+            item_id, quantity = int(item_id), int(quantity)
+        except (TypeError, ValueError) as exc:
+            raise OrderRefused("empty", _("Giỏ hàng có dòng không hợp lệ. Hãy xem lại giỏ.")) from exc
+        if quantity > 0:
+            cleaned[item_id] = cleaned.get(item_id, 0) + quantity
+    if not cleaned:
+        raise OrderRefused("empty", _("Giỏ hàng đang trống. Hãy chọn ít nhất một món."))
+    if len(cleaned) > MAX_LINES:
+        raise OrderRefused("limit_items", _("Một đơn có tối đa %(n)d món khác nhau.")
+                           % {"n": MAX_LINES})
+    return cleaned
+
+
+def _limits_check(*, stall, hashed: str, lines: dict[int, int], titles: dict[int, str]) -> None:
+    """Per-recipient limits of the stall, counted over the stall's period (not cancelled)."""
+    since = timezone.now() - timedelta(days=stall.limit_period_days)
+    recent = OrderLine.objects.filter(order__phone_hash=hashed, order__placed_at__gte=since) \
+        .exclude(order__state=State.CANCELLED)
+    already = recent.aggregate(total=Sum("quantity"))["total"] or 0
+    wanted = sum(lines.values())
+    if already + wanted > stall.max_items_per_period:
+        left = max(stall.max_items_per_period - already, 0)
+        raise OrderRefused("limit_items", _(
+            "Mỗi người nhận được tối đa %(max)d món trong %(days)d ngày. Số điện thoại này "
+            "còn được nhận %(left)d món. Hãy bớt món trong giỏ."
+        ) % {"max": stall.max_items_per_period, "days": stall.limit_period_days, "left": left})
+    same = dict(recent.filter(item_id__in=list(lines)).values("item_id")
+                .annotate(total=Sum("quantity")).values_list("item_id", "total"))
+    for item_id, quantity in sorted(lines.items()):
+        if same.get(item_id, 0) + quantity > stall.max_same_item:
+            raise OrderRefused("limit_same_item", _(
+                "“%(title)s”: mỗi người nhận được tối đa %(max)d cái trong %(days)d ngày."
+            ) % {"title": titles.get(item_id, ""), "max": stall.max_same_item,
+                 "days": stall.limit_period_days}, item_id=item_id)
+
+
+def _order_insert(fields: dict) -> Order:
+    # The code is random; on the rare collision the unique constraint tells us, and the
+    # savepoint lets us try again without losing the reservation made so far.
+    for _attempt in range(8):
+        try:
+            with transaction.atomic():
+                return Order.objects.create(code=tracking_code_new(), **fields)
+        except IntegrityError:
+            continue
+    raise IntegrityError("could not allocate a unique tracking code")
+
+
+@transaction.atomic
+def order_place(*, stall, lines: Mapping[int, int], recipient: Recipient,
+                consent_version: str = CONSENT_VERSION, actor=None) -> Order:
+    """Place an order: limits checked, stock reserved, code allocated, in one transaction.
+
+    Raises ``ValidationError`` (field → message) for bad recipient data and
+    ``OrderRefused`` for a refusal (out of stock, limits). Either way nothing is saved.
+    Orders of one phone are serialised with an advisory lock, so parallel orders cannot
+    slip past the per-recipient limits; stock is reserved with conditional UPDATEs in
+    item-id order, so it never goes below zero and two orders never deadlock.
+    """
+    fields = _recipient_clean(recipient)
+    wanted = _lines_clean(lines)
+    hashed = fields["phone_hash"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [phone_lock_key(hashed)])
+
+    items = {item.pk: item for item in Item.objects.filter(pk__in=list(wanted))
+             .only("pk", "title", "is_listed")}
+    for item_id in sorted(wanted):
+        item = items.get(item_id)
+        if item is None or not item.is_listed:
+            raise OrderRefused("item_unavailable", _(
+                "Một món trong giỏ không còn trên gian hàng. Hãy xoá nó khỏi giỏ rồi đặt lại."
+            ), item_id=item_id)
+    titles = {pk: item.title for pk, item in items.items()}
+    _limits_check(stall=stall, hashed=hashed, lines=wanted, titles=titles)
+    known_phone = Order.objects.filter(phone_hash=hashed).exists()
+
+    for item_id in sorted(wanted):
+        quantity = wanted[item_id]
+        reserved = Item.objects.filter(pk=item_id, available__gte=quantity).update(
+            available=F("available") - quantity)
+        if reserved == 0:
+            raise OrderRefused("out_of_stock", _(
+                "Hết hàng: “%(title)s” không còn đủ số lượng bạn chọn. Hãy bớt số lượng hoặc "
+                "chọn món khác."
+            ) % {"title": titles[item_id]}, item_id=item_id)
+
+    actor_id = actor_id_of(actor)
+    order = _order_insert({**fields, "consent_version": consent_version[:20],
+                           "consent_at": timezone.now()})
+    OrderLine.objects.bulk_create([OrderLine(order=order, item_id=item_id, quantity=quantity)
+                                   for item_id, quantity in sorted(wanted.items())])
+    StockEntry.objects.bulk_create([
+        StockEntry(item_id=item_id, kind=StockEntry.Kind.RESERVATION, quantity=-quantity,
+                   order=order, actor_id=actor_id)
+        for item_id, quantity in sorted(wanted.items())
+    ])
+    OrderEvent.objects.create(order=order, from_state="", to_state=State.PLACED,
+                              actor_id=actor_id)
+    transaction.on_commit(
+        lambda: order_state_changed.send(sender=Order, order=order, from_state="",
+                                         to_state=State.PLACED)
+    )
+    # Officers have little time: a phone the stall already knows goes straight through.
+    if not (stall.confirm_new_phones and not known_phone):
+        order = order_transition(order=order, to_state=State.CONFIRMED, actor=actor,
+                                 expected_from=State.PLACED)
+    return order
+
+
+def order_find(*, code: str, phone_last4: str) -> Order | None:
+    """The order with this tracking code, only if the last 4 digits of its phone match."""
+    cleaned = tracking_code_clean(code)
+    last4 = "".join(ch for ch in (phone_last4 or "") if ch.isdigit())
+    if cleaned is None or len(last4) != 4:
+        return None
+    return Order.objects.filter(code=cleaned, phone_last4=last4, anonymised_at__isnull=True) \
+        .first()
+
+
+def order_cancel_by_recipient(*, order: Order) -> Order:
+    """The recipient changed their mind: allowed until packing; the stock goes back."""
+    if order.state not in RECIPIENT_CANCELLABLE:
+        raise OrderStateError(order, State.CANCELLED)
+    return order_transition(order=order, to_state=State.CANCELLED, expected_from=order.state,
+                            public_note=_("Người nhận đã huỷ đơn."))

@@ -32,7 +32,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         public_tenant_ensure()
         stall_template_migrate()
         geography_load()
-    yield
+    return
 
 
 def _drop_leftover_stalls() -> None:

@@ -22,6 +22,9 @@ def main(argv: list[str] | None = None) -> int:
 
     exit_on_sigterm()
     command = argv[1] if len(argv) > 1 else "help"
+    if command == "demo":
+        # The demo runs with demo settings (no production secrets needed), children too.
+        os.environ.setdefault("GIANHANG_DEMO", "1")
     services = None
     if command not in _OFFLINE_COMMANDS:
         services = ensure_services(default_data_dir())

