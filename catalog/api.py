@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog import selectors
+from catalog.codes import tracking_code_clean
 from catalog.limits import order_attempt_allowed, tracking_lookup_allowed
 from catalog.models import Item, Order
 from catalog.serializers import (
@@ -142,7 +143,7 @@ class OrderCreateApi(PublicApi, APIView):
 
 
 def _tracked_order(request, code: str, last4: str) -> Order:
-    verdict = tracking_lookup_allowed(request=request)
+    verdict = tracking_lookup_allowed(request=request, code=tracking_code_clean(code) or code)
     if not verdict.allowed:
         raise _throttled(verdict)
     order = order_find(code=code, phone_last4=last4)

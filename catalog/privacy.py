@@ -12,7 +12,6 @@ import hmac
 from typing import Any
 
 import django.dispatch
-import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -25,8 +24,8 @@ from catalog.privacy_models import AccessLog, ConsentRecord, DataRequest, Subjec
 
 # The notice a person accepts. A new text gets a new version (and a new template
 # catalog/privacy/notice_<version>.html); old versions stay readable at their address.
-NOTICE_VERSIONS: dict[str, dt.date] = {"2026-01": dt.date(2026, 1, 1)}
-NOTICE_CURRENT = "2026-01"
+NOTICE_VERSIONS: dict[str, dt.date] = {"2025-07": dt.date(2025, 7, 1)}
+NOTICE_CURRENT = "2025-07"
 GUARDIAN_AGE = 16
 
 # Sent after commit with the ids of orders whose personal data was just blanked, so apps
@@ -170,34 +169,31 @@ def order_anonymise(*, order: Order, actor=None) -> Order:
 
 # --- Data-subject requests ----------------------------------------------------------------
 
-def phone_e164(raw: str) -> str | None:
-    """A Vietnamese phone in E.164 (+84...), or None when it is not a valid number."""
-    try:
-        number = phonenumbers.parse((raw or "").strip(), "VN")
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
 def recipient_order_verify(*, code: str, last4: str, phone: str) -> Order | None:
     """The order with this tracking code, if the phone given is really the recipient's.
 
     Every failure looks the same (no hint whether the code exists), and the comparison is
     constant-time. Anonymised orders hold nothing more to show.
     """
-    code = (code or "").strip().upper()
-    e164 = phone_e164(phone)
-    if not code or len(code) > 16 or e164 is None or not (last4 or "").isdigit():
+    from django.core.exceptions import ValidationError as InvalidPhone
+
+    from catalog.codes import tracking_code_clean
+    from catalog.phones import phone_normalise
+
+    cleaned = tracking_code_clean(code)
+    last4 = (last4 or "").strip()
+    try:
+        e164 = phone_normalise(phone)
+    except InvalidPhone:
         return None
-    order = Order.objects.filter(code=code, anonymised_at__isnull=True).first()
+    if cleaned is None or len(last4) != 4 or not last4.isdigit():
+        return None
+    order = Order.objects.filter(code=cleaned, anonymised_at__isnull=True).first()
     if order is None:
         return None
-    ok_last4 = hmac.compare_digest(order.phone_last4.encode(), last4.strip().encode())
+    ok_last4 = hmac.compare_digest(order.phone_last4.encode(), last4.encode())
     ok_phone = hmac.compare_digest(order.phone.encode(), e164.encode())
-    ok_match = e164.endswith(last4.strip())
-    return order if (ok_last4 and ok_phone and ok_match) else None
+    return order if (ok_last4 and ok_phone) else None
 
 
 def data_request_open(*, order: Order, kind: str,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from catalog.codes import tracking_code_clean
 from catalog.models import Order
 from catalog.privacy import (
     NOTICE_CURRENT,
@@ -82,7 +83,7 @@ def _verified_order(request) -> Order | None:
 def recipient_lookup(request):
     form = LookupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        code = form.cleaned_data["code"].strip().upper()
+        code = tracking_code_clean(form.cleaned_data["code"]) or form.cleaned_data["code"]
         verdicts = [
             ratelimit.hit(scope="privacy-lookup-ip", subject=_client_ip(request),
                           limit=LOOKUP_LIMIT_PER_IP, window_seconds=LOOKUP_WINDOW_SECONDS,

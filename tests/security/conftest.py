@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from catalog.models import Category, Item, Order, OrderLine, StockEntry
+from catalog.privacy import NOTICE_CURRENT
 from tests.conftest import in_stall
 
 _n = itertools.count(1)
@@ -29,7 +30,7 @@ def make_order(stall, *, name="Nguyễn Thị Canary", phone="+84912345678", sta
             phone_hash=hashlib.sha256(phone.encode()).hexdigest(),
             address_line=extra.pop("address_line", "12 ấp Canary"),
             note=extra.pop("note", "gọi trước khi giao"),
-            consent_version="2026-01", consent_at=timezone.now(), **extra,
+            consent_version=NOTICE_CURRENT, consent_at=timezone.now(), **extra,
         )
         OrderLine.objects.create(order=order, item=item, quantity=quantity)
         Item.objects.filter(pk=item.pk).update(available=10 - quantity)
@@ -55,3 +56,8 @@ def ratelimit_clear(stall) -> None:
 @pytest.fixture
 def fresh_limits():
     return ratelimit_clear
+
+
+# Committed-stall tests use no db fixture; the catalog suite's conftest teaches pytest-django
+# to give them the test database all the same. Import it for its side effect.
+import tests.catalog.conftest  # noqa: E402,F401

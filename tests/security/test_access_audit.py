@@ -63,9 +63,9 @@ def test_admin_pages_without_personal_data_are_not_logged(stall_a, officer_facto
 
 def test_a_refused_view_is_not_logged_as_access(stall_a, stall_b, order_factory,
                                                 officer_factory, client_for):
-    order_factory(stall_a, code="CANARY01")
+    order_factory(stall_a, code="CNRY-0001")
     client = client_for(stall_a, officer_factory(stall_b))
-    assert client.get("/can-bo/bao-mat/don/CANARY01/xuat.json").status_code == 403
+    assert client.get("/can-bo/bao-mat/don/CNRY-0001/xuat.json").status_code == 403
     with in_stall(stall_a):
         assert not AccessLog.objects.exists()
 

@@ -20,13 +20,13 @@ def _fresh_limits(stall_a, fresh_limits):
     fresh_limits(stall_a)
 
 
-def _lookup(client, code="CANARY01", last4="5678", phone="0912345678"):
+def _lookup(client, code="CNRY-0001", last4="5678", phone="0912345678"):
     return client.post("/bao-mat/du-lieu-cua-toi/",
                        {"code": code, "last4": last4, "phone": phone})
 
 
 def test_a_recipient_with_code_and_phone_sees_what_is_held(stall_a, order_factory, client_for):
-    order_factory(stall_a, code="CANARY01", phone=PHONE)
+    order_factory(stall_a, code="CNRY-0001", phone=PHONE)
     client = client_for(stall_a)
     response = _lookup(client)
     assert response.status_code == 302
@@ -42,7 +42,7 @@ def test_a_recipient_with_code_and_phone_sees_what_is_held(stall_a, order_factor
                                               ("5678", "không phải số")])
 def test_wrong_digits_show_nothing_and_say_what_to_check(stall_a, order_factory, client_for,
                                                          last4, phone):
-    order_factory(stall_a, code="CANARY01", phone=PHONE)
+    order_factory(stall_a, code="CNRY-0001", phone=PHONE)
     response = _lookup(client_for(stall_a), last4=last4, phone=phone)
     body = response.content.decode()
     assert response.status_code == 200
@@ -51,14 +51,14 @@ def test_wrong_digits_show_nothing_and_say_what_to_check(stall_a, order_factory,
 
 
 def test_an_unknown_code_gets_the_same_answer_as_wrong_digits(stall_a, order_factory, client_for):
-    order_factory(stall_a, code="CANARY01", phone=PHONE)
+    order_factory(stall_a, code="CNRY-0001", phone=PHONE)
     wrong_digits = _lookup(client_for(stall_a), last4="0000").content.decode()
-    unknown_code = _lookup(client_for(stall_a), code="WRONG001").content.decode()
+    unknown_code = _lookup(client_for(stall_a), code="WRNG-0001").content.decode()
     assert ("không khớp" in wrong_digits) and ("không khớp" in unknown_code)
 
 
 def test_lookups_with_wrong_digits_are_throttled_per_code(stall_a, order_factory, client_for):
-    order_factory(stall_a, code="CANARY01", phone=PHONE)
+    order_factory(stall_a, code="CNRY-0001", phone=PHONE)
     client = client_for(stall_a)
     statuses = [_lookup(client, last4=f"{n:04d}").status_code for n in range(5)]
     assert statuses == [200] * 5
@@ -70,14 +70,14 @@ def test_lookups_with_wrong_digits_are_throttled_per_code(stall_a, order_factory
 
 def test_lookups_are_throttled_per_address_across_codes(stall_a, client_for):
     client = client_for(stall_a)
-    statuses = [_lookup(client, code=f"GUESS{n:03d}").status_code for n in range(11)]
+    statuses = [_lookup(client, code=f"G{n:03d}-0000").status_code for n in range(11)]
     assert statuses[:10] == [200] * 10
     assert statuses[10] == 429
 
 
 def test_a_verified_session_does_not_open_data_on_another_stall(stall_a, stall_b,
                                                                  order_factory, client_for):
-    order_factory(stall_a, code="CANARY01", phone=PHONE)
+    order_factory(stall_a, code="CNRY-0001", phone=PHONE)
     client = client_for(stall_a)
     _lookup(client)
     client_b = client_for(stall_b)
@@ -88,7 +88,7 @@ def test_a_verified_session_does_not_open_data_on_another_stall(stall_a, stall_b
 
 
 def test_asking_for_deletion_twice_files_one_request(stall_a, order_factory, client_for):
-    order_factory(stall_a, code="CANARY01", phone=PHONE)
+    order_factory(stall_a, code="CNRY-0001", phone=PHONE)
     client = client_for(stall_a)
     _lookup(client)
     for _ in range(2):
@@ -98,7 +98,7 @@ def test_asking_for_deletion_twice_files_one_request(stall_a, order_factory, cli
 
 
 def test_a_bad_request_kind_is_refused_politely(stall_a, order_factory, client_for):
-    order_factory(stall_a, code="CANARY01", phone=PHONE)
+    order_factory(stall_a, code="CNRY-0001", phone=PHONE)
     client = client_for(stall_a)
     _lookup(client)
     response = client.post("/bao-mat/du-lieu-cua-toi/xem/", {"kind": "drop-table"}, follow=True)
@@ -110,7 +110,7 @@ def test_a_bad_request_kind_is_refused_politely(stall_a, order_factory, client_f
 
 def test_processing_a_deletion_cancels_an_open_order_and_blanks_it(stall_a, order_factory,
                                                                   officer_factory, client_for):
-    order = order_factory(stall_a, code="CANARY01", phone=PHONE, quantity=2)
+    order = order_factory(stall_a, code="CNRY-0001", phone=PHONE, quantity=2)
     officer = officer_factory(stall_a)
     with in_stall(stall_a):
         request = data_request_open(order=order, kind="delete")
@@ -128,7 +128,7 @@ def test_processing_a_deletion_cancels_an_open_order_and_blanks_it(stall_a, orde
 
 def test_a_request_processed_twice_is_done_once(stall_a, order_factory, officer_factory,
                                                 client_for):
-    order = order_factory(stall_a, code="CANARY01", phone=PHONE)
+    order = order_factory(stall_a, code="CNRY-0001", phone=PHONE)
     officer = officer_factory(stall_a)
     with in_stall(stall_a):
         request = data_request_open(order=order, kind="export")
@@ -142,9 +142,9 @@ def test_a_request_processed_twice_is_done_once(stall_a, order_factory, officer_
 @pytest.mark.parametrize("fmt", ["json", "csv"])
 def test_an_officer_export_holds_the_data_and_is_logged(stall_a, order_factory,
                                                         officer_factory, client_for, fmt):
-    order_factory(stall_a, code="CANARY01", phone=PHONE)
+    order_factory(stall_a, code="CNRY-0001", phone=PHONE)
     officer = officer_factory(stall_a)
-    response = client_for(stall_a, officer).get(f"/can-bo/bao-mat/don/CANARY01/xuat.{fmt}")
+    response = client_for(stall_a, officer).get(f"/can-bo/bao-mat/don/CNRY-0001/xuat.{fmt}")
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
     body = response.content.decode("utf-8-sig")
@@ -155,14 +155,14 @@ def test_an_officer_export_holds_the_data_and_is_logged(stall_a, order_factory,
     with in_stall(stall_a):
         entry = AccessLog.objects.get(action="export")
         assert (entry.user_id, entry.username, entry.object_id) == (
-            officer.pk, officer.username, "CANARY01")
+            officer.pk, officer.username, "CNRY-0001")
 
 
 def test_an_unknown_export_format_is_404_and_not_logged(stall_a, order_factory,
                                                         officer_factory, client_for):
-    order_factory(stall_a, code="CANARY01", phone=PHONE)
+    order_factory(stall_a, code="CNRY-0001", phone=PHONE)
     response = client_for(stall_a, officer_factory(stall_a)).get(
-        "/can-bo/bao-mat/don/CANARY01/xuat.xml")
+        "/can-bo/bao-mat/don/CNRY-0001/xuat.xml")
     assert response.status_code == 404
     with in_stall(stall_a):
         assert not AccessLog.objects.exists()
@@ -172,13 +172,13 @@ def test_only_school_officers_of_the_stall_may_export(stall_a, order_factory, cl
     from tenants.models import Membership
     from tests.conftest import make_user
 
-    order_factory(stall_a, code="CANARY01", phone=PHONE)
+    order_factory(stall_a, code="CNRY-0001", phone=PHONE)
     district = make_user("huyen@example.vn", unit=stall_a.unit.parent,
                          role=Membership.Role.DISTRICT_OFFICER)
     volunteer = make_user("doanvien@example.vn", unit=stall_a.unit,
                           role=Membership.Role.VOLUNTEER)
     for user in (district, volunteer):
-        response = client_for(stall_a, user).get("/can-bo/bao-mat/don/CANARY01/xuat.json")
+        response = client_for(stall_a, user).get("/can-bo/bao-mat/don/CNRY-0001/xuat.json")
         assert response.status_code == 403
         assert b"Canary" not in response.content
-    assert client_for(stall_a).get("/can-bo/bao-mat/don/CANARY01/xuat.json").status_code == 302
+    assert client_for(stall_a).get("/can-bo/bao-mat/don/CNRY-0001/xuat.json").status_code == 302

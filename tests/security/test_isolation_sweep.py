@@ -17,14 +17,14 @@ from django.urls import URLResolver, get_resolver
 from django.utils.regex_helper import normalize
 
 from catalog.models import Order
-from catalog.privacy import access_log_write, consent_record, data_request_open
+from catalog.privacy import NOTICE_CURRENT, access_log_write, consent_record, data_request_open
 from catalog.privacy_models import DataRequest, SubjectKind
 from tests.conftest import in_stall
 
 PERSONAL_CANARIES = ("Canary Người Nhận A", "+84911222333", "Ấp Canary số 9",
                      "Ghi chú canary A", "Mẹ Canary A")
 ITEM_CANARY = "Món Canary A"  # public on A's storefront, never on B's host
-ORDER_CODE = "CANARYA1"
+ORDER_CODE = "CNRY-AAA1"
 DENIED = {403, 404, 405}
 SKIPPED_NAMES = {"logout"}  # would end the session the sweep is testing with
 
@@ -54,7 +54,7 @@ def _candidate_values(name: str, ids: dict) -> list[str]:
     if name in ("code", "order_code", "tracking_code"):
         return [ids["code"]]
     if name == "version":
-        return ["2026-01"]
+        return [NOTICE_CURRENT]
     # Any other parameter: every one of A's ids and codes in turn.
     return sorted({str(v) for k, v in ids.items() if k not in ("schema", "content_type")})
 
@@ -94,7 +94,8 @@ def _is_denied(response) -> bool:
 
 
 @pytest.fixture
-def canary_stall_a(stall_a, order_factory, officer_factory, settings, tmp_path):
+def canary_stall_a(stall_a, order_factory, officer_factory, settings, tmp_path, fresh_limits):
+    fresh_limits(stall_a)
     settings.MEDIA_ROOT = tmp_path
     media = tmp_path / stall_a.schema_name / "items"
     media.mkdir(parents=True)
