@@ -23,28 +23,64 @@ def _body(item_id: int, phone: str) -> str:
                        "consent": True})
 
 
-def _burst(host: str, bodies: list[str], ips: list[str]) -> list[int]:
-    """POST every body to /api/v1/orders/ at once, one thread and connection each."""
-    barrier = threading.Barrier(len(bodies))
-    statuses: list[int] = [0] * len(bodies)
+# The PostgreSQL server allows 100 connections in all: 20 threads, each with its own
+# connection, fire the 100 requests together (released by one barrier, 5 each, no pause).
+WORKERS = 20
 
-    def run(n: int) -> None:
+
+def _burst(host: str, bodies: list[str], ips: list[str]) -> list[int]:
+    """POST every body to /api/v1/orders/ at once from WORKERS threads; return statuses."""
+    barrier = threading.Barrier(WORKERS)
+    statuses: list = [0] * len(bodies)
+
+    def run(worker: int) -> None:
         try:
-            client = Client(HTTP_HOST=host, REMOTE_ADDR=ips[n])
             barrier.wait(timeout=60)
-            statuses[n] = client.post("/api/v1/orders/", bodies[n],
-                                      content_type="application/json").status_code
+            for n in range(worker, len(bodies), WORKERS):
+                client = Client(HTTP_HOST=host, REMOTE_ADDR=ips[n])
+                statuses[n] = client.post("/api/v1/orders/", bodies[n],
+                                          content_type="application/json").status_code
         except Exception as exc:  # noqa: BLE001 - shows up as a wrong status below
-            statuses[n] = repr(exc)  # type: ignore[call-overload]
+            statuses[worker] = repr(exc)
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(bodies))]
+    threads = [threading.Thread(target=run, args=(w,)) for w in range(WORKERS)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=180)
+        thread.join(timeout=300)
     return statuses
+
+
+def test_100_threads_at_once_on_the_order_limiter_let_only_the_limit_through(stall_a, settings,
+                                                                           fresh_limits):
+    """The limiter step of the order path, 100 truly simultaneous callers (Redis only)."""
+    from types import SimpleNamespace
+
+    from django.db import connection
+
+    from catalog.limits import order_attempt_allowed
+
+    settings.GIANHANG_ORDER_LIMIT_PER_PHONE = 7
+    fresh_limits(stall_a)
+    barrier = threading.Barrier(100)
+    verdicts: list = [None] * 100
+
+    def run(n: int) -> None:
+        connection.set_tenant(stall_a)  # sets the schema name only: no database needed
+        request = SimpleNamespace(META={"REMOTE_ADDR": f"10.1.{n}.1"})
+        barrier.wait(timeout=60)
+        verdicts[n] = order_attempt_allowed(request=request, phone="+84912000888")
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(100)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sum(v.allowed for v in verdicts) == 7
+    assert sorted(v.count for v in verdicts) == list(range(1, 101))  # no count was lost
+    fresh_limits(stall_a)
 
 
 @pytest.fixture
@@ -151,10 +187,10 @@ def test_a_stall_that_asks_for_it_holds_orders_from_new_phones_for_an_officer(st
     Stall.objects.filter(pk=stall_a.pk).update(confirm_new_phones=True)
     stall_a.refresh_from_db()
     with in_stall(stall_a):
-        item = item_make(quantity=5)
-        first = order_place(stall=stall_a, lines={item.pk: 1},
+        shirt, hat = item_make(quantity=5), item_make(quantity=5)
+        first = order_place(stall=stall_a, lines={shirt.pk: 1},
                             recipient=recipient_make(phone="0912000111"))
-        again = order_place(stall=stall_a, lines={item.pk: 1},
+        again = order_place(stall=stall_a, lines={hat.pk: 1},
                             recipient=recipient_make(phone="0912000111"))
     assert first.state == Order.State.PLACED  # new phone: waits for an officer
     assert again.state == Order.State.CONFIRMED  # the stall knows this phone now
