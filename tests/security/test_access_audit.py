@@ -103,3 +103,15 @@ def test_opening_the_request_register_is_logged(stall_a, officer_factory, client
     with in_stall(stall_a):
         assert AccessLog.objects.filter(object_type="catalog.datarequest",
                                         user_id=officer.pk).count() == 1
+
+
+def test_officer_order_api_reads_are_logged(stall_a, order_factory, officer_factory,
+                                            client_for):
+    order = order_factory(stall_a)
+    officer = officer_factory(stall_a)
+    client = client_for(stall_a, officer)
+    assert client.get("/api/v1/officer/orders/").status_code == 200
+    assert client.get(f"/api/v1/officer/orders/{order.pk}/").status_code == 200
+    with in_stall(stall_a):
+        logged = list(AccessLog.objects.order_by("pk").values_list("object_type", "object_id"))
+    assert logged == [("catalog.order", ""), ("catalog.order", str(order.pk))]
