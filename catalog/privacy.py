@@ -32,18 +32,35 @@ GUARDIAN_AGE = 16
 # that copied any of it (notifications, route sheets) can blank their copy too.
 order_anonymised = django.dispatch.Signal()  # (sender=Order, order_ids=[...])
 
-RECIPIENT_FIELDS = ("recipient_name", "phone", "phone_last4", "phone_hash", "address_line",
-                    "legacy_address", "note", "guardian_name", "guardian_phone")
-ANONYMISED_FIELDS = {field: "" for field in RECIPIENT_FIELDS}
+RECIPIENT_FIELDS = (
+    "recipient_name",
+    "phone",
+    "phone_last4",
+    "phone_hash",
+    "address_line",
+    "legacy_address",
+    "note",
+    "guardian_name",
+    "guardian_phone",
+)
+ANONYMISED_FIELDS = dict.fromkeys(RECIPIENT_FIELDS, "")
 
 
 # --- Consent ----------------------------------------------------------------------------
 
-def consent_record(*, subject_kind: str, subject_id: int, notice_version: str = NOTICE_CURRENT,
-                   accepted_at: dt.datetime | None = None, subject_is_minor: bool = False,
-                   guardian_name: str = "", guardian_phone: str = "",
-                   guardian_accepted_at: dt.datetime | None = None,
-                   recorded_by=None) -> ConsentRecord:
+
+def consent_record(
+    *,
+    subject_kind: str,
+    subject_id: int,
+    notice_version: str = NOTICE_CURRENT,
+    accepted_at: dt.datetime | None = None,
+    subject_is_minor: bool = False,
+    guardian_name: str = "",
+    guardian_phone: str = "",
+    guardian_accepted_at: dt.datetime | None = None,
+    recorded_by=None,
+) -> ConsentRecord:
     """Record that a recipient or volunteer accepted a notice; idempotent per version.
 
     For anyone under 16 the guardian's name, phone and acceptance are required. Called
@@ -54,8 +71,11 @@ def consent_record(*, subject_kind: str, subject_id: int, notice_version: str = 
         raise ValidationError(_("Loại đối tượng không hợp lệ."))
     if notice_version not in NOTICE_VERSIONS:
         raise ValidationError(
-            _("Phiên bản thông báo “%(version)s” không tồn tại. Hãy tải lại trang và đồng ý "
-              "với thông báo hiện hành.") % {"version": notice_version}
+            _(
+                "Phiên bản thông báo “%(version)s” không tồn tại. Hãy tải lại trang và đồng ý "
+                "với thông báo hiện hành."
+            )
+            % {"version": notice_version}
         )
     now = timezone.now()
     guardian_name = guardian_name.strip()
@@ -63,25 +83,31 @@ def consent_record(*, subject_kind: str, subject_id: int, notice_version: str = 
     if subject_is_minor:
         if not guardian_name or not guardian_phone:
             raise ValidationError(
-                _("Người dưới 16 tuổi cần cha mẹ hoặc người giám hộ đồng ý: hãy ghi họ tên và "
-                  "số điện thoại của cha mẹ/người giám hộ.")
+                _(
+                    "Người dưới 16 tuổi cần cha mẹ hoặc người giám hộ đồng ý: hãy ghi họ tên và "
+                    "số điện thoại của cha mẹ/người giám hộ."
+                )
             )
         guardian_accepted_at = guardian_accepted_at or accepted_at or now
     with transaction.atomic():
         try:
             with transaction.atomic():
                 return ConsentRecord.objects.create(
-                    subject_kind=subject_kind, subject_id=subject_id,
-                    notice_version=notice_version, accepted_at=accepted_at or now,
-                    subject_is_minor=subject_is_minor, guardian_name=guardian_name,
+                    subject_kind=subject_kind,
+                    subject_id=subject_id,
+                    notice_version=notice_version,
+                    accepted_at=accepted_at or now,
+                    subject_is_minor=subject_is_minor,
+                    guardian_name=guardian_name,
                     guardian_phone=guardian_phone,
                     guardian_accepted_at=guardian_accepted_at if subject_is_minor else None,
                     recorded_by_id=actor_id_of(recorded_by),
                 )
         except IntegrityError:
             # Already on file for this version: a retried request records nothing twice.
-            return ConsentRecord.objects.get(subject_kind=subject_kind, subject_id=subject_id,
-                                             notice_version=notice_version)
+            return ConsentRecord.objects.get(
+                subject_kind=subject_kind, subject_id=subject_id, notice_version=notice_version
+            )
 
 
 def consents_of_order(*, order: Order) -> QuerySet[ConsentRecord]:
@@ -90,11 +116,13 @@ def consents_of_order(*, order: Order) -> QuerySet[ConsentRecord]:
 
 # --- Retention and deletion ---------------------------------------------------------------
 
+
 def _orders_anonymise(ids: list[int], now: dt.datetime) -> list[int]:
     """Blank the personal data of these orders (only those not yet blank); return their ids."""
     done = list(
         Order.objects.filter(pk__in=ids, anonymised_at__isnull=True)
-        .select_for_update(skip_locked=True).values_list("pk", flat=True)
+        .select_for_update(skip_locked=True)
+        .values_list("pk", flat=True)
     )
     if not done:
         return []
@@ -110,8 +138,9 @@ def _orders_anonymise(ids: list[int], now: dt.datetime) -> list[int]:
     return done
 
 
-def orders_due_for_anonymising(*, older_than_days: int,
-                                now: dt.datetime | None = None) -> QuerySet[Order]:
+def orders_due_for_anonymising(
+    *, older_than_days: int, now: dt.datetime | None = None
+) -> QuerySet[Order]:
     """Closed orders whose personal data has been kept long enough.
 
     Delivered and cancelled orders count from ``closed_at``; a failed order that nobody
@@ -137,8 +166,11 @@ def orders_anonymise_closed(*, older_than_days: int | None = None, batch_size: i
     while True:
         with transaction.atomic():
             now = timezone.now()
-            ids = list(orders_due_for_anonymising(older_than_days=days, now=now)
-                       .order_by("pk").values_list("pk", flat=True)[:batch_size])
+            ids = list(
+                orders_due_for_anonymising(older_than_days=days, now=now)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch_size]
+            )
             if not ids:
                 return total
             done = _orders_anonymise(ids, now)
@@ -156,8 +188,9 @@ def order_anonymise(*, order: Order, actor=None) -> Order:
     order = Order.objects.select_for_update().get(pk=order.pk)
     if order.anonymised_at is None and order.is_open:
         try:
-            order = order_transition(order=order, to_state=Order.State.CANCELLED, actor=actor,
-                                     public_note="")
+            order = order_transition(
+                order=order, to_state=Order.State.CANCELLED, actor=actor, public_note=""
+            )
         except OrderStateError:
             order.refresh_from_db()
             if order.is_open:
@@ -168,6 +201,7 @@ def order_anonymise(*, order: Order, actor=None) -> Order:
 
 
 # --- Data-subject requests ----------------------------------------------------------------
+
 
 def recipient_order_verify(*, code: str, last4: str, phone: str) -> Order | None:
     """The order with this tracking code, if the phone given is really the recipient's.
@@ -196,25 +230,29 @@ def recipient_order_verify(*, code: str, last4: str, phone: str) -> Order | None
     return order if (ok_last4 and ok_phone) else None
 
 
-def data_request_open(*, order: Order, kind: str,
-                      channel: str = DataRequest.Channel.SELF_SERVICE) -> DataRequest:
+def data_request_open(
+    *, order: Order, kind: str, channel: str = DataRequest.Channel.SELF_SERVICE
+) -> DataRequest:
     """File a request; a second identical pending request returns the first.
 
     An access request is answered on the spot (the page shows the data), so it is filed
     as done: the register still shows that data was seen, when and through which channel.
     """
     if kind == DataRequest.Kind.ACCESS:
-        return DataRequest.objects.create(order=order, kind=kind, channel=channel,
-                                          state=DataRequest.State.DONE,
-                                          processed_at=timezone.now(),
-                                          outcome="shown to the recipient")
+        return DataRequest.objects.create(
+            order=order,
+            kind=kind,
+            channel=channel,
+            state=DataRequest.State.DONE,
+            processed_at=timezone.now(),
+            outcome="shown to the recipient",
+        )
     with transaction.atomic():
         try:
             with transaction.atomic():
                 return DataRequest.objects.create(order=order, kind=kind, channel=channel)
         except IntegrityError:
-            return DataRequest.objects.get(order=order, kind=kind,
-                                           state=DataRequest.State.PENDING)
+            return DataRequest.objects.get(order=order, kind=kind, state=DataRequest.State.PENDING)
 
 
 class DataRequestStateError(Exception):
@@ -222,8 +260,9 @@ class DataRequestStateError(Exception):
 
 
 @transaction.atomic
-def data_request_process(*, data_request: DataRequest, officer,
-                         reject: bool = False) -> DataRequest:
+def data_request_process(
+    *, data_request: DataRequest, officer, reject: bool = False
+) -> DataRequest:
     """Close a pending request: delete anonymises the order, export is marked as answered.
 
     Guarded: only a still-pending request moves, so two officers pressing at once do the
@@ -231,29 +270,43 @@ def data_request_process(*, data_request: DataRequest, officer,
     """
     now = timezone.now()
     state = DataRequest.State.REJECTED if reject else DataRequest.State.DONE
-    outcome = "rejected" if reject else {
-        DataRequest.Kind.DELETE: "personal data deleted (order anonymised)",
-        DataRequest.Kind.EXPORT: "data exported to the recipient",
-    }.get(data_request.kind, "done")
+    outcome = (
+        "rejected"
+        if reject
+        else {
+            DataRequest.Kind.DELETE: "personal data deleted (order anonymised)",
+            DataRequest.Kind.EXPORT: "data exported to the recipient",
+        }.get(data_request.kind, "done")
+    )
     moved = DataRequest.objects.filter(pk=data_request.pk, state=DataRequest.State.PENDING).update(
-        state=state, processed_at=now, processed_by_id=actor_id_of(officer),
-        processed_by_username=officer.get_username()[:150], outcome=outcome,
+        state=state,
+        processed_at=now,
+        processed_by_id=actor_id_of(officer),
+        processed_by_username=officer.get_username()[:150],
+        outcome=outcome,
     )
     if moved == 0:
         raise DataRequestStateError(data_request.pk)
     if not reject and data_request.kind == DataRequest.Kind.DELETE and data_request.order_id:
         order_anonymise(order=data_request.order, actor=officer)
-        access_log_write(user=officer, action=AccessLog.Action.DELETE,
-                         object_type="catalog.order", object_id=data_request.order_id,
-                         path="")
+        access_log_write(
+            user=officer,
+            action=AccessLog.Action.DELETE,
+            object_type="catalog.order",
+            object_id=data_request.order_id,
+            path="",
+        )
     data_request.refresh_from_db()
     return data_request
 
 
 def order_personal_data(*, order: Order) -> dict[str, Any]:
     """Everything the stall holds about the recipient of one order (for access and export)."""
-    order = (Order.objects.select_related("province", "commune")
-             .prefetch_related("lines__item", "events").get(pk=order.pk))
+    order = (
+        Order.objects.select_related("province", "commune")
+        .prefetch_related("lines__item", "events")
+        .get(pk=order.pk)
+    )
     return {
         "order_code": order.code,
         "state": order.state,
@@ -270,15 +323,22 @@ def order_personal_data(*, order: Order) -> dict[str, Any]:
         "recipient_is_minor": order.recipient_is_minor,
         "guardian_name": order.guardian_name,
         "guardian_phone": order.guardian_phone,
-        "items": [{"title": line.item.title, "quantity": line.quantity}
-                  for line in order.lines.all()],
-        "history": [{"state": event.to_state, "at": event.at.isoformat()}
-                    for event in order.events.all()],
+        "items": [
+            {"title": line.item.title, "quantity": line.quantity} for line in order.lines.all()
+        ],
+        "history": [
+            {"state": event.to_state, "at": event.at.isoformat()} for event in order.events.all()
+        ],
         "consents": [
-            {"notice_version": c.notice_version, "accepted_at": c.accepted_at.isoformat(),
-             "subject_is_minor": c.subject_is_minor, "guardian_name": c.guardian_name,
-             "guardian_accepted_at": (c.guardian_accepted_at.isoformat()
-                                      if c.guardian_accepted_at else None)}
+            {
+                "notice_version": c.notice_version,
+                "accepted_at": c.accepted_at.isoformat(),
+                "subject_is_minor": c.subject_is_minor,
+                "guardian_name": c.guardian_name,
+                "guardian_accepted_at": (
+                    c.guardian_accepted_at.isoformat() if c.guardian_accepted_at else None
+                ),
+            }
             for c in consents_of_order(order=order)
         ],
         "retention_days_after_closing": settings.GIANHANG_RETENTION_DAYS,
@@ -291,11 +351,17 @@ def data_requests_for_officers() -> QuerySet[DataRequest]:
 
 # --- Access log ---------------------------------------------------------------------------
 
-def access_log_write(*, user, action: str, object_type: str, object_id: Any = "",
-                     path: str = "") -> AccessLog:
+
+def access_log_write(
+    *, user, action: str, object_type: str, object_id: Any = "", path: str = ""
+) -> AccessLog:
     return AccessLog.objects.create(
-        user_id=user.pk, username=user.get_username()[:150], action=action,
-        object_type=object_type[:60], object_id=str(object_id or "")[:64], path=path[:300],
+        user_id=user.pk,
+        username=user.get_username()[:150],
+        action=action,
+        object_type=object_type[:60],
+        object_id=str(object_id or "")[:64],
+        path=path[:300],
     )
 
 

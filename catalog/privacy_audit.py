@@ -13,7 +13,9 @@ logger = logging.getLogger(__name__)
 # ``personal_data_models_register`` (e.g. logistics' volunteers) or set PERSONAL_DATA = True
 # on the model class.
 _PERSONAL_DATA_MODELS: set[str] = {
-    "catalog.order", "catalog.consentrecord", "catalog.datarequest",
+    "catalog.order",
+    "catalog.consentrecord",
+    "catalog.datarequest",
 }
 _ADMIN_VIEWS = {"changelist": "view", "change": "view", "history": "view", "delete": "view"}
 
@@ -55,7 +57,7 @@ def _admin_target(request, view_kwargs) -> tuple[str, str, str] | None:
     for model in stall_admin_site._registry:
         prefix = f"{model._meta.app_label}_{model._meta.model_name}_"
         if url_name.startswith(prefix):
-            view = url_name[len(prefix):]
+            view = url_name[len(prefix) :]
             if view in _ADMIN_VIEWS and _is_personal(model):
                 label = f"{model._meta.app_label}.{model._meta.model_name}"
                 return label, str(view_kwargs.get("object_id", "")), _ADMIN_VIEWS[view]
@@ -99,6 +101,11 @@ class AccessAuditMiddleware:
                 "Content-Disposition", ""
             ):
                 action = "export"
-            access_log_write(user=request.user, action=action, object_type=object_type,
-                             object_id=object_id, path=request.get_full_path())
+            access_log_write(
+                user=request.user,
+                action=action,
+                object_type=object_type,
+                object_id=object_id,
+                path=request.get_full_path(),
+            )
         return response

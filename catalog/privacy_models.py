@@ -26,12 +26,13 @@ class ConsentRecord(models.Model):
     notice_version = models.CharField(_("phiên bản thông báo"), max_length=20)
     accepted_at = models.DateTimeField(_("đồng ý lúc"))
     subject_is_minor = models.BooleanField(_("dưới 16 tuổi"), default=False)
-    guardian_name = models.CharField(_("họ tên cha mẹ/người giám hộ"), max_length=120,
-                                     blank=True)
-    guardian_phone = models.CharField(_("điện thoại cha mẹ/người giám hộ"), max_length=16,
-                                      blank=True)
-    guardian_accepted_at = models.DateTimeField(_("người giám hộ đồng ý lúc"), null=True,
-                                                blank=True)
+    guardian_name = models.CharField(_("họ tên cha mẹ/người giám hộ"), max_length=120, blank=True)
+    guardian_phone = models.CharField(
+        _("điện thoại cha mẹ/người giám hộ"), max_length=16, blank=True
+    )
+    guardian_accepted_at = models.DateTimeField(
+        _("người giám hộ đồng ý lúc"), null=True, blank=True
+    )
     # An officer who typed in a paper form; empty when the person accepted online.
     recorded_by_id = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -42,8 +43,10 @@ class ConsentRecord(models.Model):
         verbose_name_plural = _("bản ghi đồng ý")
         ordering = ["-accepted_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["subject_kind", "subject_id", "notice_version"],
-                                    name="consent_once_per_subject_and_version"),
+            models.UniqueConstraint(
+                fields=["subject_kind", "subject_id", "notice_version"],
+                name="consent_once_per_subject_and_version",
+            ),
             # A child's consent is never on file without the guardian's.
             models.CheckConstraint(
                 condition=Q(subject_is_minor=False) | Q(guardian_accepted_at__isnull=False),
@@ -73,14 +76,23 @@ class DataRequest(models.Model):
         OFFICER = "officer", _("Cán bộ ghi nhận")
 
     kind = models.CharField(_("loại yêu cầu"), max_length=8, choices=Kind.choices)
-    state = models.CharField(_("trạng thái"), max_length=10, choices=State.choices,
-                             default=State.PENDING, db_index=True)
-    channel = models.CharField(_("kênh"), max_length=8, choices=Channel.choices,
-                               default=Channel.SELF_SERVICE)
-    subject_kind = models.CharField(_("đối tượng"), max_length=10, choices=SubjectKind.choices,
-                                    default=SubjectKind.RECIPIENT)
-    order = models.ForeignKey("catalog.Order", verbose_name=_("đơn hàng"), null=True,
-                              blank=True, on_delete=models.PROTECT, related_name="data_requests")
+    state = models.CharField(
+        _("trạng thái"), max_length=10, choices=State.choices, default=State.PENDING, db_index=True
+    )
+    channel = models.CharField(
+        _("kênh"), max_length=8, choices=Channel.choices, default=Channel.SELF_SERVICE
+    )
+    subject_kind = models.CharField(
+        _("đối tượng"), max_length=10, choices=SubjectKind.choices, default=SubjectKind.RECIPIENT
+    )
+    order = models.ForeignKey(
+        "catalog.Order",
+        verbose_name=_("đơn hàng"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="data_requests",
+    )
     created_at = models.DateTimeField(_("gửi lúc"), auto_now_add=True)
     processed_at = models.DateTimeField(_("xử lý lúc"), null=True, blank=True)
     processed_by_id = models.BigIntegerField(null=True, blank=True)
@@ -94,8 +106,11 @@ class DataRequest(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             # Pressing "delete my data" twice files one request, not two.
-            models.UniqueConstraint(fields=["order", "kind"], condition=Q(state="pending"),
-                                    name="datarequest_one_pending_per_order_kind"),
+            models.UniqueConstraint(
+                fields=["order", "kind"],
+                condition=Q(state="pending"),
+                name="datarequest_one_pending_per_order_kind",
+            ),
         ]
 
     def __str__(self) -> str:

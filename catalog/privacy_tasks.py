@@ -13,8 +13,12 @@ from catalog.privacy import orders_anonymise_closed
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="catalog.privacy.orders_anonymise_closed", soft_time_limit=600,
-             time_limit=900, ignore_result=True)
+@shared_task(
+    name="catalog.privacy.orders_anonymise_closed",
+    soft_time_limit=600,
+    time_limit=900,
+    ignore_result=True,
+)
 def orders_anonymise_closed_task() -> int:
     """Run the retention sweep in this stall; sent from public, fan it out to every stall.
 

@@ -12,9 +12,15 @@ urlpatterns = [
     path("bao-mat/du-lieu-cua-toi/", views.recipient_lookup, name="lookup"),
     path("bao-mat/du-lieu-cua-toi/xem/", views.recipient_data, name="my-data"),
     path("can-bo/bao-mat/yeu-cau/", views.officer_requests, name="requests"),
-    path("can-bo/bao-mat/yeu-cau/<int:request_id>/", views.officer_request_process,
-         name="request-process"),
-    path("can-bo/bao-mat/don/<str:code>/xuat.<str:fmt>", views.officer_order_export,
-         name="order-export"),
+    path(
+        "can-bo/bao-mat/yeu-cau/<int:request_id>/",
+        views.officer_request_process,
+        name="request-process",
+    ),
+    path(
+        "can-bo/bao-mat/don/<str:code>/xuat.<str:fmt>",
+        views.officer_order_export,
+        name="order-export",
+    ),
     path("can-bo/bao-mat/nhat-ky/", views.officer_access_log, name="access-log"),
 ]

@@ -53,17 +53,27 @@ def notice(request, version: str | None = None):
     if version not in NOTICE_VERSIONS:
         raise Http404
     template = select_template([f"catalog/privacy/notice_{version.replace('-', '_')}.html"])
-    return HttpResponse(template.render({
-        "version": version, "effective": NOTICE_VERSIONS[version],
-        "is_current": version == NOTICE_CURRENT, "versions": sorted(NOTICE_VERSIONS),
-        "retention_days": settings.GIANHANG_RETENTION_DAYS,
-    }, request))
+    return HttpResponse(
+        template.render(
+            {
+                "version": version,
+                "effective": NOTICE_VERSIONS[version],
+                "is_current": version == NOTICE_CURRENT,
+                "versions": sorted(NOTICE_VERSIONS),
+                "retention_days": settings.GIANHANG_RETENTION_DAYS,
+            },
+            request,
+        )
+    )
 
 
 class LookupForm(forms.Form):
     code = forms.CharField(label=_("Mã đơn"), max_length=16)
-    last4 = forms.RegexField(label=_("4 số cuối điện thoại"), regex=r"^\d{4}$",
-                             error_messages={"invalid": _("Nhập đúng 4 chữ số cuối.")})
+    last4 = forms.RegexField(
+        label=_("4 số cuối điện thoại"),
+        regex=r"^\d{4}$",
+        error_messages={"invalid": _("Nhập đúng 4 chữ số cuối.")},
+    )
     phone = forms.CharField(label=_("Số điện thoại đầy đủ"), max_length=20)
 
 
@@ -85,34 +95,58 @@ def recipient_lookup(request):
     if request.method == "POST" and form.is_valid():
         code = tracking_code_clean(form.cleaned_data["code"]) or form.cleaned_data["code"]
         verdicts = [
-            ratelimit.hit(scope="privacy-lookup-ip", subject=_client_ip(request),
-                          limit=LOOKUP_LIMIT_PER_IP, window_seconds=LOOKUP_WINDOW_SECONDS,
-                          fail_open=False),
-            ratelimit.hit(scope="privacy-lookup-code", subject=code,
-                          limit=LOOKUP_LIMIT_PER_CODE, window_seconds=LOOKUP_WINDOW_SECONDS,
-                          fail_open=False),
+            ratelimit.hit(
+                scope="privacy-lookup-ip",
+                subject=_client_ip(request),
+                limit=LOOKUP_LIMIT_PER_IP,
+                window_seconds=LOOKUP_WINDOW_SECONDS,
+                fail_open=False,
+            ),
+            ratelimit.hit(
+                scope="privacy-lookup-code",
+                subject=code,
+                limit=LOOKUP_LIMIT_PER_CODE,
+                window_seconds=LOOKUP_WINDOW_SECONDS,
+                fail_open=False,
+            ),
         ]
         refused = [v for v in verdicts if not v.allowed]
         if refused:
             minutes = max(1, max(v.retry_after for v in refused) // 60)
-            response = render(request, "catalog/privacy/lookup.html", {
-                "form": form,
-                "error": _t("Bạn đã thử quá nhiều lần. Hãy đợi khoảng %(minutes)d phút rồi thử "
-                            "lại, hoặc nhờ cán bộ Đoàn trường giúp.") % {"minutes": minutes},
-            }, status=429)
+            response = render(
+                request,
+                "catalog/privacy/lookup.html",
+                {
+                    "form": form,
+                    "error": _t(
+                        "Bạn đã thử quá nhiều lần. Hãy đợi khoảng %(minutes)d phút rồi thử "
+                        "lại, hoặc nhờ cán bộ Đoàn trường giúp."
+                    )
+                    % {"minutes": minutes},
+                },
+                status=429,
+            )
             response["Retry-After"] = str(max(v.retry_after for v in refused))
             return response
-        order = recipient_order_verify(code=code, last4=form.cleaned_data["last4"],
-                                       phone=form.cleaned_data["phone"])
+        order = recipient_order_verify(
+            code=code, last4=form.cleaned_data["last4"], phone=form.cleaned_data["phone"]
+        )
         if order is not None:
             request.session.cycle_key()
-            request.session[_SESSION_KEY] = {"schema": connection.schema_name,
-                                             "order_id": order.pk,
-                                             "until": time.time() + VERIFIED_SECONDS}
+            request.session[_SESSION_KEY] = {
+                "schema": connection.schema_name,
+                "order_id": order.pk,
+                "until": time.time() + VERIFIED_SECONDS,
+            }
             data_request_open(order=order, kind=DataRequest.Kind.ACCESS)
             return redirect("privacy:my-data")
-        form.add_error(None, _("Mã đơn hoặc số điện thoại không khớp. Hãy kiểm tra lại tin nhắn "
-                               "xác nhận đơn; số điện thoại là số bạn đã ghi khi đặt."))
+        form.add_error(
+            None,
+            _(
+                "Mã đơn hoặc số điện thoại không khớp. Hãy kiểm tra lại tin nhắn "
+                "xác nhận đơn; số điện thoại là số bạn đã ghi khi đặt."
+            ),
+        )
     return render(request, "catalog/privacy/lookup.html", {"form": form})
 
 
@@ -129,13 +163,22 @@ def recipient_data(request):
             messages.error(request, _("Yêu cầu không hợp lệ. Hãy chọn một nút bên dưới."))
         else:
             data_request_open(order=order, kind=kind)
-            messages.success(request, _("Đã gửi yêu cầu. Cán bộ Đoàn trường sẽ xử lý trong vòng "
-                                        "72 giờ và liên hệ qua số điện thoại của bạn."))
+            messages.success(
+                request,
+                _(
+                    "Đã gửi yêu cầu. Cán bộ Đoàn trường sẽ xử lý trong vòng "
+                    "72 giờ và liên hệ qua số điện thoại của bạn."
+                ),
+            )
         return redirect("privacy:my-data")
-    return render(request, "catalog/privacy/my_data.html", {
-        "data": order_personal_data(order=order),
-        "pending": order.data_requests.filter(state=DataRequest.State.PENDING),
-    })
+    return render(
+        request,
+        "catalog/privacy/my_data.html",
+        {
+            "data": order_personal_data(order=order),
+            "pending": order.data_requests.filter(state=DataRequest.State.PENDING),
+        },
+    )
 
 
 @stall_officer_required
@@ -151,8 +194,11 @@ def officer_requests(request):
 def officer_request_process(request, request_id: int):
     data_request = get_object_or_404(DataRequest, pk=request_id)
     try:
-        data_request_process(data_request=data_request, officer=request.user,
-                             reject=request.POST.get("reject") == "1")
+        data_request_process(
+            data_request=data_request,
+            officer=request.user,
+            reject=request.POST.get("reject") == "1",
+        )
     except DataRequestStateError:
         messages.warning(request, _("Yêu cầu này đã được xử lý rồi; không cần làm lại."))
     else:
@@ -176,8 +222,14 @@ def officer_order_export(request, code: str, fmt: str):
         writer = csv.writer(out)
         writer.writerow(["field", "value"])
         for key, value in data.items():
-            writer.writerow([key, json.dumps(value, ensure_ascii=False)
-                             if isinstance(value, list | dict) else value])
+            writer.writerow(
+                [
+                    key,
+                    json.dumps(value, ensure_ascii=False)
+                    if isinstance(value, list | dict)
+                    else value,
+                ]
+            )
         # A BOM so Excel on an officer's PC opens the Vietnamese text correctly.
         response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="du-lieu-{order.code}.{fmt}"'
@@ -190,5 +242,6 @@ def officer_access_log(request):
     user_id = request.GET.get("tai_khoan")
     entries = access_log_entries(user_id=int(user_id) if (user_id or "").isdigit() else None)
     page = Paginator(entries, 100).get_page(request.GET.get("trang"))
-    return render(request, "catalog/privacy/access_log.html",
-                  {"page": page, "actions": AccessLog.Action})
+    return render(
+        request, "catalog/privacy/access_log.html", {"page": page, "actions": AccessLog.Action}
+    )

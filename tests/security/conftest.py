@@ -16,26 +16,43 @@ from tests.conftest import in_stall
 _n = itertools.count(1)
 
 
-def make_order(stall, *, name="Nguyễn Thị Canary", phone="+84912345678", state="placed",
-               title="Áo khoác", quantity=1, **extra) -> Order:
+def make_order(
+    stall,
+    *,
+    name="Nguyễn Thị Canary",
+    phone="+84912345678",
+    state="placed",
+    title="Áo khoác",
+    quantity=1,
+    **extra,
+) -> Order:
     """An order written straight through the ORM (placement itself is the storefront's)."""
     with in_stall(stall):
-        item = Item.objects.create(category=Category.objects.order_by("pk").first()
-                                   or Category.objects.create(name="Áo", slug=f"ao-{next(_n)}"),
-                                   title=title, available=10)
+        item = Item.objects.create(
+            category=Category.objects.order_by("pk").first()
+            or Category.objects.create(name="Áo", slug=f"ao-{next(_n)}"),
+            title=title,
+            available=10,
+        )
         StockEntry.objects.create(item=item, kind=StockEntry.Kind.INTAKE, quantity=10)
         order = Order.objects.create(
-            code=extra.pop("code", secrets.token_hex(4).upper()), state=state,
-            recipient_name=name, phone=phone, phone_last4=phone[-4:],
+            code=extra.pop("code", secrets.token_hex(4).upper()),
+            state=state,
+            recipient_name=name,
+            phone=phone,
+            phone_last4=phone[-4:],
             phone_hash=hashlib.sha256(phone.encode()).hexdigest(),
             address_line=extra.pop("address_line", "12 ấp Canary"),
             note=extra.pop("note", "gọi trước khi giao"),
-            consent_version=NOTICE_CURRENT, consent_at=timezone.now(), **extra,
+            consent_version=NOTICE_CURRENT,
+            consent_at=timezone.now(),
+            **extra,
         )
         OrderLine.objects.create(order=order, item=item, quantity=quantity)
         Item.objects.filter(pk=item.pk).update(available=10 - quantity)
-        StockEntry.objects.create(item=item, kind=StockEntry.Kind.RESERVATION,
-                                  quantity=-quantity, order=order)
+        StockEntry.objects.create(
+            item=item, kind=StockEntry.Kind.RESERVATION, quantity=-quantity, order=order
+        )
     return order
 
 

@@ -18,9 +18,16 @@ from tests.conftest import host_of, in_stall
 
 
 def _body(item_id: int, phone: str) -> str:
-    return json.dumps({"lines": [{"item": item_id, "quantity": 1}], "name": "Trần Thị Burst",
-                       "phone": phone, "commune_code": "28327", "address_line": "Ấp 4",
-                       "consent": True})
+    return json.dumps(
+        {
+            "lines": [{"item": item_id, "quantity": 1}],
+            "name": "Trần Thị Burst",
+            "phone": phone,
+            "commune_code": "28327",
+            "address_line": "Ấp 4",
+            "consent": True,
+        }
+    )
 
 
 # The PostgreSQL server allows 100 connections in all: 20 threads, each with its own
@@ -38,8 +45,9 @@ def _burst(host: str, bodies: list[str], ips: list[str]) -> list[int]:
             barrier.wait(timeout=60)
             for n in range(worker, len(bodies), WORKERS):
                 client = Client(HTTP_HOST=host, REMOTE_ADDR=ips[n])
-                statuses[n] = client.post("/api/v1/orders/", bodies[n],
-                                          content_type="application/json").status_code
+                statuses[n] = client.post(
+                    "/api/v1/orders/", bodies[n], content_type="application/json"
+                ).status_code
         except Exception as exc:  # noqa: BLE001 - shows up as a wrong status below
             statuses[worker] = repr(exc)
         finally:
@@ -53,8 +61,9 @@ def _burst(host: str, bodies: list[str], ips: list[str]) -> list[int]:
     return statuses
 
 
-def test_100_threads_at_once_on_the_order_limiter_let_only_the_limit_through(stall_a, settings,
-                                                                           fresh_limits):
+def test_100_threads_at_once_on_the_order_limiter_let_only_the_limit_through(
+    stall_a, settings, fresh_limits
+):
     """The limiter step of the order path, 100 truly simultaneous callers (Redis only)."""
     from types import SimpleNamespace
 
@@ -98,7 +107,8 @@ def roomy_stall(live_stall_factory, fresh_limits):
 
 @pytest.mark.slow
 def test_a_burst_of_100_parallel_orders_from_one_phone_lets_only_the_limit_through(
-        roomy_stall, settings):
+    roomy_stall, settings
+):
     settings.GIANHANG_ORDER_LIMIT_PER_PHONE = 7
     settings.GIANHANG_ORDER_LIMIT_PER_IP = 1000
     stall, item = roomy_stall
@@ -113,7 +123,8 @@ def test_a_burst_of_100_parallel_orders_from_one_phone_lets_only_the_limit_throu
 
 @pytest.mark.slow
 def test_a_burst_of_100_parallel_orders_from_one_address_lets_only_the_limit_through(
-        roomy_stall, settings):
+    roomy_stall, settings
+):
     settings.GIANHANG_ORDER_LIMIT_PER_PHONE = 1000
     settings.GIANHANG_ORDER_LIMIT_PER_IP = 12
     stall, item = roomy_stall
@@ -130,8 +141,9 @@ def placed(stall_a, fresh_limits):
     fresh_limits(stall_a)
     with in_stall(stall_a):
         item = item_make(quantity=5)
-        order = order_place(stall=stall_a, lines={item.pk: 1},
-                            recipient=recipient_make(phone="0912345678"))
+        order = order_place(
+            stall=stall_a, lines={item.pk: 1}, recipient=recipient_make(phone="0912345678")
+        )
     yield order
     fresh_limits(stall_a)
 
@@ -140,8 +152,9 @@ def _track(client, code: str, last4: str):
     return client.get(f"/api/v1/orders/{code}/", {"phone_last4": last4})
 
 
-def test_tracking_lookups_with_wrong_digits_are_throttled_per_address(placed, stall_a,
-                                                                      client_for, settings):
+def test_tracking_lookups_with_wrong_digits_are_throttled_per_address(
+    placed, stall_a, client_for, settings
+):
     settings.GIANHANG_TRACKING_LIMIT_PER_IP = 6
     client = client_for(stall_a)
     statuses = [_track(client, placed.code, f"{n:04d}").status_code for n in range(6)]
@@ -152,32 +165,39 @@ def test_tracking_lookups_with_wrong_digits_are_throttled_per_address(placed, st
     assert "Nguyễn" not in blocked.content.decode()
 
 
-def test_guessing_one_codes_digits_from_many_addresses_is_throttled(placed, stall_a,
-                                                                    settings):
+def test_guessing_one_codes_digits_from_many_addresses_is_throttled(placed, stall_a, settings):
     settings.GIANHANG_TRACKING_LIMIT_PER_CODE = 5
     host = host_of(stall_a)
-    statuses = [_track(Client(HTTP_HOST=host, REMOTE_ADDR=f"198.51.100.{n}"), placed.code,
-                       f"{n:04d}").status_code for n in range(1, 6)]
+    statuses = [
+        _track(
+            Client(HTTP_HOST=host, REMOTE_ADDR=f"198.51.100.{n}"), placed.code, f"{n:04d}"
+        ).status_code
+        for n in range(1, 6)
+    ]
     assert statuses == [404] * 5
     blocked = _track(Client(HTTP_HOST=host, REMOTE_ADDR="198.51.100.77"), placed.code, "5678")
     assert blocked.status_code == 429
 
 
-def test_the_right_code_and_digits_find_the_order_without_personal_data(placed, stall_a,
-                                                                        client_for):
+def test_the_right_code_and_digits_find_the_order_without_personal_data(
+    placed, stall_a, client_for
+):
     response = _track(client_for(stall_a), placed.code, "5678")
     assert response.status_code == 200
     body = response.content.decode()
     assert placed.code in body
-    assert "0912345678" not in body and "+84912345678" not in body
+    assert "0912345678" not in body
+    assert "+84912345678" not in body
 
 
 def test_tracking_codes_are_random_and_not_sequential(stall_a, fresh_limits):
     fresh_limits(stall_a)
     with in_stall(stall_a):
         item = item_make(quantity=20)
-        codes = [order_place(stall=stall_a, lines={item.pk: 1},
-                             recipient=recipient_make()).code for _ in range(8)]
+        codes = [
+            order_place(stall=stall_a, lines={item.pk: 1}, recipient=recipient_make()).code
+            for _ in range(8)
+        ]
     assert len(set(codes)) == 8
     assert codes != sorted(codes)  # the chance of 8 random codes in order is 1 in 40,320
     assert all(len(code.replace("-", "")) == 8 for code in codes)
@@ -188,10 +208,12 @@ def test_a_stall_that_asks_for_it_holds_orders_from_new_phones_for_an_officer(st
     stall_a.refresh_from_db()
     with in_stall(stall_a):
         shirt, hat = item_make(quantity=5), item_make(quantity=5)
-        first = order_place(stall=stall_a, lines={shirt.pk: 1},
-                            recipient=recipient_make(phone="0912000111"))
-        again = order_place(stall=stall_a, lines={hat.pk: 1},
-                            recipient=recipient_make(phone="0912000111"))
+        first = order_place(
+            stall=stall_a, lines={shirt.pk: 1}, recipient=recipient_make(phone="0912000111")
+        )
+        again = order_place(
+            stall=stall_a, lines={hat.pk: 1}, recipient=recipient_make(phone="0912000111")
+        )
     assert first.state == Order.State.PLACED  # new phone: waits for an officer
     assert again.state == Order.State.CONFIRMED  # the stall knows this phone now
 
@@ -199,29 +221,39 @@ def test_a_stall_that_asks_for_it_holds_orders_from_new_phones_for_an_officer(st
 def test_without_the_setting_new_phones_are_confirmed_at_once(stall_a):
     with in_stall(stall_a):
         item = item_make(quantity=5)
-        order = order_place(stall=stall_a, lines={item.pk: 1},
-                            recipient=recipient_make(phone="0912000222"))
+        order = order_place(
+            stall=stall_a, lines={item.pk: 1}, recipient=recipient_make(phone="0912000222")
+        )
     assert order.state == Order.State.CONFIRMED
 
 
 def test_placing_an_order_records_the_consent_and_the_guardians(stall_a):
     with in_stall(stall_a):
         item = item_make(quantity=5)
-        order = order_place(stall=stall_a, lines={item.pk: 1}, recipient=recipient_make(
-            is_minor=True, guardian_name="Lê Thị Mẹ", guardian_phone="0988000111"))
+        order = order_place(
+            stall=stall_a,
+            lines={item.pk: 1},
+            recipient=recipient_make(
+                is_minor=True, guardian_name="Lê Thị Mẹ", guardian_phone="0988000111"
+            ),
+        )
         consent = ConsentRecord.objects.get(subject_kind="recipient", subject_id=order.pk)
     assert consent.notice_version == order.consent_version
-    assert consent.subject_is_minor and consent.guardian_name == "Lê Thị Mẹ"
-    assert consent.guardian_phone == "+84988000111" and consent.guardian_accepted_at
+    assert consent.subject_is_minor
+    assert consent.guardian_name == "Lê Thị Mẹ"
+    assert consent.guardian_phone == "+84988000111"
+    assert consent.guardian_accepted_at
 
 
 def test_login_is_locked_after_repeated_failures_even_with_the_right_password(
-        stall_a, officer_factory, client_for):
+    stall_a, officer_factory, client_for
+):
     officer = officer_factory(stall_a)
     client = client_for(stall_a)
     for _ in range(5):
         client.post("/accounts/login/", {"username": officer.username, "password": "sai-roi"})
-    response = client.post("/accounts/login/", {"username": officer.username,
-                                                "password": "mat-khau-dai-123"})
+    response = client.post(
+        "/accounts/login/", {"username": officer.username, "password": "mat-khau-dai-123"}
+    )
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session

@@ -21,8 +21,13 @@ from catalog.privacy import NOTICE_CURRENT, access_log_write, consent_record, da
 from catalog.privacy_models import DataRequest, SubjectKind
 from tests.conftest import in_stall
 
-PERSONAL_CANARIES = ("Canary Người Nhận A", "+84911222333", "Ấp Canary số 9",
-                     "Ghi chú canary A", "Mẹ Canary A")
+PERSONAL_CANARIES = (
+    "Canary Người Nhận A",
+    "+84911222333",
+    "Ấp Canary số 9",
+    "Ghi chú canary A",
+    "Mẹ Canary A",
+)
 ITEM_CANARY = "Món Canary A"  # public on A's storefront, never on B's host
 ORDER_CODE = "CNRY-AAA1"
 DENIED = {403, 404, 405}
@@ -73,7 +78,7 @@ def sweep_urls(urlconf: str, ids: dict) -> dict[str, list[str]]:
                 url = "/" + (template % dict(zip(params, combo, strict=True)))
                 try:
                     match = resolver.resolve(url)
-                except Exception:  # noqa: BLE001 - a value the converter refuses: not a URL
+                except Exception:  # noqa: BLE001,S112 - a value the converter refuses: no URL
                     continue
                 if match.func is pattern.callback or match.url_name == pattern.name:
                     urls.add(url)
@@ -100,29 +105,48 @@ def canary_stall_a(stall_a, order_factory, officer_factory, settings, tmp_path, 
     media = tmp_path / stall_a.schema_name / "items"
     media.mkdir(parents=True)
     (media / "canary.txt").write_text(ITEM_CANARY)  # an item photo: public on A's host
-    order = order_factory(stall_a, code=ORDER_CODE, name=PERSONAL_CANARIES[0],
-                          phone=PERSONAL_CANARIES[1], address_line=PERSONAL_CANARIES[2],
-                          note=PERSONAL_CANARIES[3], title=ITEM_CANARY,
-                          recipient_is_minor=True, guardian_name=PERSONAL_CANARIES[4],
-                          guardian_phone="+84911000999")
+    order = order_factory(
+        stall_a,
+        code=ORDER_CODE,
+        name=PERSONAL_CANARIES[0],
+        phone=PERSONAL_CANARIES[1],
+        address_line=PERSONAL_CANARIES[2],
+        note=PERSONAL_CANARIES[3],
+        title=ITEM_CANARY,
+        recipient_is_minor=True,
+        guardian_name=PERSONAL_CANARIES[4],
+        guardian_phone="+84911000999",
+    )
     officer_a = officer_factory(stall_a)
     with in_stall(stall_a):
-        consent = consent_record(subject_kind=SubjectKind.RECIPIENT, subject_id=order.pk,
-                                 subject_is_minor=True, guardian_name=PERSONAL_CANARIES[4],
-                                 guardian_phone="+84911000999")
+        consent = consent_record(
+            subject_kind=SubjectKind.RECIPIENT,
+            subject_id=order.pk,
+            subject_is_minor=True,
+            guardian_name=PERSONAL_CANARIES[4],
+            guardian_phone="+84911000999",
+        )
         request = data_request_open(order=order, kind=DataRequest.Kind.DELETE)
-        log = access_log_write(user=officer_a, action="view", object_type="catalog.order",
-                               object_id=order.pk, path="/")
+        log = access_log_write(
+            user=officer_a, action="view", object_type="catalog.order", object_id=order.pk, path="/"
+        )
         item_id = order.lines.get().item_id
     return {
-        "schema": stall_a.schema_name, "order": order.pk, "item": item_id,
-        "code": ORDER_CODE, "request": request.pk, "consent": consent.pk, "log": log.pk,
-        "content_type": ContentType.objects.get_for_model(Order).pk, "last4": "2333",
+        "schema": stall_a.schema_name,
+        "order": order.pk,
+        "item": item_id,
+        "code": ORDER_CODE,
+        "request": request.pk,
+        "consent": consent.pk,
+        "log": log.pk,
+        "content_type": ContentType.objects.get_for_model(Order).pk,
+        "last4": "2333",
     }
 
 
-def _check(client, anonymous, url: str, method: str, failures: list[str], *,
-           own_host: bool) -> None:
+def _check(
+    client, anonymous, url: str, method: str, failures: list[str], *, own_host: bool
+) -> None:
     """One request by B's officer. On A's host: refused, or no more than anyone gets.
 
     On B's own host ids are only numbers (every schema counts from 1, so B may well have
@@ -141,14 +165,17 @@ def _check(client, anonymous, url: str, method: str, failures: list[str], *,
     # Not refused on A's host: then it must be a public page, answering B as anyone.
     public = getattr(anonymous, method)(url)
     if public.status_code != response.status_code:
-        failures.append(f"{method.upper()} {url} -> {response.status_code} for B's officer, "
-                        f"{public.status_code} for an anonymous visitor")
+        failures.append(
+            f"{method.upper()} {url} -> {response.status_code} for B's officer, "
+            f"{public.status_code} for an anonymous visitor"
+        )
     elif ITEM_CANARY in body and ITEM_CANARY not in _body(public):
         failures.append(f"{method.upper()} {url} shows A's item to B but not to the public")
 
 
-def test_an_officer_of_b_gets_nothing_of_a_anywhere(canary_stall_a, stall_a, stall_b,
-                                                    officer_factory, client_for):
+def test_an_officer_of_b_gets_nothing_of_a_anywhere(
+    canary_stall_a, stall_a, stall_b, officer_factory, client_for
+):
     officer_b = officer_factory(stall_b)
     urls = sweep_urls("gianhang.urls_tenant", canary_stall_a)
     covered = {pattern: found for pattern, found in urls.items() if found}
@@ -157,11 +184,12 @@ def test_an_officer_of_b_gets_nothing_of_a_anywhere(canary_stall_a, stall_a, sta
         print(f"  {pattern}  ({len(found)} URLs)")
     assert len(covered) >= 20, covered
     assert any("/api/" in url for found in covered.values() for url in found) or not any(
-        "api/v1/" in p for p in urls), "API routes were not swept"
+        "api/v1/" in p for p in urls
+    ), "API routes were not swept"
 
     failures: list[str] = []
-    on_a = client_for(stall_a, officer_b)       # B's officer signs in on A's host
-    on_b = client_for(stall_b, officer_b)       # B's officer at home, with A's ids
+    on_a = client_for(stall_a, officer_b)  # B's officer signs in on A's host
+    on_b = client_for(stall_b, officer_b)  # B's officer at home, with A's ids
     anon_a, anon_b = client_for(stall_a), client_for(stall_b)
     for found in covered.values():
         for url in found:
@@ -172,12 +200,12 @@ def test_an_officer_of_b_gets_nothing_of_a_anywhere(canary_stall_a, stall_a, sta
 
     with in_stall(stall_a):  # and nothing of A was changed by all those requests
         order = Order.objects.get(code=ORDER_CODE)
-        assert order.recipient_name == PERSONAL_CANARIES[0] and order.state == "placed"
+        assert order.recipient_name == PERSONAL_CANARIES[0]
+        assert order.state == "placed"
         assert DataRequest.objects.get(pk=canary_stall_a["request"]).state == "pending"
 
 
-def test_the_public_host_shows_no_stall_data(canary_stall_a, stall_b, officer_factory,
-                                             client_for):
+def test_the_public_host_shows_no_stall_data(canary_stall_a, stall_b, officer_factory, client_for):
     officer_b = officer_factory(stall_b)
     urls = sweep_urls("gianhang.urls_public", canary_stall_a)
     client = client_for(None, officer_b)
@@ -199,19 +227,21 @@ def test_the_sweep_finds_a_leak_when_there_is_one(canary_stall_a, stall_a, clien
     class Leaky:
         def get(self, url):
             from django.http import HttpResponse
+
             return HttpResponse(f"<p>{PERSONAL_CANARIES[0]}</p>")
 
     _check(Leaky(), Leaky(), "/x/", "get", failures, own_host=True)
-    assert failures and re.search("leaked", failures[0])
+    assert failures
+    assert re.search("leaked", failures[0])
 
 
-def test_the_sweep_sees_what_as_own_officer_legitimately_sees(canary_stall_a, stall_a,
-                                                              client_for, officer_factory):
+def test_the_sweep_sees_what_as_own_officer_legitimately_sees(
+    canary_stall_a, stall_a, client_for, officer_factory
+):
     """Run as A's own officer, the same sweep reports A's export: it can see a leak."""
     officer_a = officer_factory(stall_a, username="canbo-a-2@example.vn")
     urls = sweep_urls("gianhang.urls_tenant", canary_stall_a)
-    exports = [url for pattern, found in urls.items() if "order-export" in pattern
-               for url in found]
+    exports = [url for pattern, found in urls.items() if "order-export" in pattern for url in found]
     failures: list[str] = []
     client = client_for(stall_a, officer_a)
     for url in exports:

@@ -44,12 +44,21 @@ def _report_facts():
 def _closed_orders(stall, order_factory):
     with time_machine.travel(T0, tick=False):
         delivered = _deliver(stall, order_factory(stall, name="Lê Văn Giao", quantity=2))
-        minor = order_factory(stall, name="Bé Canary", recipient_is_minor=True,
-                              guardian_name="Mẹ Canary", guardian_phone="+84988000111")
+        minor = order_factory(
+            stall,
+            name="Bé Canary",
+            recipient_is_minor=True,
+            guardian_name="Mẹ Canary",
+            guardian_phone="+84988000111",
+        )
         with in_stall(stall):
-            consent_record(subject_kind=SubjectKind.RECIPIENT, subject_id=minor.pk,
-                           subject_is_minor=True, guardian_name="Mẹ Canary",
-                           guardian_phone="+84988000111")
+            consent_record(
+                subject_kind=SubjectKind.RECIPIENT,
+                subject_id=minor.pk,
+                subject_is_minor=True,
+                guardian_name="Mẹ Canary",
+                guardian_phone="+84988000111",
+            )
             cancelled = order_transition(order=minor, to_state="cancelled")
     return delivered, cancelled
 
@@ -120,8 +129,11 @@ def test_retention_of_one_stall_leaves_another_alone(stall_a, stall_b, order_fac
 def test_the_retention_job_is_on_the_beat_schedule():
     from gianhang.celery import app
 
-    entries = [e for e in settings.CELERY_BEAT_SCHEDULE.values()
-               if e["task"] == orders_anonymise_closed_task.name]
+    entries = [
+        e
+        for e in settings.CELERY_BEAT_SCHEDULE.values()
+        if e["task"] == orders_anonymise_closed_task.name
+    ]
     assert entries, "retention job missing from CELERY_BEAT_SCHEDULE"
     app.loader.import_default_modules()
     assert orders_anonymise_closed_task.name in app.tasks
