@@ -154,6 +154,8 @@ def _tracked_order(request, code: str, last4: str) -> Order:
 
 
 class OrderTrackApi(PublicApi, APIView):
+    shows_personal_data = True  # sent with no-store: no shared cache keeps an order
+
     @extend_schema(parameters=[TrackingQuerySerializer], responses={
         200: OrderPublicSerializer, 400: OpenApiResponse(description=_("Thiếu 4 số cuối.")),
         404: OpenApiResponse(description=_("Không tìm thấy đơn.")), 429: RATE_LIMITED})

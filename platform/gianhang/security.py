@@ -50,6 +50,10 @@ class NoStoreMiddleware:
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if getattr(view_func, PERSONAL_DATA_ATTR, False):
+        # A function view marked with the decorator, or a class view (DRF too) that says so.
+        view_class = getattr(view_func, "cls", None) or getattr(view_func, "view_class", None)
+        if getattr(view_func, PERSONAL_DATA_ATTR, False) or getattr(
+            view_class, PERSONAL_DATA_ATTR, False
+        ):
             request._shows_personal_data = True
         return None

@@ -186,3 +186,10 @@ def test_production_refuses_a_key_django_would_flag_as_weak():
     )
     assert result.returncode != 0
     assert "SECRET_KEY is too weak" in result.stderr
+
+
+def test_order_tracking_answers_are_never_stored(stall_a, client_for, fresh_limits):
+    fresh_limits(stall_a)
+    response = client_for(stall_a).get("/api/v1/orders/ABCD-1234/", {"phone_last4": "1234"})
+    assert response.status_code == 404
+    assert "no-store" in response["Cache-Control"]
