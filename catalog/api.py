@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog import selectors
+from catalog.codes import tracking_code_clean
 from catalog.limits import order_attempt_allowed, tracking_lookup_allowed
 from catalog.models import Item, Order
 from catalog.serializers import (
@@ -141,7 +142,7 @@ class OrderCreateApi(PublicApi, APIView):
 
 
 def _tracked_order(request, code: str, last4: str) -> Order:
-    verdict = tracking_lookup_allowed(request=request)
+    verdict = tracking_lookup_allowed(request=request, code=tracking_code_clean(code) or code)
     if not verdict.allowed:
         raise _throttled(verdict)
     order = order_find(code=code, phone_last4=last4)
@@ -152,6 +153,8 @@ def _tracked_order(request, code: str, last4: str) -> Order:
 
 
 class OrderTrackApi(PublicApi, APIView):
+    shows_personal_data = True  # sent with no-store: no shared cache keeps an order
+
     @extend_schema(parameters=[TrackingQuerySerializer], responses={
         200: OrderPublicSerializer, 400: OpenApiResponse(description=_("Thiếu 4 số cuối.")),
         404: OpenApiResponse(description=_("Không tìm thấy đơn.")), 429: RATE_LIMITED})
@@ -228,6 +231,8 @@ class OfficerItemViewSet(OfficerApi, mixins.ListModelMixin, mixins.RetrieveModel
 )
 class OfficerOrderViewSet(OfficerApi, viewsets.ReadOnlyModelViewSet):
     serializer_class = OrderOfficerSerializer
+    # Recipients' names, phones and addresses: every read is written to the access log.
+    personal_data_audit = ("catalog.order", "pk", "view")
 
     def get_queryset(self):
         state = self.request.query_params.get("state")

@@ -23,7 +23,15 @@ def order_attempt_allowed(*, request, phone: str | None) -> ratelimit.Verdict:
                          limit=settings.GIANHANG_ORDER_LIMIT_PER_PHONE, window_seconds=HOUR)
 
 
-def tracking_lookup_allowed(*, request) -> ratelimit.Verdict:
-    """Tracking lookups per IP: code + 4 digits must not be guessable by brute force."""
-    return ratelimit.hit(scope="track-ip", subject=client_ip(request),
-                         limit=settings.GIANHANG_TRACKING_LIMIT_PER_IP, window_seconds=600)
+def tracking_lookup_allowed(*, request, code: str | None = None) -> ratelimit.Verdict:
+    """Tracking lookups per IP, and per code: code + 4 digits must not be guessable.
+
+    The per-code count holds against many addresses guessing the digits of one known code
+    (seen on a parcel label, say): whatever the IPs, a code gets a few tries an hour.
+    """
+    per_ip = ratelimit.hit(scope="track-ip", subject=client_ip(request),
+                           limit=settings.GIANHANG_TRACKING_LIMIT_PER_IP, window_seconds=600)
+    if not per_ip.allowed or not code:
+        return per_ip
+    return ratelimit.hit(scope="track-code", subject=code,
+                         limit=settings.GIANHANG_TRACKING_LIMIT_PER_CODE, window_seconds=HOUR)

@@ -305,3 +305,5 @@ def actor_id_of(user) -> int | None:
         return None
     return int(user.pk)
 
+
+from catalog.privacy_models import *  # noqa: E402,F403

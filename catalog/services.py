@@ -17,6 +17,8 @@ from catalog.cache import catalog_changed
 from catalog.codes import tracking_code_clean, tracking_code_new
 from catalog.models import Item, Order, OrderEvent, OrderLine, StockEntry, actor_id_of
 from catalog.phones import phone_hash, phone_lock_key, phone_normalise
+from catalog.privacy import NOTICE_CURRENT, consent_record
+from catalog.privacy_models import SubjectKind
 from tenants.models import AdminArea
 
 State = Order.State
@@ -105,7 +107,7 @@ def _stock_release(*, order: Order, actor_id: int | None) -> None:
 
 # --- Placing an order --------------------------------------------------------------------
 
-CONSENT_VERSION = "2025-07"
+CONSENT_VERSION = NOTICE_CURRENT  # the personal-data notice shown at checkout
 # A recipient may cancel until the order is packed; after that the officers handle it.
 RECIPIENT_CANCELLABLE = (State.PLACED, State.CONFIRMED)
 MAX_LINES = 20
@@ -276,6 +278,12 @@ def order_place(*, stall, lines: Mapping[int, int], recipient: Recipient,
     actor_id = actor_id_of(actor)
     order = _order_insert({**fields, "consent_version": consent_version[:20],
                            "consent_at": timezone.now()})
+    # The consent (and a guardian's, for a child) is saved with the order or not at all.
+    consent_record(subject_kind=SubjectKind.RECIPIENT, subject_id=order.pk,
+                   notice_version=order.consent_version, accepted_at=order.consent_at,
+                   subject_is_minor=order.recipient_is_minor,
+                   guardian_name=order.guardian_name, guardian_phone=order.guardian_phone,
+                   recorded_by=actor)
     OrderLine.objects.bulk_create([OrderLine(order=order, item_id=item_id, quantity=quantity)
                                    for item_id, quantity in sorted(wanted.items())])
     StockEntry.objects.bulk_create([

@@ -22,10 +22,18 @@ DEBUG = env_bool("DEBUG", False)
 DEMO = env_bool("GIANHANG_DEMO", False)
 TESTING = env_bool("GIANHANG_TESTING", False)
 PRODUCTION = not (DEBUG or DEMO or TESTING)
+# An explicit GIANHANG_ENV=production is a promise: nothing may switch production mode off.
+if env("GIANHANG_ENV", "") == "production" and not PRODUCTION:
+    raise ImproperlyConfigured(
+        "GIANHANG_ENV=production refuses DEBUG, GIANHANG_DEMO and GIANHANG_TESTING: "
+        "unset them (debug pages would show recipients' personal data)."
+    )
 
 if PRODUCTION:
     SECRET_KEY = env("SECRET_KEY")
-    if len(SECRET_KEY) < 32 or SECRET_KEY.startswith("django-insecure"):
+    # The same bar as Django's own deploy check (security.W009), enforced at start-up.
+    if (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5
+            or SECRET_KEY.startswith("django-insecure")):
         raise ImproperlyConfigured(
             "SECRET_KEY is too weak for production: use at least 50 random characters "
             "(python -c 'import secrets; print(secrets.token_urlsafe(50))')."
@@ -86,6 +94,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tenants.middleware.StallSessionMiddleware",
+    "gianhang.security.NoStoreMiddleware",
+    "catalog.privacy_audit.AccessAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -275,6 +285,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name for the order states wherever they appear (state, to_state): keeps the
+    # schema tidy and `check --deploy` free of drf_spectacular.W001.
+    "ENUM_NAME_OVERRIDES": {"OrderStateEnum": "catalog.models.Order.State"},
 }
 
 # --- Background jobs --------------------------------------------------------------------
@@ -318,6 +331,12 @@ CELERY_BEAT_SCHEDULE["reporting-dashboards-warm"] = {
     "schedule": crontab(hour=3, minute=0),
     "tenant_schemas": ["public"],
 }
+# Privacy: every six hours each stall erases personal data of orders closed long enough.
+CELERY_IMPORTS = ["catalog.privacy_tasks"]
+CELERY_BEAT_SCHEDULE["privacy-orders-anonymise"] = {
+    "task": "catalog.privacy.orders_anonymise_closed",
+    "schedule": 60 * 60 * 6,
+}
 
 # --- Logging ----------------------------------------------------------------------------
 LOGGING = {
@@ -356,3 +375,4 @@ GIANHANG_RETENTION_DAYS = env_int("GIANHANG_RETENTION_DAYS", 90)
 GIANHANG_ORDER_LIMIT_PER_IP = env_int("GIANHANG_ORDER_LIMIT_PER_IP", 30)
 GIANHANG_ORDER_LIMIT_PER_PHONE = env_int("GIANHANG_ORDER_LIMIT_PER_PHONE", 5)
 GIANHANG_TRACKING_LIMIT_PER_IP = env_int("GIANHANG_TRACKING_LIMIT_PER_IP", 60)
+GIANHANG_TRACKING_LIMIT_PER_CODE = env_int("GIANHANG_TRACKING_LIMIT_PER_CODE", 20)

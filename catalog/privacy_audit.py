@@ -1,0 +1,111 @@
+"""The staff access log, written for every view or export of personal data on a stall host."""
+
+from __future__ import annotations
+
+import logging
+from functools import wraps
+
+from django.db import connection
+
+logger = logging.getLogger(__name__)
+
+# Models whose pages show personal data (app_label.model_name). Other apps add theirs with
+# ``personal_data_models_register`` (e.g. logistics' volunteers) or set PERSONAL_DATA = True
+# on the model class.
+_PERSONAL_DATA_MODELS: set[str] = {
+    "catalog.order",
+    "catalog.consentrecord",
+    "catalog.datarequest",
+}
+_ADMIN_VIEWS = {"changelist": "view", "change": "view", "history": "view", "delete": "view"}
+
+
+def personal_data_models_register(*labels: str) -> None:
+    _PERSONAL_DATA_MODELS.update(label.lower() for label in labels)
+
+
+def _is_personal(model) -> bool:
+    label = f"{model._meta.app_label}.{model._meta.model_name}"
+    return label in _PERSONAL_DATA_MODELS or bool(getattr(model, "PERSONAL_DATA", False))
+
+
+def audited(*, object_type: str, id_kwarg: str | None = None, action: str = "view"):
+    """Mark a staff view that shows (``view``) or hands out (``export``) personal data.
+
+    The middleware writes the log entry once the view has answered 200; an export whose
+    log entry cannot be written is not sent.
+    """
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            return view(request, *args, **kwargs)
+
+        wrapper.personal_data_audit = (object_type, id_kwarg, action)
+        return wrapper
+
+    return decorate
+
+
+def _admin_target(request, view_kwargs) -> tuple[str, str, str] | None:
+    match = getattr(request, "resolver_match", None)
+    if match is None or "stall_admin" not in (match.namespaces or []):
+        return None
+    from tenants.admin_sites import stall_admin_site
+
+    url_name = match.url_name or ""
+    for model in stall_admin_site._registry:
+        prefix = f"{model._meta.app_label}_{model._meta.model_name}_"
+        if url_name.startswith(prefix):
+            view = url_name[len(prefix) :]
+            if view in _ADMIN_VIEWS and _is_personal(model):
+                label = f"{model._meta.app_label}.{model._meta.model_name}"
+                return label, str(view_kwargs.get("object_id", "")), _ADMIN_VIEWS[view]
+    return None
+
+
+class AccessAuditMiddleware:
+    """Log who viewed or exported personal data, what and when, inside the stall's schema."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if connection.schema_name == "public":
+            return None
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        marked = getattr(view_func, "personal_data_audit", None)
+        if marked is None:
+            view_class = getattr(view_func, "cls", None) or getattr(view_func, "view_class", None)
+            marked = getattr(view_class, "personal_data_audit", None)
+        if marked is not None:
+            object_type, id_kwarg, action = marked
+            object_id = str(view_kwargs.get(id_kwarg, "")) if id_kwarg else ""
+            request._personal_data_audit = (object_type, object_id, action)
+        elif request.method in ("GET", "HEAD"):
+            target = _admin_target(request, view_kwargs)
+            if target is not None:
+                request._personal_data_audit = target
+        return None
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        target = getattr(request, "_personal_data_audit", None)
+        if target is not None and response.status_code == 200:
+            from catalog.privacy import access_log_write
+
+            object_type, object_id, action = target
+            if response.has_header("Content-Disposition") and "attachment" in response.get(
+                "Content-Disposition", ""
+            ):
+                action = "export"
+            access_log_write(
+                user=request.user,
+                action=action,
+                object_type=object_type,
+                object_id=object_id,
+                path=request.get_full_path(),
+            )
+        return response

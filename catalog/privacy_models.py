@@ -1,0 +1,145 @@
+"""Personal-data records kept inside a stall: consents, data-subject requests, staff access log."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+__all__ = ["AccessLog", "ConsentRecord", "DataRequest", "SubjectKind"]
+
+
+class SubjectKind(models.TextChoices):
+    RECIPIENT = "recipient", _("Người nhận")
+    VOLUNTEER = "volunteer", _("Đoàn viên tình nguyện")
+
+
+class ConsentRecord(models.Model):
+    """Which personal-data notice a person accepted, and when; a guardian's for under-16s.
+
+    The subject is referenced by kind and id (an order for a recipient, a volunteer's id),
+    so logistics can record consents without catalog knowing its models.
+    """
+
+    subject_kind = models.CharField(_("đối tượng"), max_length=10, choices=SubjectKind.choices)
+    subject_id = models.BigIntegerField(_("mã đối tượng"))
+    notice_version = models.CharField(_("phiên bản thông báo"), max_length=20)
+    accepted_at = models.DateTimeField(_("đồng ý lúc"))
+    subject_is_minor = models.BooleanField(_("dưới 16 tuổi"), default=False)
+    guardian_name = models.CharField(_("họ tên cha mẹ/người giám hộ"), max_length=120, blank=True)
+    guardian_phone = models.CharField(
+        _("điện thoại cha mẹ/người giám hộ"), max_length=16, blank=True
+    )
+    guardian_accepted_at = models.DateTimeField(
+        _("người giám hộ đồng ý lúc"), null=True, blank=True
+    )
+    # An officer who typed in a paper form; empty when the person accepted online.
+    recorded_by_id = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bản ghi đồng ý")
+        verbose_name_plural = _("bản ghi đồng ý")
+        ordering = ["-accepted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject_kind", "subject_id", "notice_version"],
+                name="consent_once_per_subject_and_version",
+            ),
+            # A child's consent is never on file without the guardian's.
+            models.CheckConstraint(
+                condition=Q(subject_is_minor=False) | Q(guardian_accepted_at__isnull=False),
+                name="consent_minor_has_guardian",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_subject_kind_display()} #{self.subject_id} – {self.notice_version}"
+
+
+class DataRequest(models.Model):
+    """A data subject's request (see, export, delete), and how and by whom it was handled."""
+
+    class Kind(models.TextChoices):
+        ACCESS = "access", _("Xem dữ liệu")
+        EXPORT = "export", _("Xuất dữ liệu")
+        DELETE = "delete", _("Xoá dữ liệu")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Chờ xử lý")
+        DONE = "done", _("Đã xử lý")
+        REJECTED = "rejected", _("Từ chối")
+
+    class Channel(models.TextChoices):
+        SELF_SERVICE = "self", _("Người nhận tự gửi")
+        OFFICER = "officer", _("Cán bộ ghi nhận")
+
+    kind = models.CharField(_("loại yêu cầu"), max_length=8, choices=Kind.choices)
+    state = models.CharField(
+        _("trạng thái"), max_length=10, choices=State.choices, default=State.PENDING, db_index=True
+    )
+    channel = models.CharField(
+        _("kênh"), max_length=8, choices=Channel.choices, default=Channel.SELF_SERVICE
+    )
+    subject_kind = models.CharField(
+        _("đối tượng"), max_length=10, choices=SubjectKind.choices, default=SubjectKind.RECIPIENT
+    )
+    order = models.ForeignKey(
+        "catalog.Order",
+        verbose_name=_("đơn hàng"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="data_requests",
+    )
+    created_at = models.DateTimeField(_("gửi lúc"), auto_now_add=True)
+    processed_at = models.DateTimeField(_("xử lý lúc"), null=True, blank=True)
+    processed_by_id = models.BigIntegerField(null=True, blank=True)
+    processed_by_username = models.CharField(_("người xử lý"), max_length=150, blank=True)
+    # Never personal data: what was done, for the register of requests.
+    outcome = models.CharField(_("kết quả"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("yêu cầu về dữ liệu cá nhân")
+        verbose_name_plural = _("yêu cầu về dữ liệu cá nhân")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # Pressing "delete my data" twice files one request, not two.
+            models.UniqueConstraint(
+                fields=["order", "kind"],
+                condition=Q(state="pending"),
+                name="datarequest_one_pending_per_order_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.get_state_display()}"
+
+
+class AccessLog(models.Model):
+    """One staff view or export of personal data: who, what, when. Append-only."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Xem")
+        EXPORT = "export", _("Xuất")
+        CHANGE = "change", _("Sửa")
+        DELETE = "delete", _("Xoá/ẩn danh")
+
+    user_id = models.BigIntegerField(_("mã tài khoản"))
+    # A snapshot: the log still reads right after an account is renamed or removed.
+    username = models.CharField(_("tài khoản"), max_length=150)
+    action = models.CharField(_("hành động"), max_length=8, choices=Action.choices)
+    object_type = models.CharField(_("loại dữ liệu"), max_length=60)
+    object_id = models.CharField(_("mã bản ghi"), max_length=64, blank=True)
+    path = models.CharField(_("đường dẫn"), max_length=300)
+    at = models.DateTimeField(_("lúc"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("nhật ký truy cập dữ liệu cá nhân")
+        verbose_name_plural = _("nhật ký truy cập dữ liệu cá nhân")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["user_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.action} {self.object_type}#{self.object_id}"

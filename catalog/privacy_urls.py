@@ -1,0 +1,26 @@
+"""Privacy pages of a stall: the notice, the recipient's own data, the officers' registers."""
+
+from django.urls import path
+
+from catalog import privacy_views as views
+
+app_name = "privacy"
+
+urlpatterns = [
+    path("bao-mat/thong-bao/", views.notice, name="notice"),
+    path("bao-mat/thong-bao/<str:version>/", views.notice, name="notice-version"),
+    path("bao-mat/du-lieu-cua-toi/", views.recipient_lookup, name="lookup"),
+    path("bao-mat/du-lieu-cua-toi/xem/", views.recipient_data, name="my-data"),
+    path("can-bo/bao-mat/yeu-cau/", views.officer_requests, name="requests"),
+    path(
+        "can-bo/bao-mat/yeu-cau/<int:request_id>/",
+        views.officer_request_process,
+        name="request-process",
+    ),
+    path(
+        "can-bo/bao-mat/don/<str:code>/xuat.<str:fmt>",
+        views.officer_order_export,
+        name="order-export",
+    ),
+    path("can-bo/bao-mat/nhat-ky/", views.officer_access_log, name="access-log"),
+]
