@@ -2,8 +2,9 @@
 #   make demo   run the platform with the Tiền Giang demo data
 #   make test   run the whole test suite
 # With no DATABASE_URL / REDIS_URL, embedded PostgreSQL and Redis start under .data/.
+# Python 3.11/3.12 are preferred: the embedded Redis wheel has no 3.13 build (it compiles).
 
-PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+PYTHON ?= $(shell for p in python3.12 python3.11 python3 python3.13; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' && { echo $$p; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
