@@ -117,6 +117,17 @@ def officer_factory(db):
     return factory
 
 
+def latest_migration(app_label: str) -> tuple[str, str]:
+    """(the app's newest migration, the one before it): tests that put a stall one
+    release behind use these, so they keep working as migrations are added."""
+    from django.db.migrations.loader import MigrationLoader
+
+    graph = MigrationLoader(None, ignore_no_migrations=True).graph
+    (leaf,) = graph.leaf_nodes(app_label)
+    parents = [key for key in graph.node_map[leaf].parents if key[0] == app_label]
+    return leaf[1], parents[0][1]
+
+
 def host_of(stall: Stall) -> str:
     return stall.domains.get(is_primary=True).domain
 

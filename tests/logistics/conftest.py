@@ -140,11 +140,17 @@ def _purge(broker_url: str) -> None:
 
 def use_broker(url: str) -> None:
     """Point this process's Celery producer at another broker (connection pools rebuilt)."""
+    from kombu import pools
+
     app.conf.broker_url = url
-    if app._pool is not None:
-        app._pool.force_close_all()
+    # kombu keeps its pools in global registries keyed by broker address: closing one in
+    # place would leave a closed pool there for the next user of that address. Forget them.
+    pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
+    # The control mailbox (ping, broadcast) caches its producer pool: drop it too, or every
+    # later ping in this process would use the closed pool ("Acquire on closed pool").
+    app.control.mailbox.__dict__.pop("producer_pool", None)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from tenants.models import Stall, Unit
 from tenants.services import ProvisioningError, stall_provision
-from tests.conftest import in_stall
+from tests.conftest import latest_migration, in_stall
 
 
 def _recorded(schema: str) -> set[tuple[str, str]]:
@@ -41,22 +41,24 @@ def test_migration_missing_from_the_template_stays_pending_in_the_clone(live_sta
     # the clone must show the migration as still to apply, never as applied. The first
     # stall is made before the change, so a copy kept from before must not be reused.
     live_stall_factory()
+    latest, _previous = latest_migration("catalog")
     with connection.cursor() as cursor:
         cursor.execute(
             "DELETE FROM stall_template.django_migrations "
-            "WHERE app = 'catalog' AND name = '0002_default_categories' RETURNING applied"
+            "WHERE app = 'catalog' AND name = %s RETURNING applied",
+            [latest],
         )
         (applied,) = cursor.fetchone()
     try:
         stall = live_stall_factory()
         with in_stall(stall):
-            assert _pending() == ["catalog.0002_default_categories"]
+            assert _pending() == [f"catalog.{latest}"]
     finally:
         with connection.cursor() as cursor:
             cursor.execute(
                 "INSERT INTO stall_template.django_migrations (app, name, applied) "
-                "VALUES ('catalog', '0002_default_categories', %s)",
-                [applied],
+                "VALUES ('catalog', %s, %s)",
+                [latest, applied],
             )
 
 
