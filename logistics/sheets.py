@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
@@ -13,24 +12,9 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-FONT = "Roboto"
-FONT_BOLD = "Roboto-Bold"
-
-
-def fonts_register() -> None:
-    """Roboto (from PyPI) covers every Vietnamese letter; the PDF base fonts do not."""
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    import font_roboto
-
-    files = Path(font_roboto.__file__).parent / "files"
-    pdfmetrics.registerFont(TTFont(FONT, str(files / "Roboto-Regular.ttf")))
-    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(files / "Roboto-Bold.ttf")))
-    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD)
+from gianhang.pdf import FONT, FONT_BOLD, fonts_register
 
 
 def styles() -> dict[str, ParagraphStyle]:

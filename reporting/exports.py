@@ -21,8 +21,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from gianhang.pdf import fonts_register
 from reporting.dashboards import Dashboard
-from reporting.pdf import fonts_register
 
 
 def table_rows(board: Dashboard) -> tuple[list[str], list[list]]:

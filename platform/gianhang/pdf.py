@@ -1,4 +1,8 @@
-"""Fonts for PDFs: Roboto (from the font-roboto wheel) has every Vietnamese glyph."""
+"""Fonts for every PDF the platform prints: Roboto (font-roboto wheel) has all Vietnamese glyphs.
+
+The PDF base fonts (Helvetica, Times) lack letters such as ắ, ệ, ự and đ, so route sheets,
+labels, manifests and report summaries all use this one registration.
+"""
 
 from __future__ import annotations
 
@@ -14,10 +18,11 @@ _FILES = Path(font_roboto.__file__).parent / "files"
 
 
 def fonts_register() -> tuple[str, str]:
-    """Register Roboto regular and bold once per process; returns their names."""
+    """Register Roboto regular and bold (and their family) once per process; return the names."""
     registered = pdfmetrics.getRegisteredFontNames()
     if FONT not in registered:
         pdfmetrics.registerFont(TTFont(FONT, str(_FILES / "Roboto-Regular.ttf")))
     if FONT_BOLD not in registered:
         pdfmetrics.registerFont(TTFont(FONT_BOLD, str(_FILES / "Roboto-Bold.ttf")))
+        pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD)
     return FONT, FONT_BOLD
