@@ -128,6 +128,28 @@ def latest_migration(app_label: str) -> tuple[str, str]:
     return leaf[1], parents[0][1]
 
 
+def database_url_of_tests() -> str:
+    """DATABASE_URL of the test database, for commands and workers run in another process.
+
+    Handles both a TCP host and the embedded server's socket directory.
+    """
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    host = db["HOST"] or "127.0.0.1"
+    if host.startswith("/"):
+        return f"postgres://{auth}@/{db['NAME']}?host={host}"
+    return f"postgres://{auth}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 def host_of(stall: Stall) -> str:
     return stall.domains.get(is_primary=True).domain
 

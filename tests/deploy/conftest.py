@@ -7,7 +7,8 @@ import secrets
 from pathlib import Path
 
 import pytest
-from django.db import connection
+
+from tests.conftest import database_url_of_tests
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -30,16 +31,6 @@ def production_env(**extra: str) -> dict[str, str]:
     )
     env.update(extra)
     return env
-
-
-def database_url_of_tests() -> str:
-    """DATABASE_URL of the test database, for commands run in another process."""
-    db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    host = db["HOST"] or "127.0.0.1"
-    if host.startswith("/"):
-        return f"postgres://{auth}@/{db['NAME']}?host={host}"
-    return f"postgres://{auth}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @pytest.fixture

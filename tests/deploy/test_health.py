@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import connection
 
-from tests.conftest import latest_migration, in_stall
+from tests.conftest import in_stall, latest_migration
 
 
 def test_healthz_answers_ok_on_the_platform_host(client_for, db):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -13,7 +12,7 @@ import pytest
 from django.core.management import call_command, get_commands
 from django.db import connection
 
-from tests.conftest import in_stall, latest_migration
+from tests.conftest import free_port, in_stall, latest_migration
 from tests.deploy.conftest import DEPLOY, GIANHANG, ROOT
 
 pytestmark = pytest.mark.slow
@@ -65,12 +64,6 @@ def test_upgrade_with_the_parallel_executor_migrates_every_stall(
         assert _pending_in(stall) == []
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _healthcheck(check: str, port: int) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [
@@ -92,7 +85,7 @@ def _healthcheck(check: str, port: int) -> subprocess.CompletedProcess[str]:
 def test_container_health_check_passes_against_gunicorn_and_fails_when_it_stops(
     live_stall_factory, subprocess_env
 ):
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [
             sys.executable,

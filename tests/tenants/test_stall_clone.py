@@ -10,7 +10,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from tenants.models import Stall, Unit
 from tenants.services import ProvisioningError, stall_provision
-from tests.conftest import latest_migration, in_stall
+from tests.conftest import in_stall, latest_migration
 
 
 def _recorded(schema: str) -> set[tuple[str, str]]:

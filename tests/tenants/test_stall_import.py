@@ -1,5 +1,6 @@
 """Importing stalls from CSV: bad rows reported by line, good rows kept, reruns change nothing."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -8,7 +9,7 @@ from django.db import connection
 
 from tenants.models import Stall
 from tenants.stall_import import read_csv, stall_import
-from tests.conftest import _district
+from tests.conftest import _district, database_url_of_tests
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -70,11 +71,7 @@ def test_the_cli_import_exits_non_zero_and_summarises(tmp_path, live_stall_facto
     connection.set_schema_to_public()
     _district()
     path = _write(tmp_path, CSV.replace("thpt-", "cli-"))
-    env_db = connection.settings_dict["NAME"]
-    import os
-
-    env = {**os.environ}
-    env["DATABASE_URL"] = _url_with_db(os.environ["DATABASE_URL"], env_db)
+    env = {**os.environ, "DATABASE_URL": database_url_of_tests()}
     try:
         result = subprocess.run(
             [sys.executable, "-m", "gianhang.cli", "stall", "import", str(path), "--no-progress"],
@@ -89,9 +86,3 @@ def test_the_cli_import_exits_non_zero_and_summarises(tmp_path, live_stall_facto
             stall.delete(force_drop=True)
             unit.delete()
 
-
-def _url_with_db(url: str, name: str) -> str:
-    from urllib.parse import urlsplit, urlunsplit
-
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
