@@ -68,16 +68,28 @@ def stalls_ensure(n: int):
         call_command("bootstrap", verbosity=0)
     connection.set_schema_to_public()
     province = unit_get_or_create(kind=Unit.Kind.PROVINCE, name="Tỉnh Đoàn Thử Tải", code="bench")
-    districts = [unit_get_or_create(kind=Unit.Kind.DISTRICT, name=f"Huyện Đoàn {d + 1:02d}",
-                                    code=f"bench/h{d + 1:02d}", parent=province) for d in range(10)]
+    districts = [
+        unit_get_or_create(
+            kind=Unit.Kind.DISTRICT,
+            name=f"Huyện Đoàn {d + 1:02d}",
+            code=f"bench/h{d + 1:02d}",
+            parent=province,
+        )
+        for d in range(10)
+    ]
     have = set(Stall.objects.filter(slug__startswith="bench-").values_list("slug", flat=True))
     missing = [i for i in range(n) if f"bench-{i:04d}" not in have]
     started = time.perf_counter()
     for i in tqdm(missing, desc="provisioning", unit="stall", disable=not missing):
-        stall_provision(slug=f"bench-{i:04d}", name=f"Đoàn trường {i:04d}",
-                        parent_unit=districts[i % len(districts)])
+        stall_provision(
+            slug=f"bench-{i:04d}",
+            name=f"Đoàn trường {i:04d}",
+            parent_unit=districts[i % len(districts)],
+        )
     provision_seconds = time.perf_counter() - started
-    stalls = list(Stall.objects.filter(slug__in=[f"bench-{i:04d}" for i in range(n)]).order_by("pk"))
+    stalls = list(
+        Stall.objects.filter(slug__in=[f"bench-{i:04d}" for i in range(n)]).order_by("pk")
+    )
     return province, districts, stalls, (provision_seconds / len(missing) if missing else None)
 
 
@@ -97,10 +109,18 @@ def stall_rows_ensure(districts, real, total: int):
         stall = existing.get(slug)
         if stall is None:
             parent = districts[i % len(districts)]
-            unit = unit_get_or_create(kind=Unit.Kind.SCHOOL, name=f"Đoàn trường R{i:04d}",
-                                      code=f"{parent.code}/{slug}", parent=parent)
-            stall = Stall(schema_name=Stall.schema_for_slug(slug), slug=slug,
-                          name=f"Đoàn trường R{i:04d}", unit=unit)
+            unit = unit_get_or_create(
+                kind=Unit.Kind.SCHOOL,
+                name=f"Đoàn trường R{i:04d}",
+                code=f"{parent.code}/{slug}",
+                parent=parent,
+            )
+            stall = Stall(
+                schema_name=Stall.schema_for_slug(slug),
+                slug=slug,
+                name=f"Đoàn trường R{i:04d}",
+                unit=unit,
+            )
             stall.auto_create_schema = False
             stall.save()
         rows.append(stall)
@@ -128,25 +148,45 @@ def day_seed(stalls, day: dt.date) -> None:
         connection.set_tenant(stall)
         if Order.objects.filter(placed_at__date=day).exists():
             continue
-        category = Category.objects.first() or Category.objects.create(name="Quần áo", slug="quan-ao")
-        items = Item.objects.bulk_create([Item(category=category, title=f"Món {k}", available=50)
-                                          for k in range(20)])
+        category = Category.objects.first() or Category.objects.create(
+            name="Quần áo", slug="quan-ao"
+        )
+        items = Item.objects.bulk_create(
+            [Item(category=category, title=f"Món {k}", available=50) for k in range(20)]
+        )
         Item.objects.filter(pk__in=[i.pk for i in items]).update(created_at=at)
         donation = Donation.objects.create(received_on=day, donor_name="")
-        DonationLine.objects.bulk_create([DonationLine(donation=donation, item=i, quantity=5)
-                                          for i in items[:5]])
-        orders = Order.objects.bulk_create([
-            Order(code=f"B{stall.pk:04d}{k:03d}{day:%m%d}", recipient_name="x", phone=f"+8490{k:07d}",
-                  phone_last4=f"{k:04d}", phone_hash=f"{stall.pk:08x}{k:056x}", address_line="x",
-                  consent_version="1", consent_at=at, state=states[k % 5],
-                  delivery="post" if k % 2 else "volunteer")
-            for k in range(15)])
+        DonationLine.objects.bulk_create(
+            [DonationLine(donation=donation, item=i, quantity=5) for i in items[:5]]
+        )
+        orders = Order.objects.bulk_create(
+            [
+                Order(
+                    code=f"B{stall.pk:04d}{k:03d}{day:%m%d}",
+                    recipient_name="x",
+                    phone=f"+8490{k:07d}",
+                    phone_last4=f"{k:04d}",
+                    phone_hash=f"{stall.pk:08x}{k:056x}",
+                    address_line="x",
+                    consent_version="1",
+                    consent_at=at,
+                    state=states[k % 5],
+                    delivery="post" if k % 2 else "volunteer",
+                )
+                for k in range(15)
+            ]
+        )
         Order.objects.filter(pk__in=[o.pk for o in orders]).update(placed_at=at)
-        OrderLine.objects.bulk_create([OrderLine(order=o, item=items[k], quantity=1)
-                                       for k, o in enumerate(orders)])
-        events = OrderEvent.objects.bulk_create([OrderEvent(order=o, from_state="placed",
-                                                            to_state=o.state)
-                                                 for o in orders if o.state != "placed"])
+        OrderLine.objects.bulk_create(
+            [OrderLine(order=o, item=items[k], quantity=1) for k, o in enumerate(orders)]
+        )
+        events = OrderEvent.objects.bulk_create(
+            [
+                OrderEvent(order=o, from_state="placed", to_state=o.state)
+                for o in orders
+                if o.state != "placed"
+            ]
+        )
         OrderEvent.objects.filter(pk__in=[e.pk for e in events]).update(at=at)
     connection.set_schema_to_public()
 
@@ -157,14 +197,20 @@ def facts_synthesise(stalls, end: dt.date, days: int) -> None:
 
     start = end - dt.timedelta(days=days - 1)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM reporting_dailyfact WHERE day BETWEEN %s AND %s "
-                       "AND stall_id = ANY(%s)", [start, end, [s.pk for s in stalls]])
+        cursor.execute(
+            "SELECT count(*) FROM reporting_dailyfact WHERE day BETWEEN %s AND %s "
+            "AND stall_id = ANY(%s)",
+            [start, end, [s.pk for s in stalls]],
+        )
         complete = cursor.fetchone()[0] >= len(stalls) * days
-        cursor.execute("SELECT count(DISTINCT stall_id) FROM reporting_monthlyfact WHERE stall_id = ANY(%s)",
-                       [[s.pk for s in stalls]])
+        cursor.execute(
+            "SELECT count(DISTINCT stall_id) FROM reporting_monthlyfact WHERE stall_id = ANY(%s)",
+            [[s.pk for s in stalls]],
+        )
         if complete and cursor.fetchone()[0] >= len(stalls):
             return
-        cursor.execute("""
+        cursor.execute(
+            """
             INSERT INTO reporting_dailyfact (stall_id, day, items_received, items_listed, items_given,
                 donations, orders_placed, orders_delivered_volunteer, orders_posted,
                 orders_delivered_post, orders_failed, orders_cancelled, recipients,
@@ -178,7 +224,9 @@ def facts_synthesise(stalls, end: dt.date, days: int) -> None:
                  generate_series(%s::date, %s::date, interval '1 day') AS d,
                  LATERAL (SELECT (random()*8)::int + (s * 0) AS r) AS rr
             ON CONFLICT (stall_id, day) DO NOTHING
-        """, [[s.pk for s in stalls], start, end])
+        """,
+            [[s.pk for s in stalls], start, end],
+        )
     from tqdm import tqdm
 
     from reporting.services import facts_months_refresh
@@ -201,10 +249,15 @@ def _timed(fn, repeat: int = 1) -> list[float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--stalls", type=int, default=500,
-                        help="real stalls (with schemas) for the rollup")
-    parser.add_argument("--dashboard-stalls", type=int, default=500,
-                        help="stalls in the dashboard's province (topped up with schema-less rows)")
+    parser.add_argument(
+        "--stalls", type=int, default=500, help="real stalls (with schemas) for the rollup"
+    )
+    parser.add_argument(
+        "--dashboard-stalls",
+        type=int,
+        default=500,
+        help="stalls in the dashboard's province (topped up with schema-less rows)",
+    )
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args(argv)
@@ -239,15 +292,17 @@ def main(argv: list[str] | None = None) -> int:
     board_stalls = stall_rows_ensure(districts, stalls, args.dashboard_stalls)
     facts_synthesise(board_stalls, bench_day, args.days)
     User = get_user_model()
-    officer = User.objects.filter(username="bench-province@example.vn").first() or \
-        User.objects.create_user(username="bench-province@example.vn")
+    officer = User.objects.filter(
+        username="bench-province@example.vn"
+    ).first() or User.objects.create_user(username="bench-province@example.vn")
     officer.set_password("bench-mat-khau-dai-123")
     officer.save()
     membership_grant(user=officer, unit=province, role=Membership.Role.PROVINCE_OFFICER)
     client = Client(HTTP_HOST="localhost")
     # Through the real login page: sessions are bound to the host they were made on.
-    client.post("/accounts/login/", {"username": officer.username,
-                                     "password": "bench-mat-khau-dai-123"})
+    client.post(
+        "/accounts/login/", {"username": officer.username, "password": "bench-mat-khau-dai-123"}
+    )
     url = f"/bao-cao/don-vi/{province.pk}/"
     for query in ("?ky=30", "?ky=365", ""):
         response = client.get(url + query)  # warm-up and check
@@ -259,6 +314,7 @@ def main(argv: list[str] | None = None) -> int:
         def run():
             facts_version_bump()
             client.get(path)
+
         return statistics.median(_timed(run, args.repeat))
 
     def warm(path):
@@ -272,9 +328,12 @@ def main(argv: list[str] | None = None) -> int:
     w30, w365 = warm(url + "?ky=30"), warm(url + "?ky=365")
     csv_time = cold(url + "bao-cao.csv?ky=365")
     rows = connection.cursor()
-    rows.execute("SELECT count(*), count(DISTINCT stall_id) FROM reporting_dailyfact f "
-                 "JOIN tenants_stall s ON s.id = f.stall_id JOIN tenants_unit u ON u.id = s.unit_id "
-                 "WHERE u.path LIKE %s", [province.path + "%"])
+    rows.execute(
+        "SELECT count(*), count(DISTINCT stall_id) FROM reporting_dailyfact f "
+        "JOIN tenants_stall s ON s.id = f.stall_id JOIN tenants_unit u ON u.id = s.unit_id "
+        "WHERE u.path LIKE %s",
+        [province.path + "%"],
+    )
     fact_rows, stalls_with_facts = rows.fetchone()
     assert stalls_with_facts == len(board_stalls), (stalls_with_facts, len(board_stalls))
 
@@ -311,11 +370,19 @@ def main(argv: list[str] | None = None) -> int:
         f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores. Medians of {args.repeat} "
         "requests through Django's test client (whole stack but the network). Rollup: the best "
         "of 2 runs (the second is an idempotent re-run of the same day)."
-        + (f" Provisioning a stall by cloning took {provision_each:.2f} s each." if provision_each else ""),
+        + (
+            f" Provisioning a stall by cloning took {provision_each:.2f} s each."
+            if provision_each
+            else ""
+        ),
         "The dashboard's facts are synthetic (random counts and recipient sketches written "
         "straight into the public table)"
-        + (f", for {n} real stalls and {nb - n} stall rows without a schema (dashboards read "
-           "public facts only)" if nb > n else "")
+        + (
+            f", for {n} real stalls and {nb - n} stall rows without a schema (dashboards read "
+            "public facts only)"
+            if nb > n
+            else ""
+        )
         + "; the rollup's day is real rows in every real stall's schema.",
         END,
     ]

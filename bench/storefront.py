@@ -69,11 +69,13 @@ def stall_prepare(*, stock: int, listed: int) -> tuple[str, int, list[int]]:
     connection.set_schema_to_public()
     stall = Stall.objects.filter(slug=SLUG).first()
     if stall is None:
-        parent = unit_get_or_create(kind=Unit.Kind.DISTRICT, name="Huyện Đoàn đo tải",
-                                    code="bench/district")
+        parent = unit_get_or_create(
+            kind=Unit.Kind.DISTRICT, name="Huyện Đoàn đo tải", code="bench/district"
+        )
         stall = stall_provision(slug=SLUG, name="Gian hàng đo tải", parent_unit=parent).stall
-    Stall.objects.filter(pk=stall.pk).update(max_items_per_period=50, max_same_item=1,
-                                             confirm_new_phones=False)
+    Stall.objects.filter(pk=stall.pk).update(
+        max_items_per_period=50, max_same_item=1, confirm_new_phones=False
+    )
     host = stall.domains.get(is_primary=True).domain
     connection.set_tenant(stall)
     Order.objects.all().delete()
@@ -81,16 +83,24 @@ def stall_prepare(*, stock: int, listed: int) -> tuple[str, int, list[int]]:
     Item.objects.all().delete()
     categories = list(Category.objects.all())
     for n in range(listed):
-        item = Item.objects.create(category=categories[n % len(categories)],
-                                   title=f"Áo sơ mi học sinh số {n}", size_kind="clothing",
-                                   size="M", description="Còn tốt, sạch sẽ.")
+        item = Item.objects.create(
+            category=categories[n % len(categories)],
+            title=f"Áo sơ mi học sinh số {n}",
+            size_kind="clothing",
+            size="M",
+            description="Còn tốt, sạch sẽ.",
+        )
         stock_change(item=item, kind="intake", quantity=5)
     hot = Item.objects.create(category=categories[0], title="Áo dài trắng (đo tải)")
     stock_change(item=hot, kind="intake", quantity=stock)
     spread = []
     for n in range(SPREAD_ITEMS):
-        item = Item.objects.create(category=categories[1], title=f"Sách lớp {n % 12 + 1} (đo tải)",
-                                   grade=n % 12 + 1, is_listed=True)
+        item = Item.objects.create(
+            category=categories[1],
+            title=f"Sách lớp {n % 12 + 1} (đo tải)",
+            grade=n % 12 + 1,
+            is_listed=True,
+        )
         stock_change(item=item, kind="intake", quantity=stock)
         spread.append(item.pk)
     connection.set_schema_to_public()
@@ -104,10 +114,24 @@ def free_port() -> int:
 
 
 def server_start(*, port: int, env: dict, workers: int, threads: int) -> subprocess.Popen:
-    command = [sys.executable, "-m", "gunicorn", "gianhang.wsgi:application",
-               "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-               "--worker-class", "gthread", "--threads", str(threads),
-               "--log-level", "warning", "--keep-alive", "30"]
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "gianhang.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(threads),
+        "--log-level",
+        "warning",
+        "--keep-alive",
+        "30",
+    ]
     return subprocess.Popen(command, env=env, cwd=REPO)
 
 
@@ -124,8 +148,14 @@ def wait_ready(port: int, host: str) -> None:
     raise RuntimeError("the benchmark server did not start")
 
 
-def drive(*, port: int, host: str, concurrency: int, seconds: float | None = None,
-          requests: list[tuple[str, str, bytes | None]] | None = None) -> dict:
+def drive(
+    *,
+    port: int,
+    host: str,
+    concurrency: int,
+    seconds: float | None = None,
+    requests: list[tuple[str, str, bytes | None]] | None = None,
+) -> dict:
     """GETs for ``seconds``, or the given ``requests`` once each; from ``concurrency`` threads."""
     lock = threading.Lock()
     statuses: dict[int, int] = {}
@@ -179,10 +209,14 @@ def drive(*, port: int, host: str, concurrency: int, seconds: float | None = Non
     elapsed = time.perf_counter() - began
     latencies.sort()
     total = len(latencies)
-    return {"requests": total, "seconds": elapsed, "per_second": total / elapsed,
-            "p50_ms": 1000 * latencies[total // 2] if total else 0,
-            "p95_ms": 1000 * latencies[int(total * 0.95)] if total else 0,
-            "statuses": statuses}
+    return {
+        "requests": total,
+        "seconds": elapsed,
+        "per_second": total / elapsed,
+        "p50_ms": 1000 * latencies[total // 2] if total else 0,
+        "p95_ms": 1000 * latencies[int(total * 0.95)] if total else 0,
+        "statuses": statuses,
+    }
 
 
 PATH = ["/"]
@@ -192,8 +226,14 @@ def merged(rounds: list[dict]) -> dict:
     total = sum(r["requests"] for r in rounds)
     seconds = sum(r["seconds"] for r in rounds)
     weight = lambda key: sum(r[key] * r["requests"] for r in rounds) / max(total, 1)  # noqa: E731
-    return {"requests": total, "seconds": seconds, "per_second": total / seconds,
-            "p50_ms": weight("p50_ms"), "p95_ms": weight("p95_ms"), "statuses": {}}
+    return {
+        "requests": total,
+        "seconds": seconds,
+        "per_second": total / seconds,
+        "p50_ms": weight("p50_ms"),
+        "p95_ms": weight("p95_ms"),
+        "statuses": {},
+    }
 
 
 def measure_get(path: str, **kwargs) -> dict:
@@ -201,14 +241,20 @@ def measure_get(path: str, **kwargs) -> dict:
     return drive(**kwargs)
 
 
-def order_requests(*, count: int, item_ids: list[int],
-                   first_phone: int = 10_000_000) -> list[tuple[str, str, bytes]]:
+def order_requests(
+    *, count: int, item_ids: list[int], first_phone: int = 10_000_000
+) -> list[tuple[str, str, bytes]]:
     bodies = []
     for n in range(count):
         item_id = item_ids[n % len(item_ids)]
-        body = {"lines": [{"item": item_id, "quantity": 1}], "name": f"Người nhận {n}",
-                "phone": f"09{n + first_phone:08d}", "commune_code": "28327",
-                "address_line": "Ấp Tân Hòa", "consent": True}
+        body = {
+            "lines": [{"item": item_id, "quantity": 1}],
+            "name": f"Người nhận {n}",
+            "phone": f"09{n + first_phone:08d}",
+            "commune_code": "28327",
+            "address_line": "Ấp Tân Hòa",
+            "consent": True,
+        }
         bodies.append(("POST", "/api/v1/orders/", json.dumps(body).encode()))
     return bodies
 
@@ -226,8 +272,12 @@ def stock_verify(*, item_id: int, stock: int) -> dict:
     ledger = StockEntry.objects.filter(item=item).aggregate(s=Sum("quantity"))["s"] or 0
     placed = Order.objects.filter(lines__item=item).count()
     connection.set_schema_to_public()
-    return {"available": item.available, "ledger": ledger, "orders": placed,
-            "oversold": placed > stock or item.available < 0 or ledger != item.available}
+    return {
+        "available": item.available,
+        "ledger": ledger,
+        "orders": placed,
+        "oversold": placed > stock or item.available < 0 or ledger != item.available,
+    }
 
 
 def machine() -> str:
@@ -245,8 +295,9 @@ def readme_write(section: str) -> None:
     text = README.read_text() if README.exists() else "# Benchmarks\n"
     block = f"{BEGIN}\n{section}\n{END}"
     if BEGIN in text:
-        text = re.sub(re.escape(BEGIN) + r".*?" + re.escape(END), lambda _m: block, text,
-                      flags=re.S)
+        text = re.sub(
+            re.escape(BEGIN) + r".*?" + re.escape(END), lambda _m: block, text, flags=re.S
+        )
     else:
         text = text.rstrip() + "\n\n" + block + "\n"
     README.write_text(text)
@@ -274,10 +325,13 @@ def main(argv: list[str] | None = None) -> int:
     host, hot_id, spread_ids = stall_prepare(stock=args.stock, listed=60)
 
     port = free_port()
-    env = {**os.environ, "GIANHANG_LOG_LEVEL": "ERROR",
-           "GIANHANG_ORDER_LIMIT_PER_IP": "100000000",
-           "GIANHANG_ORDER_LIMIT_PER_PHONE": "100000000",
-           "PYTHONPATH": f"{REPO}{os.pathsep}{REPO / 'platform'}"}
+    env = {
+        **os.environ,
+        "GIANHANG_LOG_LEVEL": "ERROR",
+        "GIANHANG_ORDER_LIMIT_PER_IP": "100000000",
+        "GIANHANG_ORDER_LIMIT_PER_PHONE": "100000000",
+        "PYTHONPATH": f"{REPO}{os.pathsep}{REPO / 'platform'}",
+    }
     server = server_start(port=port, env=env, workers=args.workers, threads=args.threads)
     try:
         wait_ready(port, host)
@@ -293,8 +347,10 @@ def main(argv: list[str] | None = None) -> int:
             list_rounds.append(measure_get("/hang/", seconds=args.seconds / rounds, **common))
         bare, listing = merged(bare_rounds), merged(list_rounds)
         orders = drive(requests=order_requests(count=args.orders, item_ids=[hot_id]), **common)
-        spread = drive(requests=order_requests(count=args.orders, item_ids=spread_ids,
-                                               first_phone=20_000_000), **common)
+        spread = drive(
+            requests=order_requests(count=args.orders, item_ids=spread_ids, first_phone=20_000_000),
+            **common,
+        )
         load_after = os.getloadavg()[0]
     finally:
         server.terminate()

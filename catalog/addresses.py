@@ -21,8 +21,9 @@ def provinces_current() -> QuerySet[AdminArea]:
 def communes_current(*, province_id: int | None) -> QuerySet[AdminArea]:
     if not province_id:
         return AdminArea.objects.none()
-    return AdminArea.objects.filter(era=Era.CURRENT, level=Level.COMMUNE,
-                                    parent_id=province_id).order_by("name")
+    return AdminArea.objects.filter(
+        era=Era.CURRENT, level=Level.COMMUNE, parent_id=province_id
+    ).order_by("name")
 
 
 def provinces_legacy() -> QuerySet[AdminArea]:
@@ -32,20 +33,25 @@ def provinces_legacy() -> QuerySet[AdminArea]:
 def districts_legacy(*, province_id: int | None) -> QuerySet[AdminArea]:
     if not province_id:
         return AdminArea.objects.none()
-    return AdminArea.objects.filter(era=Era.LEGACY, level=Level.DISTRICT,
-                                    parent_id=province_id).order_by("name")
+    return AdminArea.objects.filter(
+        era=Era.LEGACY, level=Level.DISTRICT, parent_id=province_id
+    ).order_by("name")
 
 
 def communes_legacy(*, district_id: int | None) -> QuerySet[AdminArea]:
     if not district_id:
         return AdminArea.objects.none()
-    return AdminArea.objects.filter(era=Era.LEGACY, level=Level.COMMUNE,
-                                    parent_id=district_id).order_by("name")
+    return AdminArea.objects.filter(
+        era=Era.LEGACY, level=Level.COMMUNE, parent_id=district_id
+    ).order_by("name")
 
 
 def commune_by_code(code: str) -> AdminArea | None:
-    return AdminArea.objects.filter(era=Era.CURRENT, level=Level.COMMUNE,
-                                    code=str(code or "")[:10]).select_related("parent").first()
+    return (
+        AdminArea.objects.filter(era=Era.CURRENT, level=Level.COMMUNE, code=str(code or "")[:10])
+        .select_related("parent")
+        .first()
+    )
 
 
 @dataclass(frozen=True)
@@ -67,7 +73,7 @@ def legacy_convert(*, legacy_commune: AdminArea) -> Converted | None:
 
 
 def address_text_convert(text: str) -> Converted | None:
-    """"Xã Tân Hòa Tây, Huyện Tân Phước, Tỉnh Tiền Giang" → today's commune, or None."""
+    """ "Xã Tân Hòa Tây, Huyện Tân Phước, Tỉnh Tiền Giang" → today's commune, or None."""
     from vietnamadminunits import convert_address
 
     text = " ".join((text or "").split())[:255]

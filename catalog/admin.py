@@ -80,8 +80,11 @@ class ItemAdmin(StallModelAdmin):
 
     @admin.display(description=_("sổ kho"))
     def ledger(self, item):
-        url = reverse("stall_admin:catalog_stockentry_changelist") + "?" + urlencode(
-            {"item__id__exact": item.pk})
+        url = (
+            reverse("stall_admin:catalog_stockentry_changelist")
+            + "?"
+            + urlencode({"item__id__exact": item.pk})
+        )
         return format_html('<a href="{}">{}</a>', url, _("xem"))
 
     def save_formset(self, request, form, formset, change):
@@ -90,8 +93,12 @@ class ItemAdmin(StallModelAdmin):
             return
         for photo_form in formset.forms:
             photo = photo_form.instance
-            if photo.pk and "image" in photo_form.changed_data and photo in (
-                    formset.new_objects + [obj for obj, _fields in formset.changed_objects]):
+            if (
+                photo.pk
+                and "image" in photo_form.changed_data
+                and photo
+                in (formset.new_objects + [obj for obj, _fields in formset.changed_objects])
+            ):
                 try:
                     photo_rerender(photo=photo)  # same checks as the form; clean copy, thumbnail
                 except ValidationError as error:
@@ -153,16 +160,23 @@ class StockEntryForm(forms.ModelForm):
     class Meta:
         model = StockEntry
         fields = ["item", "kind", "quantity", "note"]
-        help_texts = {"quantity": _("Nhập kho: số dương. Loại bỏ: số món bỏ đi. "
-                                    "Điều chỉnh: âm để bớt, dương để thêm.")}
+        help_texts = {
+            "quantity": _(
+                "Nhập kho: số dương. Loại bỏ: số món bỏ đi. Điều chỉnh: âm để bớt, dương để thêm."
+            )
+        }
 
     def clean(self):
         data = super().clean()
         if data.get("item") and data.get("quantity") is not None and not self.errors:
             try:
-                self.instance = stock_change(item=data["item"], kind=data["kind"],
-                                             quantity=data["quantity"],
-                                             note=data.get("note", ""), actor=self.actor)
+                self.instance = stock_change(
+                    item=data["item"],
+                    kind=data["kind"],
+                    quantity=data["quantity"],
+                    note=data.get("note", ""),
+                    actor=self.actor,
+                )
             except StockError as error:
                 raise forms.ValidationError(error.messages) from error
         return data
@@ -222,20 +236,29 @@ def _bulk(to_state: str, label):
         moved, failures = 0, []
         for order in queryset.order_by("pk"):
             try:
-                order_transition(order=order, to_state=to_state, actor=request.user,
-                                 expected_from=order.state)
+                order_transition(
+                    order=order, to_state=to_state, actor=request.user, expected_from=order.state
+                )
                 moved += 1
             except OrderStateError as error:
                 failures.append(str(error))
         if moved:
-            modeladmin.message_user(request, ngettext(
-                "Đã chuyển %(n)d đơn sang “%(s)s”.", "Đã chuyển %(n)d đơn sang “%(s)s”.", moved)
-                % {"n": moved, "s": State(to_state).label}, messages.SUCCESS)
+            modeladmin.message_user(
+                request,
+                ngettext(
+                    "Đã chuyển %(n)d đơn sang “%(s)s”.", "Đã chuyển %(n)d đơn sang “%(s)s”.", moved
+                )
+                % {"n": moved, "s": State(to_state).label},
+                messages.SUCCESS,
+            )
         for failure in failures[:20]:
             modeladmin.message_user(request, failure, messages.WARNING)
         if len(failures) > 20:
-            modeladmin.message_user(request, _("… và %(n)d đơn khác không chuyển được.")
-                                    % {"n": len(failures) - 20}, messages.WARNING)
+            modeladmin.message_user(
+                request,
+                _("… và %(n)d đơn khác không chuyển được.") % {"n": len(failures) - 20},
+                messages.WARNING,
+            )
 
     action.__name__ = f"to_{to_state}"
     return admin.action(description=label)(action)
@@ -246,17 +269,39 @@ class OrderAdmin(StallModelAdmin):
     """The order board: tabs by state with counts, bulk steps, packing slips."""
 
     change_list_template = "admin/catalog/order/change_list.html"
-    list_display = ["code", "state_badge", "placed_at", "recipient_name", "commune", "delivery",
-                    "item_count"]
+    list_display = [
+        "code",
+        "state_badge",
+        "placed_at",
+        "recipient_name",
+        "commune",
+        "delivery",
+        "item_count",
+    ]
     list_filter = ["state", "delivery", "placed_at"]
     search_fields = ["code", "recipient_name", "phone", "address_line"]
     list_select_related = ["commune"]
     list_per_page = 100
     inlines = [OrderLineInline, OrderEventInline]
-    readonly_fields = ["code", "state", "placed_at", "closed_at", "recipient_name", "phone",
-                       "province", "commune", "address_line", "legacy_address", "note",
-                       "recipient_is_minor", "guardian_name", "guardian_phone",
-                       "consent_version", "consent_at", "delivery"]
+    readonly_fields = [
+        "code",
+        "state",
+        "placed_at",
+        "closed_at",
+        "recipient_name",
+        "phone",
+        "province",
+        "commune",
+        "address_line",
+        "legacy_address",
+        "note",
+        "recipient_is_minor",
+        "guardian_name",
+        "guardian_phone",
+        "consent_version",
+        "consent_at",
+        "delivery",
+    ]
     fields = readonly_fields
     actions = [
         _bulk(State.CONFIRMED, _("Xác nhận các đơn đã chọn")),
@@ -283,8 +328,9 @@ class OrderAdmin(StallModelAdmin):
 
     @admin.display(description=_("trạng thái"), ordering="state")
     def state_badge(self, order):
-        return format_html('<span class="badge state-{}">{}</span>', order.state,
-                           order.get_state_display())
+        return format_html(
+            '<span class="badge state-{}">{}</span>', order.state, order.get_state_display()
+        )
 
     @admin.display(description=_("số món"))
     def item_count(self, order):
@@ -293,12 +339,16 @@ class OrderAdmin(StallModelAdmin):
     @admin.action(description=_("In phiếu đóng gói"))
     def print_slips(self, request, queryset):
         ids = list(queryset.values_list("pk", flat=True)[:200])
-        return HttpResponseRedirect(reverse("catalog:packing-slips") + "?" +
-                                    urlencode([("id", pk) for pk in ids]))
+        return HttpResponseRedirect(
+            reverse("catalog:packing-slips") + "?" + urlencode([("id", pk) for pk in ids])
+        )
 
     def changelist_view(self, request, extra_context=None):
         counts = order_state_counts()
         tabs = [(value, label, counts.get(value, 0)) for value, label in State.choices]
-        extra_context = {**(extra_context or {}), "state_tabs": tabs,
-                         "current_state": request.GET.get("state__exact", "")}
+        extra_context = {
+            **(extra_context or {}),
+            "state_tabs": tabs,
+            "current_state": request.GET.get("state__exact", ""),
+        }
         return super().changelist_view(request, extra_context=extra_context)

@@ -56,8 +56,11 @@ DENIED = OpenApiResponse(description=_("Chưa đăng nhập hoặc không phải
 
 
 def _throttled(verdict) -> Throttled:
-    return Throttled(wait=verdict.retry_after, detail=_(
-        "Bạn đã gửi quá nhiều yêu cầu. Hãy thử lại sau %(n)d giây.") % {"n": verdict.retry_after})
+    return Throttled(
+        wait=verdict.retry_after,
+        detail=_("Bạn đã gửi quá nhiều yêu cầu. Hãy thử lại sau %(n)d giây.")
+        % {"n": verdict.retry_after},
+    )
 
 
 class StallPagination(LimitOffsetPagination):
@@ -92,8 +95,10 @@ class CategoryListApi(PublicApi, generics.ListAPIView):
         return selectors.categories_active()
 
 
-@extend_schema(parameters=[ItemFilterSerializer],
-               responses={200: ItemListSerializer(many=True), 400: BAD_INPUT})
+@extend_schema(
+    parameters=[ItemFilterSerializer],
+    responses={200: ItemListSerializer(many=True), 400: BAD_INPUT},
+)
 class ItemListApi(PublicApi, generics.ListAPIView):
     serializer_class = ItemListSerializer
     pagination_class = StallPagination
@@ -102,8 +107,9 @@ class ItemListApi(PublicApi, generics.ListAPIView):
         filters = ItemFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
         f = filters.validated_data
-        return selectors.items_available(category=f.get("category"), size=f.get("size"),
-                                         grade=f.get("grade"), query=f.get("q"))
+        return selectors.items_available(
+            category=f.get("category"), size=f.get("size"), grade=f.get("grade"), query=f.get("q")
+        )
 
 
 @extend_schema(responses={200: ItemDetailSerializer, 404: NOT_FOUND})
@@ -115,9 +121,15 @@ class ItemDetailApi(PublicApi, generics.RetrieveAPIView):
 
 
 class OrderCreateApi(PublicApi, APIView):
-    @extend_schema(request=OrderCreateSerializer, responses={
-        201: OrderPublicSerializer, 400: OpenApiResponse(description=_("Dữ liệu chưa đúng.")),
-        409: RefusalSerializer, 429: RATE_LIMITED})
+    @extend_schema(
+        request=OrderCreateSerializer,
+        responses={
+            201: OrderPublicSerializer,
+            400: OpenApiResponse(description=_("Dữ liệu chưa đúng.")),
+            409: RefusalSerializer,
+            429: RATE_LIMITED,
+        },
+    )
     def post(self, request):
         serializer = OrderCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -127,17 +139,28 @@ class OrderCreateApi(PublicApi, APIView):
             raise _throttled(verdict)
         commune = data["commune"]
         recipient = Recipient(
-            name=data["name"], phone=data["phone"], address_line=data["address_line"],
-            province_id=commune.parent_id, commune_id=commune.pk,
-            legacy_address=data.get("legacy_address", ""), note=data.get("note", ""),
-            is_minor=data["recipient_is_minor"], guardian_name=data.get("guardian_name", ""),
-            guardian_phone=data.get("guardian_phone", ""))
+            name=data["name"],
+            phone=data["phone"],
+            address_line=data["address_line"],
+            province_id=commune.parent_id,
+            commune_id=commune.pk,
+            legacy_address=data.get("legacy_address", ""),
+            note=data.get("note", ""),
+            is_minor=data["recipient_is_minor"],
+            guardian_name=data.get("guardian_name", ""),
+            guardian_phone=data.get("guardian_phone", ""),
+        )
         try:
-            order = order_place(stall=request.tenant, recipient=recipient,
-                                lines={line["item"]: line["quantity"] for line in data["lines"]})
+            order = order_place(
+                stall=request.tenant,
+                recipient=recipient,
+                lines={line["item"]: line["quantity"] for line in data["lines"]},
+            )
         except OrderRefused as refused:
-            return Response({"code": refused.code, "detail": refused.message,
-                             "item": refused.item_id}, status=status.HTTP_409_CONFLICT)
+            return Response(
+                {"code": refused.code, "detail": refused.message, "item": refused.item_id},
+                status=status.HTTP_409_CONFLICT,
+            )
         return Response(OrderPublicSerializer(order).data, status=status.HTTP_201_CREATED)
 
 
@@ -147,17 +170,24 @@ def _tracked_order(request, code: str, last4: str) -> Order:
         raise _throttled(verdict)
     order = order_find(code=code, phone_last4=last4)
     if order is None:
-        raise NotFound(_("Không tìm thấy đơn với mã và 4 số cuối điện thoại này. "
-                         "Hãy kiểm tra lại mã đơn."))
+        raise NotFound(
+            _("Không tìm thấy đơn với mã và 4 số cuối điện thoại này. Hãy kiểm tra lại mã đơn.")
+        )
     return order
 
 
 class OrderTrackApi(PublicApi, APIView):
     shows_personal_data = True  # sent with no-store: no shared cache keeps an order
 
-    @extend_schema(parameters=[TrackingQuerySerializer], responses={
-        200: OrderPublicSerializer, 400: OpenApiResponse(description=_("Thiếu 4 số cuối.")),
-        404: OpenApiResponse(description=_("Không tìm thấy đơn.")), 429: RATE_LIMITED})
+    @extend_schema(
+        parameters=[TrackingQuerySerializer],
+        responses={
+            200: OrderPublicSerializer,
+            400: OpenApiResponse(description=_("Thiếu 4 số cuối.")),
+            404: OpenApiResponse(description=_("Không tìm thấy đơn.")),
+            429: RATE_LIMITED,
+        },
+    )
     def get(self, request, code: str):
         query = TrackingQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -166,10 +196,16 @@ class OrderTrackApi(PublicApi, APIView):
 
 
 class OrderCancelApi(PublicApi, APIView):
-    @extend_schema(request=TrackingQuerySerializer, responses={
-        200: OrderPublicSerializer, 400: OpenApiResponse(description=_("Thiếu 4 số cuối.")),
-        404: OpenApiResponse(description=_("Không tìm thấy đơn.")),
-        409: RefusalSerializer, 429: RATE_LIMITED})
+    @extend_schema(
+        request=TrackingQuerySerializer,
+        responses={
+            200: OrderPublicSerializer,
+            400: OpenApiResponse(description=_("Thiếu 4 số cuối.")),
+            404: OpenApiResponse(description=_("Không tìm thấy đơn.")),
+            409: RefusalSerializer,
+            429: RATE_LIMITED,
+        },
+    )
     def post(self, request, code: str):
         body = TrackingQuerySerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -177,13 +213,22 @@ class OrderCancelApi(PublicApi, APIView):
         try:
             order = order_cancel_by_recipient(order=order)
         except OrderStateError:
-            return Response({"code": "not_cancellable", "item": None, "detail": _(
-                "Đơn đã được đóng gói hoặc đã kết thúc nên không huỷ được nữa. Hãy liên hệ "
-                "Đoàn trường.")}, status=status.HTTP_409_CONFLICT)
+            return Response(
+                {
+                    "code": "not_cancellable",
+                    "item": None,
+                    "detail": _(
+                        "Đơn đã được đóng gói hoặc đã kết thúc nên không huỷ được nữa. Hãy liên hệ "
+                        "Đoàn trường."
+                    ),
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
         return Response(OrderPublicSerializer(order).data)
 
 
 # --- Officers ----------------------------------------------------------------------------
+
 
 class OfficerApi:
     permission_classes = [IsStallOfficer]
@@ -194,22 +239,30 @@ class OfficerApi:
     list=extend_schema(responses={200: ItemOfficerSerializer(many=True), 403: DENIED}),
     retrieve=extend_schema(responses={200: ItemOfficerSerializer, 403: DENIED, 404: NOT_FOUND}),
     create=extend_schema(responses={201: ItemOfficerSerializer, 400: BAD_INPUT, 403: DENIED}),
-    update=extend_schema(responses={200: ItemOfficerSerializer, 400: BAD_INPUT, 403: DENIED,
-                                    404: NOT_FOUND}),
-    partial_update=extend_schema(responses={200: ItemOfficerSerializer, 400: BAD_INPUT,
-                                            403: DENIED, 404: NOT_FOUND}),
+    update=extend_schema(
+        responses={200: ItemOfficerSerializer, 400: BAD_INPUT, 403: DENIED, 404: NOT_FOUND}
+    ),
+    partial_update=extend_schema(
+        responses={200: ItemOfficerSerializer, 400: BAD_INPUT, 403: DENIED, 404: NOT_FOUND}
+    ),
 )
-class OfficerItemViewSet(OfficerApi, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                         mixins.CreateModelMixin, mixins.UpdateModelMixin,
-                         viewsets.GenericViewSet):
+class OfficerItemViewSet(
+    OfficerApi,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
     """The stall's items, listed or not. Items are unlisted rather than deleted."""
 
     serializer_class = ItemOfficerSerializer
     queryset = Item.objects.select_related("category").order_by("-created_at", "-pk")
 
-    @extend_schema(request=StockChangeSerializer, responses={200: ItemOfficerSerializer,
-                                                             400: BAD_INPUT, 403: DENIED,
-                                                             404: NOT_FOUND})
+    @extend_schema(
+        request=StockChangeSerializer,
+        responses={200: ItemOfficerSerializer, 400: BAD_INPUT, 403: DENIED, 404: NOT_FOUND},
+    )
     @action(detail=True, methods=["post"])
     def stock(self, request, pk=None):
         item = self.get_object()
@@ -224,10 +277,11 @@ class OfficerItemViewSet(OfficerApi, mixins.ListModelMixin, mixins.RetrieveModel
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[OpenApiParameter("state", str, enum=Order.State.values)],
-                       responses={200: OrderOfficerSerializer(many=True), 403: DENIED}),
-    retrieve=extend_schema(responses={200: OrderOfficerSerializer, 403: DENIED,
-                                      404: NOT_FOUND}),
+    list=extend_schema(
+        parameters=[OpenApiParameter("state", str, enum=Order.State.values)],
+        responses={200: OrderOfficerSerializer(many=True), 403: DENIED},
+    ),
+    retrieve=extend_schema(responses={200: OrderOfficerSerializer, 403: DENIED, 404: NOT_FOUND}),
 )
 class OfficerOrderViewSet(OfficerApi, viewsets.ReadOnlyModelViewSet):
     serializer_class = OrderOfficerSerializer
@@ -240,20 +294,30 @@ class OfficerOrderViewSet(OfficerApi, viewsets.ReadOnlyModelViewSet):
             state = None
         return selectors.orders_by_state(state=state).prefetch_related("lines__item")
 
-    @extend_schema(request=TransitionSerializer, responses={
-        200: OrderOfficerSerializer, 400: BAD_INPUT, 403: DENIED, 404: NOT_FOUND,
-        409: RefusalSerializer})
+    @extend_schema(
+        request=TransitionSerializer,
+        responses={
+            200: OrderOfficerSerializer,
+            400: BAD_INPUT,
+            403: DENIED,
+            404: NOT_FOUND,
+            409: RefusalSerializer,
+        },
+    )
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         order = self.get_object()
         body = TransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
-            order = order_transition(order=order, actor=request.user, expected_from=order.state,
-                                     **body.validated_data)
+            order = order_transition(
+                order=order, actor=request.user, expected_from=order.state, **body.validated_data
+            )
         except OrderStateError as error:
-            return Response({"code": "bad_state", "detail": str(error), "item": None},
-                            status=status.HTTP_409_CONFLICT)
+            return Response(
+                {"code": "bad_state", "detail": str(error), "item": None},
+                status=status.HTTP_409_CONFLICT,
+            )
         return Response(OrderOfficerSerializer(order).data)
 
 
@@ -267,12 +331,15 @@ class OfficerDonationCreateApi(OfficerApi, generics.CreateAPIView):
         data = body.validated_data
         try:
             donation = donation_record(
-                received_on=data["received_on"], donor_name=data.get("donor_name", ""),
-                note=data.get("note", ""), actor=request.user,
-                lines=[(line["item"], line["quantity"]) for line in data["lines"]])
+                received_on=data["received_on"],
+                donor_name=data.get("donor_name", ""),
+                note=data.get("note", ""),
+                actor=request.user,
+                lines=[(line["item"], line["quantity"]) for line in data["lines"]],
+            )
         except (StockError, DjangoValidationError, ProtectedError) as error:
-            return Response({"detail": getattr(error, "messages", [str(error)])[0]},
-                            status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"detail": getattr(error, "messages", [str(error)])[0]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         return Response(DonationSerializer(donation).data, status=status.HTTP_201_CREATED)
-
-

@@ -16,6 +16,8 @@ urlpatterns = [
     path("orders/", api.OrderCreateApi.as_view(), name="api-orders"),
     path("orders/<str:code>/", api.OrderTrackApi.as_view(), name="api-order"),
     path("orders/<str:code>/cancel/", api.OrderCancelApi.as_view(), name="api-order-cancel"),
-    path("officer/donations/", api.OfficerDonationCreateApi.as_view(), name="api-officer-donations"),
+    path(
+        "officer/donations/", api.OfficerDonationCreateApi.as_view(), name="api-officer-donations"
+    ),
     path("", include(officer.urls)),
 ]

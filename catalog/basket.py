@@ -60,8 +60,11 @@ def basket_lines(request) -> list[tuple[Item, int]]:
     basket = basket_get(request)
     if not basket:
         return []
-    items = Item.objects.filter(pk__in=list(basket), is_listed=True).select_related("category") \
+    items = (
+        Item.objects.filter(pk__in=list(basket), is_listed=True)
+        .select_related("category")
         .prefetch_related("photos")
+    )
     return [(item, basket[item.pk]) for item in sorted(items, key=lambda i: i.title)]
 
 

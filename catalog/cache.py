@@ -49,8 +49,9 @@ def connect_signals() -> None:
 
     for model in (Category, Item, ItemPhoto):
         post_save.connect(_changed, sender=model, dispatch_uid=f"catalog-cache-{model.__name__}")
-        post_delete.connect(_changed, sender=model,
-                            dispatch_uid=f"catalog-cache-del-{model.__name__}")
+        post_delete.connect(
+            _changed, sender=model, dispatch_uid=f"catalog-cache-del-{model.__name__}"
+        )
 
 
 def cached_fragment(key: str, draw) -> str:

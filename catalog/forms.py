@@ -32,8 +32,20 @@ def item_size_problem(size_kind: str, size: str) -> str | None:
 class ItemAdminForm(forms.ModelForm):
     class Meta:
         model = Item
-        fields = ["category", "title", "description", "condition", "size_kind", "size", "gender",
-                  "age_min", "age_max", "grade", "subject", "is_listed"]
+        fields = [
+            "category",
+            "title",
+            "description",
+            "condition",
+            "size_kind",
+            "size",
+            "gender",
+            "age_min",
+            "age_max",
+            "grade",
+            "subject",
+            "is_listed",
+        ]
 
     def clean_size(self) -> str:
         return (self.cleaned_data.get("size") or "").strip().upper()
@@ -43,8 +55,11 @@ class ItemAdminForm(forms.ModelForm):
         problem = item_size_problem(data.get("size_kind", ""), data.get("size", ""))
         if problem:
             self.add_error("size", problem)
-        if (data.get("age_min") is not None and data.get("age_max") is not None
-                and data["age_min"] > data["age_max"]):
+        if (
+            data.get("age_min") is not None
+            and data.get("age_max") is not None
+            and data["age_min"] > data["age_max"]
+        ):
             self.add_error("age_max", _("“Đến tuổi” phải lớn hơn hoặc bằng “từ tuổi”."))
         return data
 
@@ -74,41 +89,72 @@ class CheckoutForm(forms.Form):
     MODE_CURRENT, MODE_LEGACY = "current", "legacy"
 
     name = forms.CharField(label=_("Họ tên người nhận"), max_length=120)
-    phone = forms.CharField(label=_("Số điện thoại di động"), max_length=32,
-                            help_text=_("Ví dụ 0901234567. Đoàn trường gọi số này khi giao hàng."),
-                            widget=forms.TextInput(attrs={"inputmode": "tel",
-                                                          "autocomplete": "tel"}))
+    phone = forms.CharField(
+        label=_("Số điện thoại di động"),
+        max_length=32,
+        help_text=_("Ví dụ 0901234567. Đoàn trường gọi số này khi giao hàng."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
     address_mode = forms.ChoiceField(
-        label=_("Cách ghi địa chỉ"), initial=MODE_CURRENT, widget=forms.RadioSelect,
-        choices=[(MODE_CURRENT, _("Địa chỉ mới (tỉnh – xã/phường, từ 1/7/2025)")),
-                 (MODE_LEGACY, _("Địa chỉ cũ (tỉnh – huyện – xã)"))])
-    province = AreaChoiceField(label=_("Tỉnh/Thành phố"), required=False,
-                                      queryset=addresses.provinces_current(),
-                                      empty_label=_("— Chọn tỉnh/thành —"))
-    commune = AreaChoiceField(label=_("Xã/Phường/Đặc khu"), required=False,
-                                     queryset=addresses.communes_current(province_id=None),
-                                     empty_label=_("— Chọn xã/phường —"))
-    legacy_province = AreaChoiceField(label=_("Tỉnh (cũ)"), required=False,
-                                             queryset=addresses.provinces_legacy(),
-                                             empty_label=_("— Chọn tỉnh cũ —"))
-    legacy_district = AreaChoiceField(label=_("Huyện/Quận/Thị xã (cũ)"), required=False,
-                                             queryset=addresses.districts_legacy(province_id=None),
-                                             empty_label=_("— Chọn huyện —"))
-    legacy_commune = AreaChoiceField(label=_("Xã/Phường (cũ)"), required=False,
-                                            queryset=addresses.communes_legacy(district_id=None),
-                                            empty_label=_("— Chọn xã —"))
+        label=_("Cách ghi địa chỉ"),
+        initial=MODE_CURRENT,
+        widget=forms.RadioSelect,
+        choices=[
+            (MODE_CURRENT, _("Địa chỉ mới (tỉnh – xã/phường, từ 1/7/2025)")),
+            (MODE_LEGACY, _("Địa chỉ cũ (tỉnh – huyện – xã)")),
+        ],
+    )
+    province = AreaChoiceField(
+        label=_("Tỉnh/Thành phố"),
+        required=False,
+        queryset=addresses.provinces_current(),
+        empty_label=_("— Chọn tỉnh/thành —"),
+    )
+    commune = AreaChoiceField(
+        label=_("Xã/Phường/Đặc khu"),
+        required=False,
+        queryset=addresses.communes_current(province_id=None),
+        empty_label=_("— Chọn xã/phường —"),
+    )
+    legacy_province = AreaChoiceField(
+        label=_("Tỉnh (cũ)"),
+        required=False,
+        queryset=addresses.provinces_legacy(),
+        empty_label=_("— Chọn tỉnh cũ —"),
+    )
+    legacy_district = AreaChoiceField(
+        label=_("Huyện/Quận/Thị xã (cũ)"),
+        required=False,
+        queryset=addresses.districts_legacy(province_id=None),
+        empty_label=_("— Chọn huyện —"),
+    )
+    legacy_commune = AreaChoiceField(
+        label=_("Xã/Phường (cũ)"),
+        required=False,
+        queryset=addresses.communes_legacy(district_id=None),
+        empty_label=_("— Chọn xã —"),
+    )
     address_line = forms.CharField(label=_("Số nhà, đường, ấp/khu phố"), max_length=200)
-    note = forms.CharField(label=_("Ghi chú (không bắt buộc)"), required=False, max_length=1000,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Ghi chú (không bắt buộc)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     is_minor = forms.BooleanField(label=_("Người nhận dưới 16 tuổi"), required=False)
-    guardian_name = forms.CharField(label=_("Họ tên cha mẹ/người giám hộ"), required=False,
-                                    max_length=120)
-    guardian_phone = forms.CharField(label=_("Điện thoại cha mẹ/người giám hộ"), required=False,
-                                     max_length=32)
+    guardian_name = forms.CharField(
+        label=_("Họ tên cha mẹ/người giám hộ"), required=False, max_length=120
+    )
+    guardian_phone = forms.CharField(
+        label=_("Điện thoại cha mẹ/người giám hộ"), required=False, max_length=32
+    )
     consent = forms.BooleanField(
-        label=_("Tôi đồng ý cho Đoàn trường dùng họ tên, số điện thoại và địa chỉ này để giao "
-                "hàng, theo thông báo về dữ liệu cá nhân."),
-        error_messages={"required": _("Hãy đánh dấu đồng ý để Đoàn trường có thể giao hàng.")})
+        label=_(
+            "Tôi đồng ý cho Đoàn trường dùng họ tên, số điện thoại và địa chỉ này để giao "
+            "hàng, theo thông báo về dữ liệu cá nhân."
+        ),
+        error_messages={"required": _("Hãy đánh dấu đồng ý để Đoàn trường có thể giao hàng.")},
+    )
 
     error_css_class = "has-error"
 
@@ -117,18 +163,22 @@ class CheckoutForm(forms.Form):
         self.fields["name"].error_messages["required"] = _("Hãy nhập họ tên người nhận.")
         self.fields["phone"].error_messages["required"] = _("Hãy nhập số điện thoại di động.")
         self.fields["address_line"].error_messages["required"] = _(
-            "Hãy nhập số nhà, đường hoặc ấp/khu phố.")
+            "Hãy nhập số nhà, đường hoặc ấp/khu phố."
+        )
         source = self.data if self.is_bound else self.initial
         self.fields["commune"].queryset = addresses.communes_current(
-            province_id=_int(source.get("province")))
+            province_id=_int(source.get("province"))
+        )
         self.fields["legacy_district"].queryset = addresses.districts_legacy(
-            province_id=_int(source.get("legacy_province")))
+            province_id=_int(source.get("legacy_province"))
+        )
         self.fields["legacy_commune"].queryset = addresses.communes_legacy(
-            district_id=_int(source.get("legacy_district")))
-        for name in ("province", "commune", "legacy_province", "legacy_district",
-                     "legacy_commune"):
+            district_id=_int(source.get("legacy_district"))
+        )
+        for name in ("province", "commune", "legacy_province", "legacy_district", "legacy_commune"):
             self.fields[name].error_messages["invalid_choice"] = _(
-                "Lựa chọn này không thuộc danh sách. Hãy bấm “Cập nhật danh sách” rồi chọn lại.")
+                "Lựa chọn này không thuộc danh sách. Hãy bấm “Cập nhật danh sách” rồi chọn lại."
+            )
         for name in ("address_mode", "province", "legacy_province", "legacy_district"):
             self.fields[name].widget.attrs["data-refresh"] = "1"
 
@@ -144,9 +194,13 @@ class CheckoutForm(forms.Form):
             else:
                 converted = addresses.legacy_convert(legacy_commune=legacy)
                 if converted is None:
-                    self.add_error("legacy_commune", _(
-                        "Chưa chuyển được địa chỉ cũ này sang xã/phường mới. Hãy chọn theo "
-                        "địa chỉ mới."))
+                    self.add_error(
+                        "legacy_commune",
+                        _(
+                            "Chưa chuyển được địa chỉ cũ này sang xã/phường mới. Hãy chọn theo "
+                            "địa chỉ mới."
+                        ),
+                    )
                 else:
                     data["commune"] = converted.commune
                     data["province"] = converted.commune.parent
@@ -157,24 +211,33 @@ class CheckoutForm(forms.Form):
                 self.add_error("commune", _("Hãy chọn tỉnh/thành rồi xã/phường nơi nhận hàng."))
         if data.get("is_minor"):
             if not (data.get("guardian_name") or "").strip():
-                self.add_error("guardian_name", _(
-                    "Người nhận dưới 16 tuổi: hãy nhập họ tên cha mẹ hoặc người giám hộ."))
+                self.add_error(
+                    "guardian_name",
+                    _("Người nhận dưới 16 tuổi: hãy nhập họ tên cha mẹ hoặc người giám hộ."),
+                )
             try:
                 data["guardian_phone"] = phone_normalise(data.get("guardian_phone", ""))
             except ValidationError:
-                self.add_error("guardian_phone", _(
-                    "Hãy nhập số di động của cha mẹ hoặc người giám hộ, ví dụ 0901234567."))
+                self.add_error(
+                    "guardian_phone",
+                    _("Hãy nhập số di động của cha mẹ hoặc người giám hộ, ví dụ 0901234567."),
+                )
         return data
 
 
 class TrackingForm(forms.Form):
-    code = forms.CharField(label=_("Mã đơn"), max_length=20,
-                           widget=forms.TextInput(attrs={"autocapitalize": "characters",
-                                                         "placeholder": "ABCD-1234"}))
+    code = forms.CharField(
+        label=_("Mã đơn"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "placeholder": "ABCD-1234"}),
+    )
     phone_last4 = forms.RegexField(
-        label=_("4 số cuối điện thoại"), regex=r"^\d{4}$", max_length=4,
+        label=_("4 số cuối điện thoại"),
+        regex=r"^\d{4}$",
+        max_length=4,
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
-        error_messages={"invalid": _("Hãy nhập đúng 4 chữ số cuối của số điện thoại.")})
+        error_messages={"invalid": _("Hãy nhập đúng 4 chữ số cuối của số điện thoại.")},
+    )
 
     def clean_code(self) -> str:
         code = tracking_code_clean(self.cleaned_data.get("code", ""))

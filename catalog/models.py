@@ -48,21 +48,28 @@ class Item(models.Model):
     CLOTHING_SIZES = ["XS", "S", "M", "L", "XL", "XXL", "3XL"]
     SHOE_SIZES = [str(n) for n in range(28, 46)]
 
-    category = models.ForeignKey(Category, verbose_name=_("danh mục"), on_delete=models.PROTECT,
-                                 related_name="items")
+    category = models.ForeignKey(
+        Category, verbose_name=_("danh mục"), on_delete=models.PROTECT, related_name="items"
+    )
     title = models.CharField(_("tên món"), max_length=160)
     description = models.TextField(_("mô tả"), blank=True)
-    condition = models.CharField(_("tình trạng"), max_length=10, choices=Condition.choices,
-                                 default=Condition.GOOD)
-    size_kind = models.CharField(_("loại cỡ"), max_length=10, choices=SizeKind.choices,
-                                 default=SizeKind.NONE, blank=True)
+    condition = models.CharField(
+        _("tình trạng"), max_length=10, choices=Condition.choices, default=Condition.GOOD
+    )
+    size_kind = models.CharField(
+        _("loại cỡ"), max_length=10, choices=SizeKind.choices, default=SizeKind.NONE, blank=True
+    )
     size = models.CharField(_("cỡ"), max_length=8, blank=True)
-    gender = models.CharField(_("dành cho"), max_length=8, choices=Gender.choices,
-                              default=Gender.ANY)
+    gender = models.CharField(
+        _("dành cho"), max_length=8, choices=Gender.choices, default=Gender.ANY
+    )
     age_min = models.PositiveSmallIntegerField(_("từ tuổi"), null=True, blank=True)
     age_max = models.PositiveSmallIntegerField(_("đến tuổi"), null=True, blank=True)
     grade = models.PositiveSmallIntegerField(
-        _("lớp"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)],
+        _("lớp"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
         help_text=_("Lớp 1–12, cho sách vở và đồ dùng học tập."),
     )
     subject = models.CharField(_("môn học"), max_length=60, blank=True)
@@ -82,7 +89,9 @@ class Item(models.Model):
             models.Index(fields=["grade"]),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(available__gte=0), name="item_available_not_negative"),
+            models.CheckConstraint(
+                condition=Q(available__gte=0), name="item_available_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -176,10 +185,12 @@ class StockEntry(models.Model):
     # Signed change of ``Item.available``: +intake, -reservation, +release, -write-off.
     # A hand-out moves nothing (the reservation already did) and is recorded with 0.
     quantity = models.IntegerField()
-    order = models.ForeignKey("Order", null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="stock_entries")
-    donation = models.ForeignKey(Donation, null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="stock_entries")
+    order = models.ForeignKey(
+        "Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="stock_entries"
+    )
+    donation = models.ForeignKey(
+        Donation, null=True, blank=True, on_delete=models.SET_NULL, related_name="stock_entries"
+    )
     actor_id = models.BigIntegerField(null=True, blank=True)  # a public-schema user id
     note = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -213,15 +224,27 @@ class Order(models.Model):
         VOLUNTEER = "volunteer", _("Đoàn viên giao thứ Bảy")
         POST = "post", _("Gửi qua bưu điện xã")
 
-    OPEN_STATES = (State.PLACED, State.CONFIRMED, State.PACKED, State.ROUTED,
-                   State.OUT_FOR_DELIVERY, State.HANDED_TO_POST)
+    OPEN_STATES = (
+        State.PLACED,
+        State.CONFIRMED,
+        State.PACKED,
+        State.ROUTED,
+        State.OUT_FOR_DELIVERY,
+        State.HANDED_TO_POST,
+    )
     CLOSED_STATES = (State.DELIVERED, State.FAILED, State.CANCELLED)
 
     code = models.CharField(_("mã đơn"), max_length=16, unique=True)
-    state = models.CharField(_("trạng thái"), max_length=20, choices=State.choices,
-                             default=State.PLACED, db_index=True)
-    delivery = models.CharField(_("hình thức giao"), max_length=10, choices=Delivery.choices,
-                                default=Delivery.UNDECIDED, blank=True)
+    state = models.CharField(
+        _("trạng thái"), max_length=20, choices=State.choices, default=State.PLACED, db_index=True
+    )
+    delivery = models.CharField(
+        _("hình thức giao"),
+        max_length=10,
+        choices=Delivery.choices,
+        default=Delivery.UNDECIDED,
+        blank=True,
+    )
     # Set when an officer overrides the routing decision; the router then leaves it alone.
     delivery_overridden = models.BooleanField(default=False)
 
@@ -230,18 +253,28 @@ class Order(models.Model):
     phone = models.CharField(_("số điện thoại"), max_length=16, db_index=True)  # E.164
     phone_last4 = models.CharField(max_length=4)
     phone_hash = models.CharField(max_length=64, db_index=True)  # salted, for counts only
-    province = models.ForeignKey("tenants.AdminArea", verbose_name=_("tỉnh/thành"),
-                                 on_delete=models.PROTECT, related_name="+", null=True)
-    commune = models.ForeignKey("tenants.AdminArea", verbose_name=_("xã/phường"),
-                                on_delete=models.PROTECT, related_name="+", null=True)
+    province = models.ForeignKey(
+        "tenants.AdminArea",
+        verbose_name=_("tỉnh/thành"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+    )
+    commune = models.ForeignKey(
+        "tenants.AdminArea",
+        verbose_name=_("xã/phường"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+    )
     address_line = models.CharField(_("số nhà, đường, ấp/khu phố"), max_length=200)
     legacy_address = models.CharField(_("địa chỉ cũ (trước 2025)"), max_length=255, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
     recipient_is_minor = models.BooleanField(_("người nhận dưới 16 tuổi"), default=False)
-    guardian_name = models.CharField(_("họ tên cha mẹ/người giám hộ"), max_length=120,
-                                     blank=True)
-    guardian_phone = models.CharField(_("điện thoại cha mẹ/người giám hộ"), max_length=16,
-                                      blank=True)
+    guardian_name = models.CharField(_("họ tên cha mẹ/người giám hộ"), max_length=120, blank=True)
+    guardian_phone = models.CharField(
+        _("điện thoại cha mẹ/người giám hộ"), max_length=16, blank=True
+    )
     consent_version = models.CharField(_("phiên bản thông báo đã đồng ý"), max_length=20)
     consent_at = models.DateTimeField(_("thời điểm đồng ý"))
 

@@ -17,8 +17,12 @@ MAX_SLIPS = 200
 def packing_slips(request):
     """One slip per order (?id=1&id=2…), laid out for A5/A4 printing from the browser."""
     ids = [int(v) for v in request.GET.getlist("id") if v.isdigit()][:MAX_SLIPS]
-    orders = list(Order.objects.filter(pk__in=ids).select_related("province", "commune")
-                  .prefetch_related("lines__item__category").order_by("placed_at", "pk"))
+    orders = list(
+        Order.objects.filter(pk__in=ids)
+        .select_related("province", "commune")
+        .prefetch_related("lines__item__category")
+        .order_by("placed_at", "pk")
+    )
     for order in orders:
         order.phone_national = phone_display(order.phone)
     return render(request, "catalog/packing_slips.html", {"orders": orders})

@@ -11,8 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 INVALID_PHONE = _(
-    "Số điện thoại chưa đúng. Hãy nhập số di động Việt Nam gồm 10 chữ số, "
-    "ví dụ 0901234567."
+    "Số điện thoại chưa đúng. Hãy nhập số di động Việt Nam gồm 10 chữ số, ví dụ 0901234567."
 )
 
 

@@ -21,8 +21,9 @@ THUMB_SIZE = 320
 def photo_check(upload) -> None:
     """Refuse anything but a JPEG, PNG or WebP picture of at most 5 MB."""
     if upload.size > MAX_BYTES:
-        raise ValidationError(_("Ảnh lớn hơn 5 MB. Hãy chọn ảnh nhỏ hơn hoặc chụp lại."),
-                              code="too_big")
+        raise ValidationError(
+            _("Ảnh lớn hơn 5 MB. Hãy chọn ảnh nhỏ hơn hoặc chụp lại."), code="too_big"
+        )
     try:
         upload.seek(0)
         with Image.open(upload) as image:
@@ -30,15 +31,17 @@ def photo_check(upload) -> None:
             width, height = image.size
             image.verify()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError) as exc:
-        raise ValidationError(_("Tệp này không phải ảnh JPEG, PNG hoặc WebP."),
-                              code="not_image") from exc
+        raise ValidationError(
+            _("Tệp này không phải ảnh JPEG, PNG hoặc WebP."), code="not_image"
+        ) from exc
     finally:
         upload.seek(0)
     if kind not in ACCEPTED_FORMATS:
         raise ValidationError(_("Chỉ nhận ảnh JPEG, PNG hoặc WebP."), code="bad_type")
     if width * height > MAX_PIXELS:
-        raise ValidationError(_("Ảnh quá lớn về kích thước. Hãy chọn ảnh nhỏ hơn."),
-                              code="too_many_pixels")
+        raise ValidationError(
+            _("Ảnh quá lớn về kích thước. Hãy chọn ảnh nhỏ hơn."), code="too_many_pixels"
+        )
 
 
 def _encode(image: Image.Image, box: int, fmt: str, quality: int) -> bytes:

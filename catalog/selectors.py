@@ -34,9 +34,14 @@ def categories_with_counts() -> QuerySet[Category]:
     )
 
 
-def items_available(*, category: str | None = None, size: str | None = None,
-                    grade: int | None = None, query: str | None = None,
-                    include_sold_out: bool = False) -> QuerySet[Item]:
+def items_available(
+    *,
+    category: str | None = None,
+    size: str | None = None,
+    grade: int | None = None,
+    query: str | None = None,
+    include_sold_out: bool = False,
+) -> QuerySet[Item]:
     """Listed items for the storefront, filtered; photos prefetched (one query for all)."""
     items = Item.objects.filter(is_listed=True, category__is_active=True)
     if not include_sold_out:
@@ -63,8 +68,12 @@ def item_for_storefront(*, pk: int) -> Item | None:
 
 
 def sizes_in_stock() -> list[str]:
-    sizes = (Item.objects.filter(is_listed=True, available__gt=0).exclude(size="")
-             .values_list("size", flat=True).distinct())
+    sizes = (
+        Item.objects.filter(is_listed=True, available__gt=0)
+        .exclude(size="")
+        .values_list("size", flat=True)
+        .distinct()
+    )
     order = {s: n for n, s in enumerate(Item.CLOTHING_SIZES + Item.SHOE_SIZES)}
     return sorted(set(sizes), key=lambda s: (order.get(s, 999), s))
 
@@ -74,8 +83,12 @@ def order_history(*, order: Order) -> QuerySet[OrderEvent]:
 
 
 def order_with_lines(*, pk: int) -> Order | None:
-    return (Order.objects.select_related("province", "commune")
-            .prefetch_related("lines__item").filter(pk=pk).first())
+    return (
+        Order.objects.select_related("province", "commune")
+        .prefetch_related("lines__item")
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def orders_by_state(*, state: str | None = None) -> QuerySet[Order]:

@@ -41,8 +41,18 @@ class ItemListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Item
-        fields = ["id", "title", "category", "condition", "size", "gender", "grade", "subject",
-                  "available", "thumbnail"]
+        fields = [
+            "id",
+            "title",
+            "category",
+            "condition",
+            "size",
+            "gender",
+            "grade",
+            "subject",
+            "available",
+            "thumbnail",
+        ]
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_thumbnail(self, item) -> str | None:
@@ -54,8 +64,14 @@ class ItemDetailSerializer(ItemListSerializer):
     photos = PhotoSerializer(many=True, read_only=True)
 
     class Meta(ItemListSerializer.Meta):
-        fields = [*ItemListSerializer.Meta.fields, "description", "size_kind", "age_min",
-                  "age_max", "photos"]
+        fields = [
+            *ItemListSerializer.Meta.fields,
+            "description",
+            "size_kind",
+            "age_min",
+            "age_max",
+            "photos",
+        ]
 
 
 class OrderLineInSerializer(serializers.Serializer):
@@ -68,13 +84,21 @@ class OrderCreateSerializer(serializers.Serializer):
 
     lines = OrderLineInSerializer(many=True, allow_empty=False, max_length=20)
     name = serializers.CharField(max_length=120)
-    phone = serializers.CharField(max_length=32, help_text=_("Số di động Việt Nam, ví dụ 0901234567."))
+    phone = serializers.CharField(
+        max_length=32, help_text=_("Số di động Việt Nam, ví dụ 0901234567.")
+    )
     commune_code = serializers.CharField(
-        max_length=10, required=False, allow_blank=True,
-        help_text=_("Mã xã/phường hiện hành (từ 1/7/2025)."))
+        max_length=10,
+        required=False,
+        allow_blank=True,
+        help_text=_("Mã xã/phường hiện hành (từ 1/7/2025)."),
+    )
     legacy_address = serializers.CharField(
-        max_length=255, required=False, allow_blank=True,
-        help_text=_("Hoặc địa chỉ cũ có huyện: “Xã …, Huyện …, Tỉnh …”; sẽ được chuyển đổi."))
+        max_length=255,
+        required=False,
+        allow_blank=True,
+        help_text=_("Hoặc địa chỉ cũ có huyện: “Xã …, Huyện …, Tỉnh …”; sẽ được chuyển đổi."),
+    )
     address_line = serializers.CharField(max_length=200)
     note = serializers.CharField(max_length=1000, required=False, allow_blank=True)
     consent = serializers.BooleanField(help_text=_("Đồng ý với thông báo về dữ liệu cá nhân."))
@@ -88,7 +112,8 @@ class OrderCreateSerializer(serializers.Serializer):
     def validate_consent(self, value: bool) -> bool:
         if not value:
             raise serializers.ValidationError(
-                _("Hãy đồng ý với thông báo về dữ liệu cá nhân để đặt hàng."))
+                _("Hãy đồng ý với thông báo về dữ liệu cá nhân để đặt hàng.")
+            )
         return value
 
     def validate_lines(self, value: list[dict]) -> list[dict]:
@@ -105,28 +130,44 @@ class OrderCreateSerializer(serializers.Serializer):
             commune = commune_by_code(attrs["commune_code"])
             if commune is None:
                 raise serializers.ValidationError(
-                    {"commune_code": _("Không có xã/phường với mã này. Hãy kiểm tra lại.")})
+                    {"commune_code": _("Không có xã/phường với mã này. Hãy kiểm tra lại.")}
+                )
             attrs["legacy_address"] = attrs.get("legacy_address", "")
         elif attrs.get("legacy_address"):
             converted = address_text_convert(attrs["legacy_address"])
             if converted is None:
-                raise serializers.ValidationError({"legacy_address": _(
-                    "Không nhận ra địa chỉ cũ này. Hãy ghi đủ “Xã …, Huyện …, Tỉnh …” hoặc "
-                    "gửi mã xã/phường hiện hành.")})
+                raise serializers.ValidationError(
+                    {
+                        "legacy_address": _(
+                            "Không nhận ra địa chỉ cũ này. Hãy ghi đủ “Xã …, Huyện …, Tỉnh …” hoặc "
+                            "gửi mã xã/phường hiện hành."
+                        )
+                    }
+                )
             commune = converted.commune
         else:
             raise serializers.ValidationError(
-                {"commune_code": _("Hãy gửi mã xã/phường hoặc địa chỉ cũ có huyện.")})
+                {"commune_code": _("Hãy gửi mã xã/phường hoặc địa chỉ cũ có huyện.")}
+            )
         attrs["commune"] = commune
         if attrs.get("recipient_is_minor"):
             if not attrs.get("guardian_name", "").strip():
-                raise serializers.ValidationError({"guardian_name": _(
-                    "Người nhận dưới 16 tuổi: hãy nhập họ tên cha mẹ hoặc người giám hộ.")})
+                raise serializers.ValidationError(
+                    {
+                        "guardian_name": _(
+                            "Người nhận dưới 16 tuổi: hãy nhập họ tên cha mẹ hoặc người giám hộ."
+                        )
+                    }
+                )
             try:
                 attrs["guardian_phone"] = phone_normalise(attrs.get("guardian_phone", ""))
             except Exception as exc:
-                raise serializers.ValidationError({"guardian_phone": _(
-                    "Hãy nhập số di động của cha mẹ hoặc người giám hộ, ví dụ 0901234567.")}
+                raise serializers.ValidationError(
+                    {
+                        "guardian_phone": _(
+                            "Hãy nhập số di động của cha mẹ hoặc người giám hộ, ví dụ 0901234567."
+                        )
+                    }
                 ) from exc
         return attrs
 
@@ -161,8 +202,16 @@ class OrderPublicSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Order
-        fields = ["code", "state", "state_label", "delivery", "placed_at", "lines", "events",
-                  "can_cancel"]
+        fields = [
+            "code",
+            "state",
+            "state_label",
+            "delivery",
+            "placed_at",
+            "lines",
+            "events",
+            "can_cancel",
+        ]
 
     def get_can_cancel(self, order) -> bool:
         return order.state in RECIPIENT_CANCELLABLE
@@ -180,14 +229,30 @@ class RefusalSerializer(serializers.Serializer):
 
 # --- Officers ----------------------------------------------------------------------------
 
+
 class ItemOfficerSerializer(serializers.ModelSerializer):
     category = serializers.SlugRelatedField(slug_field="slug", queryset=Category.objects.all())
 
     class Meta:
         model = Item
-        fields = ["id", "title", "category", "description", "condition", "size_kind", "size",
-                  "gender", "age_min", "age_max", "grade", "subject", "is_listed", "available",
-                  "created_at", "updated_at"]
+        fields = [
+            "id",
+            "title",
+            "category",
+            "description",
+            "condition",
+            "size_kind",
+            "size",
+            "gender",
+            "age_min",
+            "age_max",
+            "grade",
+            "subject",
+            "is_listed",
+            "available",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["available", "created_at", "updated_at"]
 
     def validate(self, attrs: dict) -> dict:
@@ -216,10 +281,27 @@ class OrderOfficerSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Order
-        fields = ["id", "code", "state", "state_label", "delivery", "recipient_name", "phone",
-                  "province", "commune", "address_line", "legacy_address", "note",
-                  "recipient_is_minor", "guardian_name", "guardian_phone", "placed_at",
-                  "updated_at", "lines", "next_states"]
+        fields = [
+            "id",
+            "code",
+            "state",
+            "state_label",
+            "delivery",
+            "recipient_name",
+            "phone",
+            "province",
+            "commune",
+            "address_line",
+            "legacy_address",
+            "note",
+            "recipient_is_minor",
+            "guardian_name",
+            "guardian_phone",
+            "placed_at",
+            "updated_at",
+            "lines",
+            "next_states",
+        ]
         read_only_fields = fields
 
     def get_next_states(self, order) -> list[str]:

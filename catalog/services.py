@@ -53,14 +53,19 @@ class OrderStateError(Exception):
         self.to_state = to_state
         super().__init__(
             _("Đơn %(code)s đang ở trạng thái “%(state)s”, không thể chuyển sang “%(to)s”.")
-            % {"code": order.code, "state": State(order.state).label,
-               "to": State(to_state).label}
+            % {"code": order.code, "state": State(order.state).label, "to": State(to_state).label}
         )
 
 
 @transaction.atomic
-def order_transition(*, order: Order, to_state: str, actor=None, public_note: str = "",
-                     expected_from: str | None = None) -> Order:
+def order_transition(
+    *,
+    order: Order,
+    to_state: str,
+    actor=None,
+    public_note: str = "",
+    expected_from: str | None = None,
+) -> Order:
     """Move an order one step, if and only if it is still in the state we saw.
 
     A conditional UPDATE (no check-then-act): of two concurrent callers exactly one wins,
@@ -79,20 +84,34 @@ def order_transition(*, order: Order, to_state: str, actor=None, public_note: st
         order.refresh_from_db()
         raise OrderStateError(order, to_state)
     actor_id = actor_id_of(actor)
-    OrderEvent.objects.create(order=order, from_state=from_state, to_state=to_state,
-                              actor_id=actor_id, public_note=public_note[:200])
+    OrderEvent.objects.create(
+        order=order,
+        from_state=from_state,
+        to_state=to_state,
+        actor_id=actor_id,
+        public_note=public_note[:200],
+    )
     if to_state == State.CANCELLED:
         _stock_release(order=order, actor_id=actor_id)
     elif to_state == State.DELIVERED:
-        StockEntry.objects.bulk_create([
-            StockEntry(item_id=line.item_id, kind=StockEntry.Kind.HANDOUT, quantity=0,
-                       order=order, actor_id=actor_id, note=str(line.quantity))
-            for line in order.lines.all()
-        ])
+        StockEntry.objects.bulk_create(
+            [
+                StockEntry(
+                    item_id=line.item_id,
+                    kind=StockEntry.Kind.HANDOUT,
+                    quantity=0,
+                    order=order,
+                    actor_id=actor_id,
+                    note=str(line.quantity),
+                )
+                for line in order.lines.all()
+            ]
+        )
     order.refresh_from_db()
     transaction.on_commit(
-        lambda: order_state_changed.send(sender=Order, order=order, from_state=from_state,
-                                         to_state=to_state)
+        lambda: order_state_changed.send(
+            sender=Order, order=order, from_state=from_state, to_state=to_state
+        )
     )
     return order
 
@@ -101,8 +120,13 @@ def _stock_release(*, order: Order, actor_id: int | None) -> None:
     catalog_changed()
     for line in order.lines.order_by("item_id"):  # ordered: no deadlocks between releases
         Item.objects.filter(pk=line.item_id).update(available=F("available") + line.quantity)
-        StockEntry.objects.create(item_id=line.item_id, kind=StockEntry.Kind.RELEASE,
-                                  quantity=line.quantity, order=order, actor_id=actor_id)
+        StockEntry.objects.create(
+            item_id=line.item_id,
+            kind=StockEntry.Kind.RELEASE,
+            quantity=line.quantity,
+            order=order,
+            actor_id=actor_id,
+        )
 
 
 # --- Placing an order --------------------------------------------------------------------
@@ -157,8 +181,9 @@ def _recipient_clean(recipient: Recipient) -> dict:
         errors["phone"] = exc.messages[0]
     commune = None
     if recipient.commune_id:
-        commune = (AdminArea.objects.filter(pk=recipient.commune_id, era=AdminArea.Era.CURRENT,
-                                            level=AdminArea.Level.COMMUNE).first())
+        commune = AdminArea.objects.filter(
+            pk=recipient.commune_id, era=AdminArea.Era.CURRENT, level=AdminArea.Level.COMMUNE
+        ).first()
     if commune is None:
         errors["commune"] = _("Hãy chọn xã/phường nơi nhận hàng.")
     elif recipient.province_id and commune.parent_id != recipient.province_id:
@@ -176,14 +201,16 @@ def _recipient_clean(recipient: Recipient) -> dict:
     if recipient.is_minor:
         guardian = " ".join((recipient.guardian_name or "").split())
         if not guardian:
-            errors["guardian_name"] = _("Người nhận dưới 16 tuổi: hãy nhập họ tên cha mẹ "
-                                        "hoặc người giám hộ.")
+            errors["guardian_name"] = _(
+                "Người nhận dưới 16 tuổi: hãy nhập họ tên cha mẹ hoặc người giám hộ."
+            )
         fields["guardian_name"] = guardian[:120]
         try:
             fields["guardian_phone"] = phone_normalise(recipient.guardian_phone)
         except ValidationError:
-            errors["guardian_phone"] = _("Hãy nhập số di động của cha mẹ hoặc người giám hộ, "
-                                         "ví dụ 0901234567.")
+            errors["guardian_phone"] = _(
+                "Hãy nhập số di động của cha mẹ hoặc người giám hộ, ví dụ 0901234567."
+            )
     if errors:
         raise ValidationError(errors)
     fields["phone_last4"] = fields["phone"][-4:]
@@ -197,39 +224,55 @@ def _lines_clean(lines: Mapping[int, int]) -> dict[int, int]:
         try:
             item_id, quantity = int(item_id), int(quantity)
         except (TypeError, ValueError) as exc:
-            raise OrderRefused("empty", _("Giỏ hàng có dòng không hợp lệ. Hãy xem lại giỏ.")) from exc
+            raise OrderRefused(
+                "empty", _("Giỏ hàng có dòng không hợp lệ. Hãy xem lại giỏ.")
+            ) from exc
         if quantity > 0:
             cleaned[item_id] = cleaned.get(item_id, 0) + quantity
     if not cleaned:
         raise OrderRefused("empty", _("Giỏ hàng đang trống. Hãy chọn ít nhất một món."))
     if len(cleaned) > MAX_LINES:
-        raise OrderRefused("limit_items", _("Một đơn có tối đa %(n)d món khác nhau.")
-                           % {"n": MAX_LINES})
+        raise OrderRefused(
+            "limit_items", _("Một đơn có tối đa %(n)d món khác nhau.") % {"n": MAX_LINES}
+        )
     return cleaned
 
 
 def _limits_check(*, stall, hashed: str, lines: dict[int, int], titles: dict[int, str]) -> None:
     """Per-recipient limits of the stall, counted over the stall's period (not cancelled)."""
     since = timezone.now() - timedelta(days=stall.limit_period_days)
-    recent = OrderLine.objects.filter(order__phone_hash=hashed, order__placed_at__gte=since) \
-        .exclude(order__state=State.CANCELLED)
+    recent = OrderLine.objects.filter(
+        order__phone_hash=hashed, order__placed_at__gte=since
+    ).exclude(order__state=State.CANCELLED)
     # One query for the whole period and for each wanted item.
-    totals = recent.aggregate(total=Sum("quantity"), **{
-        f"item_{item_id}": Sum("quantity", filter=Q(item_id=item_id)) for item_id in lines})
+    totals = recent.aggregate(
+        total=Sum("quantity"),
+        **{f"item_{item_id}": Sum("quantity", filter=Q(item_id=item_id)) for item_id in lines},
+    )
     already = totals["total"] or 0
     wanted = sum(lines.values())
     if already + wanted > stall.max_items_per_period:
         left = max(stall.max_items_per_period - already, 0)
-        raise OrderRefused("limit_items", _(
-            "Mỗi người nhận được tối đa %(max)d món trong %(days)d ngày. Số điện thoại này "
-            "còn được nhận %(left)d món. Hãy bớt món trong giỏ."
-        ) % {"max": stall.max_items_per_period, "days": stall.limit_period_days, "left": left})
+        raise OrderRefused(
+            "limit_items",
+            _(
+                "Mỗi người nhận được tối đa %(max)d món trong %(days)d ngày. Số điện thoại này "
+                "còn được nhận %(left)d món. Hãy bớt món trong giỏ."
+            )
+            % {"max": stall.max_items_per_period, "days": stall.limit_period_days, "left": left},
+        )
     for item_id, quantity in sorted(lines.items()):
         if (totals[f"item_{item_id}"] or 0) + quantity > stall.max_same_item:
-            raise OrderRefused("limit_same_item", _(
-                "“%(title)s”: mỗi người nhận được tối đa %(max)d cái trong %(days)d ngày."
-            ) % {"title": titles.get(item_id, ""), "max": stall.max_same_item,
-                 "days": stall.limit_period_days}, item_id=item_id)
+            raise OrderRefused(
+                "limit_same_item",
+                _("“%(title)s”: mỗi người nhận được tối đa %(max)d cái trong %(days)d ngày.")
+                % {
+                    "title": titles.get(item_id, ""),
+                    "max": stall.max_same_item,
+                    "days": stall.limit_period_days,
+                },
+                item_id=item_id,
+            )
 
 
 def _order_insert(fields: dict) -> Order:
@@ -245,8 +288,14 @@ def _order_insert(fields: dict) -> Order:
 
 
 @transaction.atomic
-def order_place(*, stall, lines: Mapping[int, int], recipient: Recipient,
-                consent_version: str = CONSENT_VERSION, actor=None) -> Order:
+def order_place(
+    *,
+    stall,
+    lines: Mapping[int, int],
+    recipient: Recipient,
+    consent_version: str = CONSENT_VERSION,
+    actor=None,
+) -> Order:
     """Place an order: limits checked, stock reserved, code allocated, in one transaction.
 
     Raises ``ValidationError`` (field → message) for bad recipient data and
@@ -261,46 +310,69 @@ def order_place(*, stall, lines: Mapping[int, int], recipient: Recipient,
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [phone_lock_key(hashed)])
 
-    items = {item.pk: item for item in Item.objects.filter(pk__in=list(wanted))
-             .only("pk", "title", "is_listed")}
+    items = {
+        item.pk: item
+        for item in Item.objects.filter(pk__in=list(wanted)).only("pk", "title", "is_listed")
+    }
     for item_id in sorted(wanted):
         item = items.get(item_id)
         if item is None or not item.is_listed:
-            raise OrderRefused("item_unavailable", _(
-                "Một món trong giỏ không còn trên gian hàng. Hãy xoá nó khỏi giỏ rồi đặt lại."
-            ), item_id=item_id)
+            raise OrderRefused(
+                "item_unavailable",
+                _("Một món trong giỏ không còn trên gian hàng. Hãy xoá nó khỏi giỏ rồi đặt lại."),
+                item_id=item_id,
+            )
     titles = {pk: item.title for pk, item in items.items()}
     _limits_check(stall=stall, hashed=hashed, lines=wanted, titles=titles)
     # Only asked when the stall wants officers to confirm new phones.
-    needs_officer = stall.confirm_new_phones and not Order.objects.filter(
-        phone_hash=hashed).exists()
+    needs_officer = (
+        stall.confirm_new_phones and not Order.objects.filter(phone_hash=hashed).exists()
+    )
 
     actor_id = actor_id_of(actor)
-    order = _order_insert({**fields, "consent_version": consent_version[:20],
-                           "consent_at": timezone.now()})
+    order = _order_insert(
+        {**fields, "consent_version": consent_version[:20], "consent_at": timezone.now()}
+    )
     # The consent (and a guardian's, for a child) is saved with the order or not at all.
-    consent_record(subject_kind=SubjectKind.RECIPIENT, subject_id=order.pk,
-                   notice_version=order.consent_version, accepted_at=order.consent_at,
-                   subject_is_minor=order.recipient_is_minor,
-                   guardian_name=order.guardian_name, guardian_phone=order.guardian_phone,
-                   recorded_by=actor)
-    OrderLine.objects.bulk_create([OrderLine(order=order, item_id=item_id, quantity=quantity)
-                                   for item_id, quantity in sorted(wanted.items())])
-    StockEntry.objects.bulk_create([
-        StockEntry(item_id=item_id, kind=StockEntry.Kind.RESERVATION, quantity=-quantity,
-                   order=order, actor_id=actor_id)
-        for item_id, quantity in sorted(wanted.items())
-    ])
-    OrderEvent.objects.create(order=order, from_state="", to_state=State.PLACED,
-                              actor_id=actor_id)
+    consent_record(
+        subject_kind=SubjectKind.RECIPIENT,
+        subject_id=order.pk,
+        notice_version=order.consent_version,
+        accepted_at=order.consent_at,
+        subject_is_minor=order.recipient_is_minor,
+        guardian_name=order.guardian_name,
+        guardian_phone=order.guardian_phone,
+        recorded_by=actor,
+    )
+    OrderLine.objects.bulk_create(
+        [
+            OrderLine(order=order, item_id=item_id, quantity=quantity)
+            for item_id, quantity in sorted(wanted.items())
+        ]
+    )
+    StockEntry.objects.bulk_create(
+        [
+            StockEntry(
+                item_id=item_id,
+                kind=StockEntry.Kind.RESERVATION,
+                quantity=-quantity,
+                order=order,
+                actor_id=actor_id,
+            )
+            for item_id, quantity in sorted(wanted.items())
+        ]
+    )
+    OrderEvent.objects.create(order=order, from_state="", to_state=State.PLACED, actor_id=actor_id)
     transaction.on_commit(
-        lambda: order_state_changed.send(sender=Order, order=order, from_state="",
-                                         to_state=State.PLACED)
+        lambda: order_state_changed.send(
+            sender=Order, order=order, from_state="", to_state=State.PLACED
+        )
     )
     # Officers have little time: a phone the stall already knows goes straight through.
     if not needs_officer:
-        order = order_transition(order=order, to_state=State.CONFIRMED, actor=actor,
-                                 expected_from=State.PLACED)
+        order = order_transition(
+            order=order, to_state=State.CONFIRMED, actor=actor, expected_from=State.PLACED
+        )
 
     # Stock last: a popular item's row stays locked only from here to the commit, so
     # parallel orders queue on it for one UPDATE each, not for the whole order.
@@ -308,12 +380,18 @@ def order_place(*, stall, lines: Mapping[int, int], recipient: Recipient,
     for item_id in sorted(wanted):
         quantity = wanted[item_id]
         reserved = Item.objects.filter(pk=item_id, available__gte=quantity).update(
-            available=F("available") - quantity)
+            available=F("available") - quantity
+        )
         if reserved == 0:
-            raise OrderRefused("out_of_stock", _(
-                "Hết hàng: “%(title)s” không còn đủ số lượng bạn chọn. Hãy bớt số lượng hoặc "
-                "chọn món khác."
-            ) % {"title": titles[item_id]}, item_id=item_id)
+            raise OrderRefused(
+                "out_of_stock",
+                _(
+                    "Hết hàng: “%(title)s” không còn đủ số lượng bạn chọn. Hãy bớt số lượng hoặc "
+                    "chọn món khác."
+                )
+                % {"title": titles[item_id]},
+                item_id=item_id,
+            )
     return order
 
 
@@ -323,13 +401,16 @@ def order_find(*, code: str, phone_last4: str) -> Order | None:
     last4 = "".join(ch for ch in (phone_last4 or "") if ch.isdigit())
     if cleaned is None or len(last4) != 4:
         return None
-    return Order.objects.filter(code=cleaned, phone_last4=last4, anonymised_at__isnull=True) \
-        .first()
+    return Order.objects.filter(code=cleaned, phone_last4=last4, anonymised_at__isnull=True).first()
 
 
 def order_cancel_by_recipient(*, order: Order) -> Order:
     """The recipient changed their mind: allowed until packing; the stock goes back."""
     if order.state not in RECIPIENT_CANCELLABLE:
         raise OrderStateError(order, State.CANCELLED)
-    return order_transition(order=order, to_state=State.CANCELLED, expected_from=order.state,
-                            public_note=_("Người nhận đã huỷ đơn."))
+    return order_transition(
+        order=order,
+        to_state=State.CANCELLED,
+        expected_from=order.state,
+        public_note=_("Người nhận đã huỷ đơn."),
+    )

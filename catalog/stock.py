@@ -29,17 +29,28 @@ def _apply(*, item_id: int, delta: int, title: str = "") -> None:
         Item.objects.filter(pk=item_id).update(available=F("available") + delta)
         return
     changed = Item.objects.filter(pk=item_id, available__gte=-delta).update(
-        available=F("available") + delta)
+        available=F("available") + delta
+    )
     if changed == 0:
-        raise StockError(_(
-            "Không thể bớt %(n)d khỏi “%(title)s”: trong kho không còn đủ (có thể đang giữ cho "
-            "đơn). Hãy nhập số nhỏ hơn."
-        ) % {"n": -delta, "title": title or item_id})
+        raise StockError(
+            _(
+                "Không thể bớt %(n)d khỏi “%(title)s”: trong kho không còn đủ (có thể đang giữ cho "
+                "đơn). Hãy nhập số nhỏ hơn."
+            )
+            % {"n": -delta, "title": title or item_id}
+        )
 
 
 @transaction.atomic
-def stock_change(*, item: Item, kind: str, quantity: int, actor=None, note: str = "",
-                 donation: Donation | None = None) -> StockEntry:
+def stock_change(
+    *,
+    item: Item,
+    kind: str,
+    quantity: int,
+    actor=None,
+    note: str = "",
+    donation: Donation | None = None,
+) -> StockEntry:
     """Record one manual change of stock: intake (+), write-off (−) or adjustment (±)."""
     if kind not in MANUAL_KINDS:
         raise StockError(_("Loại thay đổi này chỉ do đơn hàng tạo ra, không nhập tay được."))
@@ -53,36 +64,57 @@ def stock_change(*, item: Item, kind: str, quantity: int, actor=None, note: str 
     if kind == Kind.ADJUSTMENT and quantity == 0:
         raise StockError(_("Số lượng điều chỉnh phải khác 0 (dùng số âm để bớt)."))
     _apply(item_id=item.pk, delta=quantity, title=item.title)
-    entry = StockEntry.objects.create(item=item, kind=kind, quantity=quantity,
-                                      actor_id=actor_id_of(actor), note=note[:200],
-                                      donation=donation)
+    entry = StockEntry.objects.create(
+        item=item,
+        kind=kind,
+        quantity=quantity,
+        actor_id=actor_id_of(actor),
+        note=note[:200],
+        donation=donation,
+    )
     item.refresh_from_db(fields=["available"])
     return entry
 
 
 @transaction.atomic
-def donation_record(*, received_on: datetime.date, lines: Iterable[tuple[Item, int]],
-                    donor_name: str = "", note: str = "", actor=None) -> Donation:
+def donation_record(
+    *,
+    received_on: datetime.date,
+    lines: Iterable[tuple[Item, int]],
+    donor_name: str = "",
+    note: str = "",
+    actor=None,
+) -> Donation:
     """Take in a donation: one donation, its lines, and an intake row per line."""
     lines = [(item, int(quantity)) for item, quantity in lines]
     if not lines:
         raise StockError(_("Hãy nhập ít nhất một món được tặng."))
     if any(quantity <= 0 for _item, quantity in lines):
         raise StockError(_("Số lượng mỗi món phải lớn hơn 0."))
-    donation = Donation.objects.create(donor_name=donor_name.strip()[:120],
-                                       received_on=received_on, note=note,
-                                       recorded_by_id=actor_id_of(actor))
+    donation = Donation.objects.create(
+        donor_name=donor_name.strip()[:120],
+        received_on=received_on,
+        note=note,
+        recorded_by_id=actor_id_of(actor),
+    )
     for item, quantity in lines:
-        donation_line_intake(line=DonationLine.objects.create(donation=donation, item=item,
-                                                              quantity=quantity), actor=actor)
+        donation_line_intake(
+            line=DonationLine.objects.create(donation=donation, item=item, quantity=quantity),
+            actor=actor,
+        )
     return donation
 
 
 def donation_line_intake(*, line: DonationLine, actor=None) -> StockEntry:
     """Put a donation line on the shelf (used by the officer pages after saving a line)."""
-    return stock_change(item=line.item, kind=Kind.INTAKE, quantity=line.quantity, actor=actor,
-                        donation=line.donation,
-                        note=_("Quyên góp ngày %(d)s") % {"d": f"{line.donation.received_on:%d/%m/%Y}"})
+    return stock_change(
+        item=line.item,
+        kind=Kind.INTAKE,
+        quantity=line.quantity,
+        actor=actor,
+        donation=line.donation,
+        note=_("Quyên góp ngày %(d)s") % {"d": f"{line.donation.received_on:%d/%m/%Y}"},
+    )
 
 
 def ledger_sum(*, item: Item) -> int:

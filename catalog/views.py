@@ -42,9 +42,14 @@ from catalog.services import (
 
 PAGE_SIZE = 24
 # Service field names → checkout form field names, to put each error beside its field.
-_FIELD_OF = {"name": "name", "phone": "phone", "commune": "commune",
-             "address_line": "address_line", "guardian_name": "guardian_name",
-             "guardian_phone": "guardian_phone"}
+_FIELD_OF = {
+    "name": "name",
+    "phone": "phone",
+    "commune": "commune",
+    "address_line": "address_line",
+    "guardian_name": "guardian_name",
+    "guardian_phone": "guardian_phone",
+}
 
 
 def _int_or_none(value) -> int | None:
@@ -62,12 +67,20 @@ def _language(request) -> str:
 @require_GET
 def home(request):
     language = _language(request)
-    body = cached_fragment(f"home:{language}", lambda: render_to_string(
-        "catalog/_home_body.html", {"categories": selectors.categories_with_counts(),
-                                    "items": selectors.items_available()[:8],
-                                    "LANGUAGE_CODE": language}))
-    return render(request, "catalog/home.html", {"body": body,
-                                                 "basket_count": basket_count(request)})
+    body = cached_fragment(
+        f"home:{language}",
+        lambda: render_to_string(
+            "catalog/_home_body.html",
+            {
+                "categories": selectors.categories_with_counts(),
+                "items": selectors.items_available()[:8],
+                "LANGUAGE_CODE": language,
+            },
+        ),
+    )
+    return render(
+        request, "catalog/home.html", {"body": body, "basket_count": basket_count(request)}
+    )
 
 
 @require_GET
@@ -77,25 +90,45 @@ def item_list(request):
     grade = _int_or_none(request.GET.get("lop"))
     query = (request.GET.get("q") or "")[:100]
     page_number = (request.GET.get("trang") or "1")[:6]
-    kept = {k: v for k, v in (("q", query), ("danh-muc", category), ("co", size),
-                              ("lop", grade or "")) if v}
+    kept = {
+        k: v
+        for k, v in (("q", query), ("danh-muc", category), ("co", size), ("lop", grade or ""))
+        if v
+    }
     language = _language(request)
 
     def draw() -> str:
-        items = selectors.items_available(category=category or None, size=size or None,
-                                          grade=grade, query=query or None)
+        items = selectors.items_available(
+            category=category or None, size=size or None, grade=grade, query=query or None
+        )
         page = Paginator(items, PAGE_SIZE).get_page(page_number)
-        return render_to_string("catalog/_item_list_body.html", {
-            "page": page, "items": page.object_list, "query": query, "category": category,
-            "size": size, "grade": grade, "categories": selectors.categories_active(),
-            "sizes": selectors.sizes_in_stock(), "grades": range(1, 13),
-            "kept_query": urlencode(kept), "LANGUAGE_CODE": language})
+        return render_to_string(
+            "catalog/_item_list_body.html",
+            {
+                "page": page,
+                "items": page.object_list,
+                "query": query,
+                "category": category,
+                "size": size,
+                "grade": grade,
+                "categories": selectors.categories_active(),
+                "sizes": selectors.sizes_in_stock(),
+                "grades": range(1, 13),
+                "kept_query": urlencode(kept),
+                "LANGUAGE_CODE": language,
+            },
+        )
 
     # Same filters, same page, same catalog version → the same HTML: drawn once.
-    key = "list:" + hashlib.sha256(f"{language}|{urlencode(kept)}|{page_number}".encode()) \
-        .hexdigest()[:32]
-    return render(request, "catalog/item_list.html", {
-        "body": cached_fragment(key, draw), "basket_count": basket_count(request)})
+    key = (
+        "list:"
+        + hashlib.sha256(f"{language}|{urlencode(kept)}|{page_number}".encode()).hexdigest()[:32]
+    )
+    return render(
+        request,
+        "catalog/item_list.html",
+        {"body": cached_fragment(key, draw), "basket_count": basket_count(request)},
+    )
 
 
 @require_GET
@@ -103,37 +136,54 @@ def item_detail(request, pk: int):
     item = selectors.item_for_storefront(pk=pk)
     if item is None:
         raise Http404
-    return render(request, "catalog/item_detail.html", {
-        "item": item, "photos": list(item.photos.all()),
-        "max_quantity": range(1, min(item.available, request.tenant.max_same_item) + 1),
-        "basket_count": basket_count(request),
-    })
+    return render(
+        request,
+        "catalog/item_detail.html",
+        {
+            "item": item,
+            "photos": list(item.photos.all()),
+            "max_quantity": range(1, min(item.available, request.tenant.max_same_item) + 1),
+            "basket_count": basket_count(request),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def basket(request):
     if request.method == "POST":
-        item = Item.objects.filter(pk=_int_or_none_any(request.POST.get("item")),
-                                   is_listed=True).first()
+        item = Item.objects.filter(
+            pk=_int_or_none_any(request.POST.get("item")), is_listed=True
+        ).first()
         if item is None:
             messages.error(request, _("Món này không còn trên gian hàng."))
         elif "remove" in request.POST:
             basket_remove(request, item_id=item.pk)
             messages.info(request, _("Đã bỏ “%(t)s” khỏi giỏ.") % {"t": item.title})
         else:
-            kept = basket_set(request, item=item, quantity=_int_or_none_any(
-                request.POST.get("quantity")) or 1, max_same_item=request.tenant.max_same_item)
+            kept = basket_set(
+                request,
+                item=item,
+                quantity=_int_or_none_any(request.POST.get("quantity")) or 1,
+                max_same_item=request.tenant.max_same_item,
+            )
             if kept:
                 messages.success(request, _("Đã thêm “%(t)s” vào giỏ.") % {"t": item.title})
             else:
-                messages.error(request, _("“%(t)s” đã hết hàng hoặc giỏ đã đủ món.")
-                               % {"t": item.title})
-        return redirect(request.POST.get("next") if _safe_next(request.POST.get("next"))
-                        else "catalog:basket")
-    return render(request, "catalog/basket.html", {
-        "lines": basket_lines(request), "basket_count": basket_count(request),
-        "stall_limits": request.tenant,
-    })
+                messages.error(
+                    request, _("“%(t)s” đã hết hàng hoặc giỏ đã đủ món.") % {"t": item.title}
+                )
+        return redirect(
+            request.POST.get("next") if _safe_next(request.POST.get("next")) else "catalog:basket"
+        )
+    return render(
+        request,
+        "catalog/basket.html",
+        {
+            "lines": basket_lines(request),
+            "basket_count": basket_count(request),
+            "stall_limits": request.tenant,
+        },
+    )
 
 
 def _int_or_none_any(value) -> int | None:
@@ -166,30 +216,49 @@ def checkout(request):
                 return redirect("catalog:placed")
     else:
         form = CheckoutForm()
-    return render(request, "catalog/checkout.html", {
-        "form": form, "lines": lines, "basket_count": basket_count(request),
-        "legacy": (form["address_mode"].value() or "") == CheckoutForm.MODE_LEGACY,
-    })
+    return render(
+        request,
+        "catalog/checkout.html",
+        {
+            "form": form,
+            "lines": lines,
+            "basket_count": basket_count(request),
+            "legacy": (form["address_mode"].value() or "") == CheckoutForm.MODE_LEGACY,
+        },
+    )
 
 
 def _place(request, form: CheckoutForm, lines) -> Order | None:
     data = form.cleaned_data
     verdict = order_attempt_allowed(request=request, phone=data["phone"])
     if not verdict.allowed:
-        form.add_error(None, _("Đã có quá nhiều đơn từ máy hoặc số điện thoại này. "
-                               "Hãy thử lại sau khoảng %(m)d phút.")
-                       % {"m": max(verdict.retry_after // 60, 1)})
+        form.add_error(
+            None,
+            _(
+                "Đã có quá nhiều đơn từ máy hoặc số điện thoại này. "
+                "Hãy thử lại sau khoảng %(m)d phút."
+            )
+            % {"m": max(verdict.retry_after // 60, 1)},
+        )
         return None
     recipient = Recipient(
-        name=data["name"], phone=data["phone"], address_line=data["address_line"],
+        name=data["name"],
+        phone=data["phone"],
+        address_line=data["address_line"],
         province_id=data["province"].pk if data.get("province") else None,
         commune_id=data["commune"].pk if data.get("commune") else None,
-        legacy_address=data.get("legacy_address", ""), note=data.get("note", ""),
-        is_minor=data.get("is_minor", False), guardian_name=data.get("guardian_name", ""),
-        guardian_phone=data.get("guardian_phone", ""))
+        legacy_address=data.get("legacy_address", ""),
+        note=data.get("note", ""),
+        is_minor=data.get("is_minor", False),
+        guardian_name=data.get("guardian_name", ""),
+        guardian_phone=data.get("guardian_phone", ""),
+    )
     try:
-        return order_place(stall=request.tenant, recipient=recipient,
-                           lines={item.pk: quantity for item, quantity in lines})
+        return order_place(
+            stall=request.tenant,
+            recipient=recipient,
+            lines={item.pk: quantity for item, quantity in lines},
+        )
     except ValidationError as error:
         for field, problems in error.message_dict.items():
             form.add_error(_FIELD_OF.get(field), problems)
@@ -214,21 +283,31 @@ def track(request):
         if form.is_valid():
             verdict = tracking_lookup_allowed(request=request)
             if not verdict.allowed:
-                form.add_error(None, _("Bạn đã tra cứu quá nhiều lần. Hãy thử lại sau %(m)d phút.")
-                               % {"m": max(verdict.retry_after // 60, 1)})
+                form.add_error(
+                    None,
+                    _("Bạn đã tra cứu quá nhiều lần. Hãy thử lại sau %(m)d phút.")
+                    % {"m": max(verdict.retry_after // 60, 1)},
+                )
             else:
-                order = order_find(code=form.cleaned_data["code"],
-                                   phone_last4=form.cleaned_data["phone_last4"])
+                order = order_find(
+                    code=form.cleaned_data["code"], phone_last4=form.cleaned_data["phone_last4"]
+                )
                 if order is None:
-                    form.add_error(None, _("Không tìm thấy đơn với mã và 4 số cuối điện thoại "
-                                           "này. Hãy kiểm tra lại."))
+                    form.add_error(
+                        None,
+                        _(
+                            "Không tìm thấy đơn với mã và 4 số cuối điện thoại "
+                            "này. Hãy kiểm tra lại."
+                        ),
+                    )
                 else:
                     tracked_allow(request, order.code)
                     return redirect("catalog:order", code=order.code)
     else:
         form = TrackingForm(initial={"code": tracking_code_clean(request.GET.get("ma", "")) or ""})
-    return render(request, "catalog/track.html", {"form": form,
-                                                  "basket_count": basket_count(request)})
+    return render(
+        request, "catalog/track.html", {"form": form, "basket_count": basket_count(request)}
+    )
 
 
 def _tracked(request, code: str) -> Order | None:
@@ -242,10 +321,15 @@ def order_detail(request, code: str):
     order = _tracked(request, code)
     if order is None:
         return redirect(reverse("catalog:track") + "?" + urlencode({"ma": code}))
-    return render(request, "catalog/order.html", {
-        "order": order, "can_cancel": order.state in RECIPIENT_CANCELLABLE,
-        "basket_count": basket_count(request),
-    })
+    return render(
+        request,
+        "catalog/order.html",
+        {
+            "order": order,
+            "can_cancel": order.state in RECIPIENT_CANCELLABLE,
+            "basket_count": basket_count(request),
+        },
+    )
 
 
 @require_POST
@@ -257,8 +341,9 @@ def order_cancel(request, code: str):
         order_cancel_by_recipient(order=order)
         messages.success(request, _("Đã huỷ đơn %(code)s. Cảm ơn bạn đã báo.") % {"code": code})
     except OrderStateError:
-        messages.error(request, _("Đơn đã được đóng gói nên không huỷ được nữa. Hãy liên hệ "
-                                  "Đoàn trường."))
+        messages.error(
+            request, _("Đơn đã được đóng gói nên không huỷ được nữa. Hãy liên hệ Đoàn trường.")
+        )
     return redirect("catalog:order", code=code)
 
 

@@ -42,8 +42,10 @@ class ReportUnitApi(APIView):
     permission_classes = [OnPublicHost, IsAuthenticated]
 
     @extend_schema(
-        parameters=[OpenApiParameter("tu", str, description="YYYY-MM-DD"),
-                    OpenApiParameter("den", str, description="YYYY-MM-DD")],
+        parameters=[
+            OpenApiParameter("tu", str, description="YYYY-MM-DD"),
+            OpenApiParameter("den", str, description="YYYY-MM-DD"),
+        ],
         responses=DashboardSerializer,
     )
     def get(self, request, unit_id: int):
@@ -56,6 +58,7 @@ class ReportUnitApi(APIView):
             period = Period(query.validated_data["tu"], query.validated_data["den"])
         else:
             period = period_from_preset("30", timezone.localdate())
-        board = dashboard_cached(unit=unit, period=period,
-                                exact=viewer_sees_exact(user=request.user, unit=unit))
+        board = dashboard_cached(
+            unit=unit, period=period, exact=viewer_sees_exact(user=request.user, unit=unit)
+        )
         return Response(DashboardSerializer(board).data)

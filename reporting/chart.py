@@ -43,8 +43,9 @@ def _number(value) -> int:
     return value if isinstance(value, int) else 0  # "<5" is drawn as nothing
 
 
-def weekly_chart(weeks: list[tuple[dt.date, object, object]], *, first: str,
-                 second: str, monthly: bool = False) -> Chart:
+def weekly_chart(
+    weeks: list[tuple[dt.date, object, object]], *, first: str, second: str, monthly: bool = False
+) -> Chart:
     """Two bars a week (orders placed, items given); a "<5" week shows a label, no bar."""
     plot_height = HEIGHT - TOP - BOTTOM
     peak = max([_number(a) for _w, a, _b in weeks] + [_number(b) for _w, _a, b in weeks] + [1])
@@ -59,8 +60,16 @@ def weekly_chart(weeks: list[tuple[dt.date, object, object]], *, first: str,
         x = LEFT + index * slot + slot * 0.1
         for offset, value, css, name in ((0, a, "bar-a", first), (bar_width, b, "bar-b", second)):
             height = plot_height * _number(value) / peak
-            bars.append(Bar(round(x + offset, 1), round(baseline - height, 1), round(bar_width, 1),
-                            round(height, 1), css, f"{week:{fmt}}: {name} {value}"))
+            bars.append(
+                Bar(
+                    round(x + offset, 1),
+                    round(baseline - height, 1),
+                    round(bar_width, 1),
+                    round(height, 1),
+                    css,
+                    f"{week:{fmt}}: {name} {value}",
+                )
+            )
         if index % every == 0:
             labels.append(Label(round(x, 1), HEIGHT - 6, f"{week:{fmt}}"))
     return Chart(WIDTH, HEIGHT, bars, labels, baseline, peak)

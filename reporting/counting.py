@@ -58,19 +58,29 @@ def stall_days_count(*, since: dt.date, until: dt.date) -> dict[dt.date, DayCoun
     start, end = local_bounds(since, until)
     days = {day: DayCounts() for day in days_between(since, until)}
 
-    for row in (Donation.objects.filter(received_on__range=(since, until))
-                .values("received_on").annotate(n=Count("id"))):
+    for row in (
+        Donation.objects.filter(received_on__range=(since, until))
+        .values("received_on")
+        .annotate(n=Count("id"))
+    ):
         days[row["received_on"]].donations = row["n"]
-    for row in (DonationLine.objects.filter(donation__received_on__range=(since, until))
-                .values("donation__received_on").annotate(n=Sum("quantity"))):
+    for row in (
+        DonationLine.objects.filter(donation__received_on__range=(since, until))
+        .values("donation__received_on")
+        .annotate(n=Sum("quantity"))
+    ):
         days[row["donation__received_on"]].items_received = row["n"] or 0
-    for row in (Item.objects.filter(created_at__gte=start, created_at__lt=end)
-                .annotate(day=TruncDate("created_at", tzinfo=tz)).values("day")
-                .annotate(n=Count("id"))):
+    for row in (
+        Item.objects.filter(created_at__gte=start, created_at__lt=end)
+        .annotate(day=TruncDate("created_at", tzinfo=tz))
+        .values("day")
+        .annotate(n=Count("id"))
+    ):
         days[row["day"]].items_listed = row["n"]
 
-    placed = (Order.objects.filter(placed_at__gte=start, placed_at__lt=end)
-              .annotate(day=TruncDate("placed_at", tzinfo=tz)))
+    placed = Order.objects.filter(placed_at__gte=start, placed_at__lt=end).annotate(
+        day=TruncDate("placed_at", tzinfo=tz)
+    )
     # An anonymised order (retention purge) keeps no phone hash: it is an order, not a person.
     people = Count("phone_hash", distinct=True, filter=~Q(phone_hash=""))
     for row in placed.values("day").annotate(n=Count("id"), r=people):
@@ -83,11 +93,18 @@ def stall_days_count(*, since: dt.date, until: dt.date) -> dict[dt.date, DayCoun
         days[day].recipients_sketch = sketch_of(day_hashes)
 
     # A state reached by the same order twice in a day (failed, re-packed, failed) counts once.
-    events = (OrderEvent.objects.filter(at__gte=start, at__lt=end)
-              .annotate(day=TruncDate("at", tzinfo=tz)))
-    for row in (events.values("day", "to_state", "order__delivery")
-                .annotate(n=Count("order_id", distinct=True))):
-        counts, to_state, delivery, n = days[row["day"]], row["to_state"], row["order__delivery"], row["n"]
+    events = OrderEvent.objects.filter(at__gte=start, at__lt=end).annotate(
+        day=TruncDate("at", tzinfo=tz)
+    )
+    for row in events.values("day", "to_state", "order__delivery").annotate(
+        n=Count("order_id", distinct=True)
+    ):
+        counts, to_state, delivery, n = (
+            days[row["day"]],
+            row["to_state"],
+            row["order__delivery"],
+            row["n"],
+        )
         if to_state == State.DELIVERED and delivery == Delivery.POST:
             counts.orders_delivered_post += n
         elif to_state == State.DELIVERED:
@@ -100,10 +117,16 @@ def stall_days_count(*, since: dt.date, until: dt.date) -> dict[dt.date, DayCoun
         elif to_state == State.CANCELLED:
             counts.orders_cancelled += n
     # DELIVERED is final: one delivered event per order, so the join does not double lines.
-    for row in (OrderLine.objects.filter(order__events__to_state=State.DELIVERED,
-                                         order__events__at__gte=start, order__events__at__lt=end)
-                .annotate(day=TruncDate("order__events__at", tzinfo=tz)).values("day")
-                .annotate(n=Sum("quantity"))):
+    for row in (
+        OrderLine.objects.filter(
+            order__events__to_state=State.DELIVERED,
+            order__events__at__gte=start,
+            order__events__at__lt=end,
+        )
+        .annotate(day=TruncDate("order__events__at", tzinfo=tz))
+        .values("day")
+        .annotate(n=Sum("quantity"))
+    ):
         days[row["day"]].items_given = row["n"] or 0
 
     for day, counts in days.items():

@@ -132,8 +132,9 @@ def _group_of(stall_path: str, unit: Unit, children: list[Unit]) -> int:
     return len(children)  # the unit's own stall
 
 
-def dashboard_build(*, unit: Unit, period: Period, exact: bool,
-                    with_targets: bool = True) -> Dashboard:
+def dashboard_build(
+    *, unit: Unit, period: Period, exact: bool, with_targets: bool = True
+) -> Dashboard:
     children = list(unit.children.filter(is_active=True).order_by("name"))
     stalls = list(selectors.stalls_under(unit=unit).values_list("pk", "unit__path"))
     stall_ids = [pk for pk, _path in stalls]
@@ -141,8 +142,9 @@ def dashboard_build(*, unit: Unit, period: Period, exact: bool,
     previous_period = period.previous()
 
     current = selectors.facts_by_stall(stall_ids=stall_ids, since=period.start, until=period.end)
-    before = selectors.facts_by_stall(stall_ids=stall_ids, since=previous_period.start,
-                                      until=previous_period.end)
+    before = selectors.facts_by_stall(
+        stall_ids=stall_ids, since=previous_period.start, until=previous_period.end
+    )
     totals, previous = _empty(), _empty()
     by_group = {g: (_empty(), _empty()) for g in range(len(children) + 1)}
     for pk, group in groups.items():
@@ -153,8 +155,12 @@ def dashboard_build(*, unit: Unit, period: Period, exact: bool,
             if facts is None:
                 continue
             _add(into, facts)
-            if facts["orders_placed"] or facts["items_received"] or facts["items_listed"] \
-                    or facts["items_given"]:
+            if (
+                facts["orders_placed"]
+                or facts["items_received"]
+                or facts["items_listed"]
+                or facts["items_given"]
+            ):
                 into["active_stalls"] += 1
     for cur, prev in by_group.values():
         _add(totals, cur)
@@ -162,40 +168,73 @@ def dashboard_build(*, unit: Unit, period: Period, exact: bool,
     totals["stalls"] = previous["stalls"] = len(stalls)
     # Summed daily distinct counts over-count people who came back: use the sketches.
     totals["recipients"], per_group = selectors.recipients_distinct(
-        groups=groups, since=period.start, until=period.end)
+        groups=groups, since=period.start, until=period.end
+    )
     previous["recipients"], per_group_before = selectors.recipients_distinct(
-        groups=groups, since=previous_period.start, until=previous_period.end)
+        groups=groups, since=previous_period.start, until=previous_period.end
+    )
     for group, (cur, prev) in by_group.items():
         cur["recipients"] = per_group.get(group, 0)
         prev["recipients"] = per_group_before.get(group, 0)
 
-    board = Dashboard(unit=unit, period=period, previous_period=previous_period, exact=exact,
-                      totals=_shown_all(totals, exact), previous=_shown_all(previous, exact),
-                      metrics=METRICS)
+    board = Dashboard(
+        unit=unit,
+        period=period,
+        previous_period=previous_period,
+        exact=exact,
+        totals=_shown_all(totals, exact),
+        previous=_shown_all(previous, exact),
+        metrics=METRICS,
+    )
     labels = dict(METRICS)
     for key in HEADLINE:
-        board.comparison.append((key, labels[key], board.totals[key], board.previous[key],
-                                 _change(totals[key], previous[key], exact, key)))
+        board.comparison.append(
+            (
+                key,
+                labels[key],
+                board.totals[key],
+                board.previous[key],
+                _change(totals[key], previous[key], exact, key),
+            )
+        )
     for index, child in enumerate(children):
         cur, prev = by_group[index]
-        board.rows.append(Row(unit=child, label=child.name, values=_shown_all(cur, exact),
-                              previous=_shown_all(prev, exact),
-                              is_school=child.kind == Unit.Kind.SCHOOL))
+        board.rows.append(
+            Row(
+                unit=child,
+                label=child.name,
+                values=_shown_all(cur, exact),
+                previous=_shown_all(prev, exact),
+                is_school=child.kind == Unit.Kind.SCHOOL,
+            )
+        )
     own_cur, own_prev = by_group[len(children)]
     if own_cur["stalls"] and children:
-        board.rows.append(Row(unit=None, label=str(_("Gian hàng của chính đơn vị")),
-                              values=_shown_all(own_cur, exact),
-                              previous=_shown_all(own_prev, exact)))
-    board.bucket, series = selectors.facts_series(stall_ids=stall_ids, since=period.start,
-                                                  until=period.end)
+        board.rows.append(
+            Row(
+                unit=None,
+                label=str(_("Gian hàng của chính đơn vị")),
+                values=_shown_all(own_cur, exact),
+                previous=_shown_all(own_prev, exact),
+            )
+        )
+    board.bucket, series = selectors.facts_series(
+        stall_ids=stall_ids, since=period.start, until=period.end
+    )
     for bucket in _buckets(board.bucket, period):
         values = series.get(bucket, {})
-        board.weeks.append((bucket, shown(values.get("orders_placed", 0) or 0, exact=exact),
-                            shown(values.get("items_given", 0) or 0, exact=exact)))
+        board.weeks.append(
+            (
+                bucket,
+                shown(values.get("orders_placed", 0) or 0, exact=exact),
+                shown(values.get("items_given", 0) or 0, exact=exact),
+            )
+        )
     if with_targets:
-        board.targets = [target_progress(target=t, viewer_unit=unit, exact=exact)
-                         for t in selectors.targets_for(unit=unit, since=period.start,
-                                                        until=period.end)]
+        board.targets = [
+            target_progress(target=t, viewer_unit=unit, exact=exact)
+            for t in selectors.targets_for(unit=unit, since=period.start, until=period.end)
+        ]
     return board
 
 
@@ -220,9 +259,12 @@ def _shown_all(values: dict, exact: bool) -> dict:
 
 
 def _change(now, before, exact: bool, key: str) -> str:
-    """"+12%" / "−30%" / "" — hidden when either side is suppressed (it would give it away)."""
-    if not exact and key not in NOT_PERSONAL and (0 < now < SUPPRESS_BELOW
-                                                  or 0 < before < SUPPRESS_BELOW):
+    """ "+12%" / "−30%" / "" — hidden when either side is suppressed (it would give it away)."""
+    if (
+        not exact
+        and key not in NOT_PERSONAL
+        and (0 < now < SUPPRESS_BELOW or 0 < before < SUPPRESS_BELOW)
+    ):
         return ""
     if not before:
         return "" if not now else "mới"
@@ -248,9 +290,14 @@ def target_progress(*, target: Target, viewer_unit: Unit, exact: bool) -> Target
     for unit in units:
         stall_ids = list(selectors.stalls_under(unit=unit).values_list("pk", flat=True))
         if target.kind in Target.PER_CHILD_KINDS:
-            actual = len(selectors.active_stall_ids(
-                stall_ids=stall_ids, since=since, until=until,
-                orders_only=target.kind == Target.Kind.DIGITAL_ACTIVITY))
+            actual = len(
+                selectors.active_stall_ids(
+                    stall_ids=stall_ids,
+                    since=since,
+                    until=until,
+                    orders_only=target.kind == Target.Kind.DIGITAL_ACTIVITY,
+                )
+            )
             ok = actual >= target.value
             per_unit.append((unit.name, actual, ok))
         else:
@@ -259,16 +306,18 @@ def target_progress(*, target: Target, viewer_unit: Unit, exact: bool) -> Target
             per_unit.append((unit.name, shown(actual, exact=exact), ok))
         met += ok
         grand += actual
-    progress = TargetProgress(target=target, per_unit=per_unit, actual=None,
-                              met_units=met, total_units=len(units))
+    progress = TargetProgress(
+        target=target, per_unit=per_unit, actual=None, met_units=met, total_units=len(units)
+    )
     if target.kind in Target.PER_CHILD_KINDS:
         progress.actual = f"{met}/{len(units)}"
         progress.percent = round(met * 100 / len(units)) if units else 0
     else:
         progress.actual = shown(grand, exact=exact)
         # A percentage of a suppressed count would give the count away.
-        progress.percent = (None if progress.actual == SUPPRESSED
-                            else min(100, round(grand * 100 / target.value)))
+        progress.percent = (
+            None if progress.actual == SUPPRESSED else min(100, round(grand * 100 / target.value))
+        )
         progress.per_unit = [(name, value, False) for name, value, _ok in per_unit]
     return progress
 
@@ -325,9 +374,13 @@ def dashboards_warm(*, today: dt.date | None = None) -> int:
     from tenants.models import Membership
 
     period = period_from_preset("30", today or timezone.localdate())
-    roots = Unit.objects.filter(memberships__role__in=[
-        Membership.Role.PROVINCE_OFFICER, Membership.Role.DISTRICT_OFFICER,
-        Membership.Role.SCHOOL_OFFICER]).distinct()
+    roots = Unit.objects.filter(
+        memberships__role__in=[
+            Membership.Role.PROVINCE_OFFICER,
+            Membership.Role.DISTRICT_OFFICER,
+            Membership.Role.SCHOOL_OFFICER,
+        ]
+    ).distinct()
     units = Unit.objects.filter(Q(pk__in=roots) | Q(parent__in=roots), is_active=True).distinct()
     built = 0
     for unit in units:

@@ -25,17 +25,29 @@ def province_targets(*, province: Unit, year: int) -> list[Target]:
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     return [
         target_ensure(
-            unit=province, kind=Target.Kind.DIGITAL_ACTIVITY, period_start=start, period_end=end,
-            value=1, title="Mỗi Huyện Đoàn có ít nhất 1 hoạt động chuyển đổi số "
-                           "(gian hàng 0 đồng có đơn trực tuyến)",
+            unit=province,
+            kind=Target.Kind.DIGITAL_ACTIVITY,
+            period_start=start,
+            period_end=end,
+            value=1,
+            title="Mỗi Huyện Đoàn có ít nhất 1 hoạt động chuyển đổi số "
+            "(gian hàng 0 đồng có đơn trực tuyến)",
         ),
         target_ensure(
-            unit=province, kind=Target.Kind.ACTIVE_STALLS_PER_DISTRICT, period_start=start,
-            period_end=end, value=1, title="Mỗi Huyện Đoàn có ít nhất 1 gian hàng 0 đồng hoạt động",
+            unit=province,
+            kind=Target.Kind.ACTIVE_STALLS_PER_DISTRICT,
+            period_start=start,
+            period_end=end,
+            value=1,
+            title="Mỗi Huyện Đoàn có ít nhất 1 gian hàng 0 đồng hoạt động",
         ),
         target_ensure(
-            unit=province, kind=Target.Kind.ITEMS_GIVEN, period_start=start, period_end=end,
-            value=2000, title="Trao 2.000 món quà 0 đồng trong năm",
+            unit=province,
+            kind=Target.Kind.ITEMS_GIVEN,
+            period_start=start,
+            period_end=end,
+            value=2000,
+            title="Trao 2.000 món quà 0 đồng trong năm",
         ),
     ]
 

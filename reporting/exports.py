@@ -42,16 +42,33 @@ def week_rows(board: Dashboard) -> tuple[list[str], list[list]]:
 
 
 def target_rows(board: Dashboard) -> tuple[list[str], list[list]]:
-    header = [_("Mục tiêu"), _("Loại"), _("Từ ngày"), _("Đến ngày"), _("Chỉ tiêu (N)"),
-              _("Đơn vị"), _("Kết quả"), _("Đạt")]
+    header = [
+        _("Mục tiêu"),
+        _("Loại"),
+        _("Từ ngày"),
+        _("Đến ngày"),
+        _("Chỉ tiêu (N)"),
+        _("Đơn vị"),
+        _("Kết quả"),
+        _("Đạt"),
+    ]
     rows = []
     for p in board.targets:
         t = p.target
-        common = [t.title, str(t.get_kind_display()), f"{t.period_start:%d/%m/%Y}",
-                  f"{t.period_end:%d/%m/%Y}", t.value]
-        rows.append([*common, _("Tất cả"), p.actual, f"{p.percent}%" if p.percent is not None else ""])
+        common = [
+            t.title,
+            str(t.get_kind_display()),
+            f"{t.period_start:%d/%m/%Y}",
+            f"{t.period_end:%d/%m/%Y}",
+            t.value,
+        ]
+        rows.append(
+            [*common, _("Tất cả"), p.actual, f"{p.percent}%" if p.percent is not None else ""]
+        )
         for name, value, ok in p.per_unit:
-            rows.append([*common, name, value, (_("Đạt") if ok else _("Chưa đạt")) if p.per_child else ""])
+            rows.append(
+                [*common, name, value, (_("Đạt") if ok else _("Chưa đạt")) if p.per_child else ""]
+            )
     return header, rows
 
 
@@ -79,13 +96,18 @@ def csv_response(board: Dashboard, table: str = "don-vi") -> HttpResponse:
     buffer = io.StringIO()
     buffer.write("\ufeff")  # Excel opens UTF-8 correctly only with a BOM
     writer = csv.writer(buffer)
-    writer.writerow([_("Kỳ báo cáo"), f"{board.period.start:%d/%m/%Y}", f"{board.period.end:%d/%m/%Y}"])
+    writer.writerow(
+        [_("Kỳ báo cáo"), f"{board.period.start:%d/%m/%Y}", f"{board.period.end:%d/%m/%Y}"]
+    )
     writer.writerow(header)
     for row in rows:
         # A cell starting with = + - @ would be a formula in a spreadsheet: neutralise it.
-        writer.writerow([f"'{c}" if isinstance(c, str) and c[:1] in "=+-@" else _plain(c)
-                         for c in row])
-    response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
+        writer.writerow(
+            [f"'{c}" if isinstance(c, str) and c[:1] in "=+-@" else _plain(c) for c in row]
+        )
+    response = HttpResponse(
+        buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8"
+    )
     return _attachment(response, _filename(board, "csv", table if table in TABLES else "don-vi"))
 
 
@@ -93,11 +115,16 @@ def xlsx_response(board: Dashboard) -> HttpResponse:
     """One workbook, one sheet per table of the page: units, weeks, targets."""
     book = Workbook()
     book.remove(book.active)
-    for title, build in ((_("Đơn vị"), table_rows), (_("Theo tuần"), week_rows),
-                         (_("Mục tiêu"), target_rows)):
+    for title, build in (
+        (_("Đơn vị"), table_rows),
+        (_("Theo tuần"), week_rows),
+        (_("Mục tiêu"), target_rows),
+    ):
         header, rows = build(board)
         sheet = book.create_sheet(title[:31])
-        sheet.append([f"{board.unit.name} – {board.period.start:%d/%m/%Y}–{board.period.end:%d/%m/%Y}"])
+        sheet.append(
+            [f"{board.unit.name} – {board.period.start:%d/%m/%Y}–{board.period.end:%d/%m/%Y}"]
+        )
         sheet["A1"].font = Font(bold=True)
         sheet.append(header)
         for cell in sheet[2]:
@@ -122,40 +149,66 @@ def pdf_bytes(board: Dashboard) -> bytes:
     title = ParagraphStyle("t", fontName=bold, fontSize=15, leading=19)
     body = ParagraphStyle("b", fontName=font, fontSize=9, leading=12)
     out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm,
-                            topMargin=14 * mm, bottomMargin=12 * mm,
-                            title=f"{_('Báo cáo')} {board.unit.name}")
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=14 * mm,
+        bottomMargin=12 * mm,
+        title=f"{_('Báo cáo')} {board.unit.name}",
+    )
     story = [
         Paragraph(f"{_('Báo cáo Gian hàng 0 đồng')} – {board.unit.name}", title),
         Paragraph(
-            _("Kỳ báo cáo %(start)s–%(end)s, so với %(pstart)s–%(pend)s.") % {
-                "start": f"{board.period.start:%d/%m/%Y}", "end": f"{board.period.end:%d/%m/%Y}",
+            _("Kỳ báo cáo %(start)s–%(end)s, so với %(pstart)s–%(pend)s.")
+            % {
+                "start": f"{board.period.start:%d/%m/%Y}",
+                "end": f"{board.period.end:%d/%m/%Y}",
                 "pstart": f"{board.previous_period.start:%d/%m/%Y}",
-                "pend": f"{board.previous_period.end:%d/%m/%Y}"}, body),
+                "pend": f"{board.previous_period.end:%d/%m/%Y}",
+            },
+            body,
+        ),
         Spacer(1, 4 * mm),
     ]
     detail = [[_("Chỉ số"), _("Kỳ này"), _("Kỳ trước")]]
     detail += [[str(label), _fmt(now), _fmt(before)] for label, now, before in board.detail]
     story.append(_table(detail, [80 * mm, 30 * mm, 30 * mm], font, bold))
     if board.rows:
-        story += [Spacer(1, 4 * mm), Paragraph(_("Các đơn vị trực thuộc (nhiều món đã trao nhất)"), body)]
+        story += [
+            Spacer(1, 4 * mm),
+            Paragraph(_("Các đơn vị trực thuộc (nhiều món đã trao nhất)"), body),
+        ]
         given = [k for k, _l in board.metrics].index("items_given")
         placed = [k for k, _l in board.metrics].index("orders_placed")
         ranked = sorted(board.rows, key=lambda r: _sort_key(r.cells[given]), reverse=True)[:12]
         units = [[_("Đơn vị"), _("Số gian hàng"), _("Đơn đã đặt"), _("Món đã trao")]]
-        units += [[row.label[:60], _fmt(row.cells[0]), _fmt(row.cells[placed]),
-                   _fmt(row.cells[given])] for row in ranked]
+        units += [
+            [row.label[:60], _fmt(row.cells[0]), _fmt(row.cells[placed]), _fmt(row.cells[given])]
+            for row in ranked
+        ]
         story.append(_table(units, [95 * mm, 25 * mm, 25 * mm, 25 * mm], font, bold))
     if board.targets:
         story += [Spacer(1, 4 * mm), Paragraph(_("Mục tiêu"), body)]
         rows = [[_("Mục tiêu"), "N", _("Đạt")]]
-        rows += [[Paragraph(p.target.title, body), _fmt(p.target.value),
-                  f"{p.actual}" + (f" ({p.percent}%)" if p.percent is not None else "")]
-                 for p in board.targets[:6]]
+        rows += [
+            [
+                Paragraph(p.target.title, body),
+                _fmt(p.target.value),
+                f"{p.actual}" + (f" ({p.percent}%)" if p.percent is not None else ""),
+            ]
+            for p in board.targets[:6]
+        ]
         story.append(_table(rows, [110 * mm, 20 * mm, 40 * mm], font, bold))
     if not board.exact:
-        story += [Spacer(1, 3 * mm), Paragraph(
-            _("Số từ 1 đến 4 được ghi “<5” để bảo vệ quyền riêng tư. Báo cáo chỉ có số lượng."), body)]
+        story += [
+            Spacer(1, 3 * mm),
+            Paragraph(
+                _("Số từ 1 đến 4 được ghi “<5” để bảo vệ quyền riêng tư. Báo cáo chỉ có số lượng."),
+                body,
+            ),
+        ]
     doc.build(story)
     return out.getvalue()
 
@@ -174,15 +227,19 @@ def _fmt(value) -> str:
 
 def _table(data, widths, font, bold) -> Table:
     table = Table(data, colWidths=widths, hAlign="LEFT")
-    table.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), font, 9),
-        ("FONT", (0, 0), (-1, 0), bold, 9),
-        ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.lightgrey),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), font, 9),
+                ("FONT", (0, 0), (-1, 0), bold, 9),
+                ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.lightgrey),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+            ]
+        )
+    )
     return table
 
 

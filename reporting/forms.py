@@ -11,11 +11,16 @@ from reporting.models import Target
 class TargetForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại mục tiêu"), choices=Target.Kind.choices)
     title = forms.CharField(label=_("Tên mục tiêu"), max_length=200)
-    period_start = forms.DateField(label=_("Từ ngày"), input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-                                   widget=forms.DateInput(attrs={"type": "date"},
-                                                          format="%Y-%m-%d"))
-    period_end = forms.DateField(label=_("Đến ngày"), input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    period_start = forms.DateField(
+        label=_("Từ ngày"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    period_end = forms.DateField(
+        label=_("Đến ngày"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     value = forms.IntegerField(label=_("Chỉ tiêu (N)"), min_value=1, max_value=10_000_000)
 
     def clean(self):

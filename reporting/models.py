@@ -40,8 +40,9 @@ class FactCounts(models.Model):
     orders_cancelled = models.PositiveIntegerField(_("đơn đã huỷ"), default=0)
     recipients = models.PositiveIntegerField(_("người nhận"), default=0)
     volunteers = models.PositiveIntegerField(_("đoàn viên tham gia"), default=0)
-    volunteer_hours = models.DecimalField(_("giờ tình nguyện"), max_digits=9, decimal_places=2,
-                                          default=0)
+    volunteer_hours = models.DecimalField(
+        _("giờ tình nguyện"), max_digits=9, decimal_places=2, default=0
+    )
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -91,7 +92,9 @@ class MonthlyFact(FactCounts):
         verbose_name_plural = _("số liệu tháng")
         ordering = ["-month", "stall_id"]
         constraints = [
-            models.UniqueConstraint(fields=["stall", "month"], name="monthlyfact_unique_stall_month"),
+            models.UniqueConstraint(
+                fields=["stall", "month"], name="monthlyfact_unique_stall_month"
+            ),
         ]
         indexes = [models.Index(fields=["month", "stall"], name="monthlyfact_month_stall")]
 
@@ -103,11 +106,13 @@ class Target(models.Model):
     """A goal a province (or district) union sets for the units below it, for a period."""
 
     class Kind(models.TextChoices):
-        ACTIVE_STALLS_PER_DISTRICT = "active_stalls_per_district", _(
-            "Mỗi đơn vị trực thuộc có ít nhất N gian hàng hoạt động"
+        ACTIVE_STALLS_PER_DISTRICT = (
+            "active_stalls_per_district",
+            _("Mỗi đơn vị trực thuộc có ít nhất N gian hàng hoạt động"),
         )
-        DIGITAL_ACTIVITY = "digital_activity", _(
-            "Mỗi đơn vị trực thuộc tổ chức ít nhất N hoạt động chuyển đổi số"
+        DIGITAL_ACTIVITY = (
+            "digital_activity",
+            _("Mỗi đơn vị trực thuộc tổ chức ít nhất N hoạt động chuyển đổi số"),
         )
         VOLUNTEERS = "volunteers", _("Số lượt đoàn viên tham gia tình nguyện")
         ITEMS_GIVEN = "items_given", _("Số món đã trao")
@@ -116,15 +121,20 @@ class Target(models.Model):
     # Kinds measured per unit below (each must reach the value), not as one total.
     PER_CHILD_KINDS = (Kind.ACTIVE_STALLS_PER_DISTRICT, Kind.DIGITAL_ACTIVITY)
 
-    unit = models.ForeignKey("tenants.Unit", verbose_name=_("đơn vị đặt mục tiêu"),
-                             on_delete=models.CASCADE, related_name="targets")
+    unit = models.ForeignKey(
+        "tenants.Unit",
+        verbose_name=_("đơn vị đặt mục tiêu"),
+        on_delete=models.CASCADE,
+        related_name="targets",
+    )
     kind = models.CharField(_("loại mục tiêu"), max_length=32, choices=Kind.choices)
     title = models.CharField(_("tên mục tiêu"), max_length=200)
     period_start = models.DateField(_("từ ngày"))
     period_end = models.DateField(_("đến ngày"))
     value = models.PositiveIntegerField(_("chỉ tiêu (N)"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -132,10 +142,13 @@ class Target(models.Model):
         verbose_name_plural = _("mục tiêu")
         ordering = ["-period_end", "kind"]
         constraints = [
-            models.UniqueConstraint(fields=["unit", "kind", "period_start", "period_end"],
-                                    name="target_unique_unit_kind_period"),
-            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")),
-                                   name="target_period_ordered"),
+            models.UniqueConstraint(
+                fields=["unit", "kind", "period_start", "period_end"],
+                name="target_unique_unit_kind_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="target_period_ordered"
+            ),
             models.CheckConstraint(condition=Q(value__gte=1), name="target_value_positive"),
         ]
 

@@ -67,14 +67,32 @@ def period_from_params(params, today: dt.date) -> tuple[Period, list[str]]:
     if raw_start or raw_end:
         start, end = parse_date(raw_start), parse_date(raw_end)
         if start is None or end is None:
-            errors.append(str(_("Ngày không hợp lệ: hãy chọn ngày theo dạng ngày/tháng/năm. "
-                                "Đang hiển thị 30 ngày qua.")))
+            errors.append(
+                str(
+                    _(
+                        "Ngày không hợp lệ: hãy chọn ngày theo dạng ngày/tháng/năm. "
+                        "Đang hiển thị 30 ngày qua."
+                    )
+                )
+            )
         elif end < start:
-            errors.append(str(_("Ngày kết thúc đứng trước ngày bắt đầu: hãy đổi lại. "
-                                "Đang hiển thị 30 ngày qua.")))
+            errors.append(
+                str(
+                    _(
+                        "Ngày kết thúc đứng trước ngày bắt đầu: hãy đổi lại. "
+                        "Đang hiển thị 30 ngày qua."
+                    )
+                )
+            )
         elif (end - start).days >= MAX_DAYS:
-            errors.append(str(_("Khoảng thời gian dài quá 3 năm: hãy chọn ngắn hơn. "
-                                "Đang hiển thị 30 ngày qua.")))
+            errors.append(
+                str(
+                    _(
+                        "Khoảng thời gian dài quá 3 năm: hãy chọn ngắn hơn. "
+                        "Đang hiển thị 30 ngày qua."
+                    )
+                )
+            )
         else:
             return Period(start, end), errors
         return period_from_preset(DEFAULT_PRESET, today), errors

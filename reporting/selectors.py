@@ -16,9 +16,19 @@ from tenants.models import Membership, Stall, Unit
 from tenants.selectors import units_with_role, user_is_platform_admin
 
 SUMMED = (
-    "items_received", "items_listed", "items_given", "donations", "orders_placed",
-    "orders_delivered_volunteer", "orders_posted", "orders_delivered_post", "orders_failed",
-    "orders_cancelled", "recipients", "volunteers", "volunteer_hours",
+    "items_received",
+    "items_listed",
+    "items_given",
+    "donations",
+    "orders_placed",
+    "orders_delivered_volunteer",
+    "orders_posted",
+    "orders_delivered_post",
+    "orders_failed",
+    "orders_cancelled",
+    "recipients",
+    "volunteers",
+    "volunteer_hours",
 )
 
 
@@ -32,10 +42,16 @@ def facts_in(*, stall_ids: list[int], since: dt.date, until: dt.date) -> QuerySe
 
 
 def _sums() -> dict:
-    sums = {name: Coalesce(Sum(name), Value(0), output_field=IntegerField())
-            for name in SUMMED if name != "volunteer_hours"}
-    sums["volunteer_hours"] = Coalesce(Sum("volunteer_hours"), Value(Decimal("0")),
-                                       output_field=DecimalField(max_digits=12, decimal_places=2))
+    sums = {
+        name: Coalesce(Sum(name), Value(0), output_field=IntegerField())
+        for name in SUMMED
+        if name != "volunteer_hours"
+    }
+    sums["volunteer_hours"] = Coalesce(
+        Sum("volunteer_hours"),
+        Value(Decimal("0")),
+        output_field=DecimalField(max_digits=12, decimal_places=2),
+    )
     return sums
 
 
@@ -81,29 +97,45 @@ def facts_by_stall(*, stall_ids: list[int], since: dt.date, until: dt.date) -> d
 LONG_PERIOD_DAYS = 184
 
 
-def facts_series(*, stall_ids: list[int], since: dt.date,
-                 until: dt.date) -> tuple[str, dict[dt.date, dict]]:
+def facts_series(
+    *, stall_ids: list[int], since: dt.date, until: dt.date
+) -> tuple[str, dict[dt.date, dict]]:
     """Orders placed and items given per week (Monday), or per month for long periods.
 
     More than about six months of weeks is too many bars for a phone, and months are
     read from the monthly rows, so a year stays cheap.
     """
     if (until - since).days < LONG_PERIOD_DAYS:
-        rows = (facts_in(stall_ids=stall_ids, since=since, until=until).order_by()
-                .annotate(bucket=TruncWeek("day")).values("bucket")
-                .annotate(orders_placed=Sum("orders_placed"), items_given=Sum("items_given")))
+        rows = (
+            facts_in(stall_ids=stall_ids, since=since, until=until)
+            .order_by()
+            .annotate(bucket=TruncWeek("day"))
+            .values("bucket")
+            .annotate(orders_placed=Sum("orders_placed"), items_given=Sum("items_given"))
+        )
         return "week", {_as_date(row.pop("bucket")): row for row in rows}
     months, edges = period_split(since, until)
     series: dict[dt.date, dict] = {}
-    parts = [DailyFact.objects.filter(stall_id__in=stall_ids).filter(edges)
-             .annotate(bucket=TruncMonth("day"))]
+    parts = [
+        DailyFact.objects.filter(stall_id__in=stall_ids)
+        .filter(edges)
+        .annotate(bucket=TruncMonth("day"))
+    ]
     if months:
-        parts.append(MonthlyFact.objects.filter(stall_id__in=stall_ids, month__in=months)
-                     .annotate(bucket=F("month")))
+        parts.append(
+            MonthlyFact.objects.filter(stall_id__in=stall_ids, month__in=months).annotate(
+                bucket=F("month")
+            )
+        )
     for queryset in parts:
-        for row in (queryset.order_by().values("bucket")
-                    .annotate(orders_placed=Sum("orders_placed"), items_given=Sum("items_given"))):
-            into = series.setdefault(_as_date(row["bucket"]), {"orders_placed": 0, "items_given": 0})
+        for row in (
+            queryset.order_by()
+            .values("bucket")
+            .annotate(orders_placed=Sum("orders_placed"), items_given=Sum("items_given"))
+        ):
+            into = series.setdefault(
+                _as_date(row["bucket"]), {"orders_placed": 0, "items_given": 0}
+            )
             into["orders_placed"] += row["orders_placed"] or 0
             into["items_given"] += row["items_given"] or 0
     return "month", series
@@ -124,8 +156,9 @@ GROUP BY m.grp, v / 64
 """
 
 
-def recipients_distinct(*, groups: Mapping[int, int], since: dt.date,
-                        until: dt.date) -> tuple[int, dict[int, int]]:
+def recipients_distinct(
+    *, groups: Mapping[int, int], since: dt.date, until: dt.date
+) -> tuple[int, dict[int, int]]:
     """Estimated distinct recipients over the period: in total, and per group of stalls.
 
     ``groups`` maps stall id to a group number (>= 0). Whole months come as dense
@@ -151,9 +184,9 @@ def recipients_distinct(*, groups: Mapping[int, int], since: dt.date,
         return merged[group]
 
     if months:
-        rows = (MonthlyFact.objects.filter(stall_id__in=list(groups), month__in=months,
-                                           recipients__gt=0)
-                .values_list("stall_id", "registers"))
+        rows = MonthlyFact.objects.filter(
+            stall_id__in=list(groups), month__in=months, recipients__gt=0
+        ).values_list("stall_id", "registers")
         by_group: dict[int, list[bytes]] = {}
         for stall_id, registers in rows:
             by_group.setdefault(groups[stall_id], []).append(bytes(registers))
@@ -162,9 +195,10 @@ def recipients_distinct(*, groups: Mapping[int, int], since: dt.date,
             np.maximum(into(group), stacked.max(axis=0), out=merged[group])
     if edge_days:
         with connection.cursor() as cursor:
-            cursor.execute(_EDGE_REGISTERS_SQL, {"stalls": list(groups),
-                                                 "groups": list(groups.values()),
-                                                 "days": edge_days})
+            cursor.execute(
+                _EDGE_REGISTERS_SQL,
+                {"stalls": list(groups), "groups": list(groups.values()), "days": edge_days},
+            )
             for group, index, rank in cursor.fetchall():
                 target = into(group)
                 if rank > target[index]:
@@ -178,10 +212,14 @@ def units_to_report_on(*, user) -> QuerySet[Unit]:
     """The top units of a person's dashboards: where they hold an oversight role."""
     if user_is_platform_admin(user=user):
         return Unit.objects.filter(parent__isnull=True)
-    return units_with_role(user=user, roles=[
-        Membership.Role.PROVINCE_OFFICER, Membership.Role.DISTRICT_OFFICER,
-        Membership.Role.SCHOOL_OFFICER,
-    ]).order_by("depth", "name")
+    return units_with_role(
+        user=user,
+        roles=[
+            Membership.Role.PROVINCE_OFFICER,
+            Membership.Role.DISTRICT_OFFICER,
+            Membership.Role.SCHOOL_OFFICER,
+        ],
+    ).order_by("depth", "name")
 
 
 def user_sets_targets_on(*, user, unit: Unit) -> bool:
@@ -190,7 +228,8 @@ def user_sets_targets_on(*, user, unit: Unit) -> bool:
         return True
     ancestors = _paths_up(unit.path)
     return Membership.objects.filter(
-        user=user, role__in=[Membership.Role.PROVINCE_OFFICER, Membership.Role.DISTRICT_OFFICER],
+        user=user,
+        role__in=[Membership.Role.PROVINCE_OFFICER, Membership.Role.DISTRICT_OFFICER],
         unit__path__in=ancestors,
     ).exists()
 
@@ -202,21 +241,36 @@ def _paths_up(path: str) -> list[str]:
 
 def targets_for(*, unit: Unit, since: dt.date, until: dt.date) -> QuerySet[Target]:
     """Targets set on this unit or above it whose period overlaps ``since``..``until``."""
-    return (Target.objects.filter(unit__path__in=_paths_up(unit.path))
-            .filter(Q(period_start__lte=until) & Q(period_end__gte=since))
-            .select_related("unit").order_by("period_end", "kind"))
+    return (
+        Target.objects.filter(unit__path__in=_paths_up(unit.path))
+        .filter(Q(period_start__lte=until) & Q(period_end__gte=since))
+        .select_related("unit")
+        .order_by("period_end", "kind")
+    )
 
 
-def active_stall_ids(*, stall_ids: list[int], since: dt.date, until: dt.date,
-                     orders_only: bool = False) -> set[int]:
+def active_stall_ids(
+    *, stall_ids: list[int], since: dt.date, until: dt.date, orders_only: bool = False
+) -> set[int]:
     """Stalls with any recorded activity (or, with ``orders_only``, any order) in the period."""
     activity = Q(orders_placed__gt=0)
     if not orders_only:
         activity |= Q(items_received__gt=0) | Q(items_listed__gt=0) | Q(items_given__gt=0)
     months, edges = period_split(since, until)
-    active = set(DailyFact.objects.filter(stall_id__in=stall_ids).filter(edges).filter(activity)
-                 .order_by().values_list("stall_id", flat=True).distinct())
+    active = set(
+        DailyFact.objects.filter(stall_id__in=stall_ids)
+        .filter(edges)
+        .filter(activity)
+        .order_by()
+        .values_list("stall_id", flat=True)
+        .distinct()
+    )
     if months:
-        active |= set(MonthlyFact.objects.filter(stall_id__in=stall_ids, month__in=months)
-                      .filter(activity).order_by().values_list("stall_id", flat=True).distinct())
+        active |= set(
+            MonthlyFact.objects.filter(stall_id__in=stall_ids, month__in=months)
+            .filter(activity)
+            .order_by()
+            .values_list("stall_id", flat=True)
+            .distinct()
+        )
     return active

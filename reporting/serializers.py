@@ -20,7 +20,9 @@ class PeriodQuerySerializer(serializers.Serializer):
     def validate(self, data):
         start, end = data.get("tu"), data.get("den")
         if (start is None) != (end is None):
-            raise serializers.ValidationError("Cần cả “tu” và “den” (YYYY-MM-DD), hoặc không cái nào.")
+            raise serializers.ValidationError(
+                "Cần cả “tu” và “den” (YYYY-MM-DD), hoặc không cái nào."
+            )
         if start and end and end < start:
             raise serializers.ValidationError("“den” phải sau hoặc bằng “tu”.")
         if start and end and (end - start).days >= 3 * 366:

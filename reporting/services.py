@@ -20,14 +20,35 @@ from tenants.models import Stall, Unit
 # How many days the nightly job recounts: donations are often recorded a few days late.
 NIGHTLY_WINDOW_DAYS = 7
 _SUMMED = [
-    "items_received", "items_listed", "items_given", "donations", "orders_placed",
-    "orders_delivered_volunteer", "orders_posted", "orders_delivered_post", "orders_failed",
-    "orders_cancelled", "recipients", "volunteers", "volunteer_hours",
+    "items_received",
+    "items_listed",
+    "items_given",
+    "donations",
+    "orders_placed",
+    "orders_delivered_volunteer",
+    "orders_posted",
+    "orders_delivered_post",
+    "orders_failed",
+    "orders_cancelled",
+    "recipients",
+    "volunteers",
+    "volunteer_hours",
 ]
 _UPDATE_FIELDS = [
-    "items_received", "items_listed", "items_given", "donations", "orders_placed",
-    "orders_delivered_volunteer", "orders_posted", "orders_delivered_post", "orders_failed",
-    "orders_cancelled", "recipients", "recipients_sketch", "volunteers", "volunteer_hours",
+    "items_received",
+    "items_listed",
+    "items_given",
+    "donations",
+    "orders_placed",
+    "orders_delivered_volunteer",
+    "orders_posted",
+    "orders_delivered_post",
+    "orders_failed",
+    "orders_cancelled",
+    "recipients",
+    "recipients_sketch",
+    "volunteers",
+    "volunteer_hours",
     "computed_at",
 ]
 
@@ -52,11 +73,18 @@ def facts_rollup_stall(*, stall: Stall, since: dt.date, until: dt.date) -> int:
         # Facts live in public; a task's own schema is restored by tenant-schemas-celery.
         connection.set_schema_to_public()
     now = timezone.now()
-    rows = [DailyFact(stall_id=stall.pk, day=day, computed_at=now, **asdict(counts))
-            for day, counts in days.items()]
+    rows = [
+        DailyFact(stall_id=stall.pk, day=day, computed_at=now, **asdict(counts))
+        for day, counts in days.items()
+    ]
     with transaction.atomic():
-        DailyFact.objects.bulk_create(rows, update_conflicts=True, unique_fields=["stall", "day"],
-                                      update_fields=_UPDATE_FIELDS, batch_size=500)
+        DailyFact.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["stall", "day"],
+            update_fields=_UPDATE_FIELDS,
+            batch_size=500,
+        )
         facts_months_refresh(stall_id=stall.pk, since=since, until=until)
         transaction.on_commit(facts_version_bump)
     return len(rows)
@@ -84,17 +112,27 @@ def facts_months_refresh(*, stall_id: int, since: dt.date, until: dt.date) -> in
     for month, sums in months.items():
         registers = dense_of(sketches[month])
         sums["recipients"] = estimate(registers_merge(sketches[month]))
-        rows.append(MonthlyFact(stall_id=stall_id, month=month, registers=registers,
-                                computed_at=now, **sums))
+        rows.append(
+            MonthlyFact(
+                stall_id=stall_id, month=month, registers=registers, computed_at=now, **sums
+            )
+        )
     MonthlyFact.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["stall", "month"],
+        rows,
+        update_conflicts=True,
+        unique_fields=["stall", "month"],
         update_fields=[*_SUMMED, "registers", "computed_at"],
     )
     return len(rows)
 
 
-def facts_rollup(*, since: dt.date, until: dt.date, stalls: Iterable[Stall] | None = None,
-                 progress: Callable[[Stall], None] | None = None) -> int:
+def facts_rollup(
+    *,
+    since: dt.date,
+    until: dt.date,
+    stalls: Iterable[Stall] | None = None,
+    progress: Callable[[Stall], None] | None = None,
+) -> int:
     """Synchronous rollup of a date range across stalls (all real stalls by default)."""
     if until < since:
         raise ValidationError(_("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu."))
@@ -114,11 +152,26 @@ def nightly_window(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
     return today - dt.timedelta(days=NIGHTLY_WINDOW_DAYS), today - dt.timedelta(days=1)
 
 
-def target_create(*, unit: Unit, kind: str, title: str, period_start: dt.date,
-                  period_end: dt.date, value: int, created_by=None) -> Target:
+def target_create(
+    *,
+    unit: Unit,
+    kind: str,
+    title: str,
+    period_start: dt.date,
+    period_end: dt.date,
+    value: int,
+    created_by=None,
+) -> Target:
     """Set a target; the same unit, kind and period twice is refused, never duplicated."""
-    target = Target(unit=unit, kind=kind, title=title.strip(), period_start=period_start,
-                    period_end=period_end, value=value, created_by=created_by)
+    target = Target(
+        unit=unit,
+        kind=kind,
+        title=title.strip(),
+        period_start=period_start,
+        period_end=period_end,
+        value=value,
+        created_by=created_by,
+    )
     target.full_clean()
     with transaction.atomic():
         target.save()
@@ -126,11 +179,15 @@ def target_create(*, unit: Unit, kind: str, title: str, period_start: dt.date,
     return target
 
 
-def target_ensure(*, unit: Unit, kind: str, title: str, period_start: dt.date,
-                  period_end: dt.date, value: int) -> Target:
+def target_ensure(
+    *, unit: Unit, kind: str, title: str, period_start: dt.date, period_end: dt.date, value: int
+) -> Target:
     """Idempotent seeding: the existing target with this unit, kind and period, or a new one."""
     target, created = Target.objects.get_or_create(
-        unit=unit, kind=kind, period_start=period_start, period_end=period_end,
+        unit=unit,
+        kind=kind,
+        period_start=period_start,
+        period_end=period_end,
         defaults={"title": title, "value": value},
     )
     if created:

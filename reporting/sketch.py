@@ -76,8 +76,9 @@ def estimate_from_sums(*, filled: int, inverse_sum: float) -> int:
 
 
 def estimate(registers: Mapping[int, int]) -> int:
-    return estimate_from_sums(filled=len(registers),
-                              inverse_sum=sum(2.0 ** -rank for rank in registers.values()))
+    return estimate_from_sums(
+        filled=len(registers), inverse_sum=sum(2.0**-rank for rank in registers.values())
+    )
 
 
 def dense_of(sketches: Iterable[Iterable[int]]) -> bytes:
@@ -96,5 +97,6 @@ def dense_estimate(registers) -> int:
     import numpy as np
 
     filled = registers[registers > 0]
-    return estimate_from_sums(filled=int(filled.size),
-                              inverse_sum=float(np.sum(np.exp2(-filled.astype(np.float64)))))
+    return estimate_from_sums(
+        filled=int(filled.size), inverse_sum=float(np.sum(np.exp2(-filled.astype(np.float64))))
+    )

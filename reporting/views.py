@@ -76,14 +76,23 @@ def report_home(request):
 def unit_report(request, unit_id: int):
     unit = _unit_for(request, unit_id)
     board, period = _board(request, unit)
-    chart = weekly_chart(board.weeks, first=_("đơn đặt"), second=_("món đã trao"),
-                         monthly=board.bucket == "month")
-    return render(request, "reporting/unit.html", {
-        "board": board, "unit": unit, "period": period, "chart": chart,
-        "crumbs": _breadcrumbs(request, unit), "presets": PRESETS,
-        "preset": request.GET.get("ky", "" if request.GET.get("tu") else "30"),
-        "can_set_targets": user_sets_targets_on(user=request.user, unit=unit),
-    })
+    chart = weekly_chart(
+        board.weeks, first=_("đơn đặt"), second=_("món đã trao"), monthly=board.bucket == "month"
+    )
+    return render(
+        request,
+        "reporting/unit.html",
+        {
+            "board": board,
+            "unit": unit,
+            "period": period,
+            "chart": chart,
+            "crumbs": _breadcrumbs(request, unit),
+            "presets": PRESETS,
+            "preset": request.GET.get("ky", "" if request.GET.get("tu") else "30"),
+            "can_set_targets": user_sets_targets_on(user=request.user, unit=unit),
+        },
+    )
 
 
 @public_only
@@ -113,15 +122,22 @@ def unit_targets(request, unit_id: int):
         try:
             target_create(unit=unit, created_by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, _("Đã có mục tiêu cùng loại cho đơn vị và khoảng thời gian này: "
-                                   "hãy sửa mục tiêu cũ hoặc chọn khoảng khác.")
-                           if "__all__" in getattr(exc, "error_dict", {}) else exc)
+            form.add_error(
+                None,
+                _(
+                    "Đã có mục tiêu cùng loại cho đơn vị và khoảng thời gian này: "
+                    "hãy sửa mục tiêu cũ hoặc chọn khoảng khác."
+                )
+                if "__all__" in getattr(exc, "error_dict", {})
+                else exc,
+            )
         else:
             messages.success(request, _("Đã lưu mục tiêu."))
             return redirect("reporting:targets", unit_id=unit.pk)
     targets = Target.objects.filter(unit=unit).order_by("-period_end", "kind")
-    return render(request, "reporting/targets.html", {"unit": unit, "form": form,
-                                                      "targets": targets})
+    return render(
+        request, "reporting/targets.html", {"unit": unit, "form": form, "targets": targets}
+    )
 
 
 @public_only

@@ -39,8 +39,16 @@ def geography_load(*, replace: bool = False) -> int:
 
     def area(era, level, code, name, short, kind, parent, lat, lon) -> AdminArea:
         return AdminArea(
-            era=era, level=level, code=code, name=name, short_name=short, kind=kind or "",
-            parent=parent, latitude=lat, longitude=lon, search_key=search_key(name),
+            era=era,
+            level=level,
+            code=code,
+            name=name,
+            short_name=short,
+            kind=kind or "",
+            parent=parent,
+            latitude=lat,
+            longitude=lon,
+            search_key=search_key(name),
         )
 
     # Current (two-level, since 1 July 2025): province → commune/ward/special zone.
@@ -52,14 +60,30 @@ def geography_load(*, replace: bool = False) -> int:
     for r in rows:
         kind = r["province"].removesuffix(r["provinceShort"]).strip()
         provinces[r["provinceCode"]] = area(
-            Era.CURRENT, Level.PROVINCE, r["provinceCode"], r["province"], r["provinceShort"],
-            kind, None, r["provinceLat"], r["provinceLon"],
+            Era.CURRENT,
+            Level.PROVINCE,
+            r["provinceCode"],
+            r["province"],
+            r["provinceShort"],
+            kind,
+            None,
+            r["provinceLat"],
+            r["provinceLon"],
         )
     AdminArea.objects.bulk_create(provinces.values())
     written += len(provinces)
     communes = [
-        area(Era.CURRENT, Level.COMMUNE, r["wardCode"], r["ward"], r["wardShort"], r["wardType"],
-             provinces[r["provinceCode"]], r["wardLat"], r["wardLon"])
+        area(
+            Era.CURRENT,
+            Level.COMMUNE,
+            r["wardCode"],
+            r["ward"],
+            r["wardShort"],
+            r["wardType"],
+            provinces[r["provinceCode"]],
+            r["wardLat"],
+            r["wardLon"],
+        )
         for r in db.execute(
             "SELECT provinceCode, ward, wardShort, wardType, wardCode, wardLat, wardLon "
             "FROM admin_units"
@@ -80,21 +104,43 @@ def geography_load(*, replace: bool = False) -> int:
         if r["provinceCode"] not in legacy_provinces:
             kind = r["province"].removesuffix(r["provinceShort"]).strip()
             legacy_provinces[r["provinceCode"]] = area(
-                Era.LEGACY, Level.PROVINCE, r["provinceCode"], r["province"], r["provinceShort"],
-                kind, None, r["provinceLat"], r["provinceLon"],
+                Era.LEGACY,
+                Level.PROVINCE,
+                r["provinceCode"],
+                r["province"],
+                r["provinceShort"],
+                kind,
+                None,
+                r["provinceLat"],
+                r["provinceLon"],
             )
     AdminArea.objects.bulk_create(legacy_provinces.values())
     for r in legacy_rows:
         if r["districtCode"] not in districts:
             districts[r["districtCode"]] = area(
-                Era.LEGACY, Level.DISTRICT, r["districtCode"], r["district"], r["districtShort"],
-                r["districtType"], legacy_provinces[r["provinceCode"]], r["districtLat"],
+                Era.LEGACY,
+                Level.DISTRICT,
+                r["districtCode"],
+                r["district"],
+                r["districtShort"],
+                r["districtType"],
+                legacy_provinces[r["provinceCode"]],
+                r["districtLat"],
                 r["districtLon"],
             )
     AdminArea.objects.bulk_create(districts.values())
     legacy_communes = [
-        area(Era.LEGACY, Level.COMMUNE, r["wardCode"], r["ward"], r["wardShort"], r["wardType"],
-             districts[r["districtCode"]], r["wardLat"], r["wardLon"])
+        area(
+            Era.LEGACY,
+            Level.COMMUNE,
+            r["wardCode"],
+            r["ward"],
+            r["wardShort"],
+            r["wardType"],
+            districts[r["districtCode"]],
+            r["wardLat"],
+            r["wardLon"],
+        )
         for r in legacy_rows
         if r["wardCode"]  # a few districts (islands) have no communes listed
     ]

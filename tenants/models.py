@@ -87,12 +87,19 @@ class Unit(models.Model):
     kind = models.CharField(_("cấp"), max_length=10, choices=Kind.choices)
     name = models.CharField(_("tên"), max_length=200)
     code = models.CharField(
-        _("mã"), max_length=120, unique=True, validators=[unit_code_validator],
+        _("mã"),
+        max_length=120,
+        unique=True,
+        validators=[unit_code_validator],
         help_text=_("Mã ngắn, duy nhất, dùng trong tệp nhập liệu (ví dụ: tien-giang/cai-be)."),
     )
     parent = models.ForeignKey(
-        "self", verbose_name=_("đơn vị cấp trên"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("đơn vị cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     # Materialised path of ids ("/1/4/17/"): "this unit and everything below it" is one
     # indexed prefix match, whatever the depth of the tree.
@@ -108,8 +115,11 @@ class Unit(models.Model):
         verbose_name = _("đơn vị Đoàn")
         verbose_name_plural = _("đơn vị Đoàn")
         ordering = ["path"]
-        indexes = [models.Index(fields=["path"], name="unit_path_prefix",
-                                opclasses=["varchar_pattern_ops"])]
+        indexes = [
+            models.Index(
+                fields=["path"], name="unit_path_prefix", opclasses=["varchar_pattern_ops"]
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -131,15 +141,24 @@ class Stall(TenantMixin):
     """A free storefront run by a unit (a school union today); one PostgreSQL schema."""
 
     unit = models.OneToOneField(
-        Unit, verbose_name=_("đơn vị"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="stall",
+        Unit,
+        verbose_name=_("đơn vị"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="stall",
     )
-    slug = models.SlugField(_("mã gian hàng"), max_length=40, unique=True,
-                            validators=[slug_validator])
+    slug = models.SlugField(
+        _("mã gian hàng"), max_length=40, unique=True, validators=[slug_validator]
+    )
     name = models.CharField(_("tên gian hàng"), max_length=200)
     commune = models.ForeignKey(
-        AdminArea, verbose_name=_("xã/phường của trường"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        AdminArea,
+        verbose_name=_("xã/phường của trường"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     latitude = models.FloatField(_("vĩ độ"), null=True, blank=True)
     longitude = models.FloatField(_("kinh độ"), null=True, blank=True)
@@ -153,7 +172,9 @@ class Stall(TenantMixin):
         _("số món tối đa mỗi người nhận trong kỳ"), default=10
     )
     limit_period_days = models.PositiveSmallIntegerField(_("độ dài kỳ (ngày)"), default=30)
-    max_same_item = models.PositiveSmallIntegerField(_("số lượng tối đa của cùng một món"), default=1)
+    max_same_item = models.PositiveSmallIntegerField(
+        _("số lượng tối đa của cùng một món"), default=1
+    )
     confirm_new_phones = models.BooleanField(
         _("cán bộ duyệt đơn của số điện thoại mới"), default=False
     )
@@ -190,8 +211,9 @@ class Stall(TenantMixin):
         """
         base_schema = self.get_base_schema()
         if not (sync_schema and base_schema and schema_exists(base_schema)):
-            return super().create_schema(check_if_exists=check_if_exists,
-                                         sync_schema=sync_schema, verbosity=verbosity)
+            return super().create_schema(
+                check_if_exists=check_if_exists, sync_schema=sync_schema, verbosity=verbosity
+            )
         if check_if_exists and schema_exists(self.schema_name):
             return False
         if not is_valid_schema_name(self.schema_name):
@@ -201,8 +223,9 @@ class Stall(TenantMixin):
 
         connection = connections[get_tenant_database_alias()]
         try:
-            schema_clone(template=base_schema, schema=self.schema_name,
-                         with_data=self.clone_mode == "DATA")
+            schema_clone(
+                template=base_schema, schema=self.schema_name, with_data=self.clone_mode == "DATA"
+            )
         except BackupError as exc:
             # No pg_dump of the server's version here: django-tenants' slower clone works too.
             logger.warning("cloning %s with clone_schema(): %s", self.schema_name, exc)

@@ -71,12 +71,14 @@ def user_is_stall_officer(*, user: UserLike, stall: Stall | None) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     unit_path = stall.unit.path
-    return Membership.objects.filter(
-        user=user,
-        role=Membership.Role.SCHOOL_OFFICER,
-    ).filter(
-        Q(unit_id=stall.unit_id) | Q(unit__path__in=_ancestor_paths(unit_path))
-    ).exists()
+    return (
+        Membership.objects.filter(
+            user=user,
+            role=Membership.Role.SCHOOL_OFFICER,
+        )
+        .filter(Q(unit_id=stall.unit_id) | Q(unit__path__in=_ancestor_paths(unit_path)))
+        .exists()
+    )
 
 
 def _ancestor_paths(path: str) -> list[str]:

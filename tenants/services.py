@@ -30,8 +30,14 @@ class Provisioned:
     officer_password: str | None  # set only when a new account was made
 
 
-def unit_create(*, kind: str, name: str, code: str, parent: Unit | None = None,
-                admin_area: AdminArea | None = None) -> Unit:
+def unit_create(
+    *,
+    kind: str,
+    name: str,
+    code: str,
+    parent: Unit | None = None,
+    admin_area: AdminArea | None = None,
+) -> Unit:
     unit = Unit(kind=kind, name=name, code=code, parent=parent, admin_area=admin_area)
     unit.full_clean(exclude=["path", "depth"])
     unit.save()
@@ -54,7 +60,9 @@ def unit_move(*, unit: Unit, new_parent: Unit | None) -> Unit:
     unit.parent = new_parent
     unit.save()
     unit.refresh_from_db()
-    for child in Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk).order_by("depth"):
+    for child in (
+        Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk).order_by("depth")
+    ):
         child.save()
     return unit
 
@@ -74,8 +82,11 @@ def stall_template_migrate(*, verbosity: int = 0) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f'CREATE SCHEMA "{TEMPLATE_SCHEMA}"')
     call_command(
-        "migrate_schemas", tenant=True, schema_name=TEMPLATE_SCHEMA,
-        interactive=False, verbosity=verbosity,
+        "migrate_schemas",
+        tenant=True,
+        schema_name=TEMPLATE_SCHEMA,
+        interactive=False,
+        verbosity=verbosity,
     )
     connection.set_schema_to_public()
 
@@ -101,7 +112,8 @@ def _validate_new_stall(*, slug: str, domain: str, schema_name: str) -> None:
             _(
                 "Mã gian hàng “%(slug)s” không hợp lệ: chỉ dùng chữ thường không dấu, số và "
                 "dấu gạch ngang, bắt đầu bằng chữ, dài 3–40 ký tự."
-            ) % {"slug": slug},
+            )
+            % {"slug": slug},
             code="invalid_slug",
         )
     if Stall.objects.filter(slug=slug).exists():
@@ -135,8 +147,11 @@ def stall_provision(**kwargs) -> Provisioned:
     except IntegrityError:
         slug = kwargs.get("slug", "")
         raise ProvisioningError(
-            _("Gian hàng “%(slug)s” vừa được tạo cùng lúc ở nơi khác. Hãy kiểm tra danh sách "
-              "gian hàng trước khi thử lại.") % {"slug": slug},
+            _(
+                "Gian hàng “%(slug)s” vừa được tạo cùng lúc ở nơi khác. Hãy kiểm tra danh sách "
+                "gian hàng trước khi thử lại."
+            )
+            % {"slug": slug},
             code="duplicate_slug",
         ) from None
 
@@ -172,8 +187,9 @@ def _stall_provision(
         if Unit.objects.filter(code=code).exists():
             unit = Unit.objects.get(code=code)
         else:
-            unit = unit_create(kind=Unit.Kind.SCHOOL, name=name, code=code, parent=parent_unit,
-                               admin_area=commune)
+            unit = unit_create(
+                kind=Unit.Kind.SCHOOL, name=name, code=code, parent=parent_unit, admin_area=commune
+            )
     if Stall.objects.filter(unit=unit).exists():
         raise ProvisioningError(
             _("Đơn vị “%(unit)s” đã có gian hàng.") % {"unit": unit.name}, code="unit_has_stall"
@@ -182,8 +198,13 @@ def _stall_provision(
     if commune is not None and latitude is None:
         latitude, longitude = commune.latitude, commune.longitude
     stall = Stall(
-        schema_name=schema_name, slug=slug, name=name.strip(), unit=unit, commune=commune,
-        latitude=latitude, longitude=longitude,
+        schema_name=schema_name,
+        slug=slug,
+        name=name.strip(),
+        unit=unit,
+        commune=commune,
+        latitude=latitude,
+        longitude=longitude,
     )
     stall.full_clean(exclude=["schema_name"])
     stall.save(verbosity=0)
@@ -195,8 +216,9 @@ def _stall_provision(
         membership_grant(user=user, unit=unit, role=Membership.Role.SCHOOL_OFFICER)
         username = user.get_username()
     connection.set_schema_to_public()
-    return Provisioned(stall=stall, domain=domain, officer_username=username,
-                       officer_password=password)
+    return Provisioned(
+        stall=stall, domain=domain, officer_username=username, officer_password=password
+    )
 
 
 def _officer_account(*, email: str):

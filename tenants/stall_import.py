@@ -49,12 +49,14 @@ def _row_provision(row: dict[str, str]) -> Provisioned | None:
     parent_code = row["parent_unit"].strip()
     parent = Unit.objects.filter(code=parent_code).first()
     if parent is None:
-        raise ValidationError(
-            _("Không có đơn vị cấp trên mã “%(code)s”.") % {"code": parent_code}
-        )
+        raise ValidationError(_("Không có đơn vị cấp trên mã “%(code)s”.") % {"code": parent_code})
     existing = Stall.objects.filter(slug=slug).select_related("unit").first()
     if existing is not None:
-        if existing.unit and existing.unit.parent_id == parent.pk and existing.name == row["name"].strip():
+        if (
+            existing.unit
+            and existing.unit.parent_id == parent.pk
+            and existing.name == row["name"].strip()
+        ):
             return None  # already imported: running the same file again changes nothing
         raise ValidationError(_("Mã gian hàng “%(slug)s” đã được dùng.") % {"slug": slug})
     commune = None
@@ -64,9 +66,7 @@ def _row_provision(row: dict[str, str]) -> Provisioned | None:
             era=AdminArea.Era.CURRENT, level=AdminArea.Level.COMMUNE, code=commune_code
         ).first()
         if commune is None:
-            raise ValidationError(
-                _("Không có xã/phường mã “%(code)s”.") % {"code": commune_code}
-            )
+            raise ValidationError(_("Không có xã/phường mã “%(code)s”.") % {"code": commune_code})
     return stall_provision(
         slug=slug,
         name=row["name"],
@@ -79,7 +79,8 @@ def _row_provision(row: dict[str, str]) -> Provisioned | None:
 
 
 def stall_import(
-    *, rows: Iterable[tuple[int, dict[str, str]]],
+    *,
+    rows: Iterable[tuple[int, dict[str, str]]],
     progress: Callable[[int, str], None] | None = None,
 ) -> ImportReport:
     report = ImportReport()

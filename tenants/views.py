@@ -46,7 +46,9 @@ def media_serve(request, schema: str, path: str):
     if not target.is_relative_to(root) or not target.is_file():
         raise Http404
     content_type, _encoding = mimetypes.guess_type(target.name)
-    response = FileResponse(target.open("rb"), content_type=content_type or "application/octet-stream")
+    response = FileResponse(
+        target.open("rb"), content_type=content_type or "application/octet-stream"
+    )
     response["Cache-Control"] = "private, max-age=86400"
     response["X-Content-Type-Options"] = "nosniff"
     return response

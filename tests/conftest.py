@@ -25,8 +25,14 @@ _counter = itertools.count(1)
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(request, django_test_environment, django_db_blocker,
-                    django_db_modify_db_settings, django_db_keepdb, django_db_createdb):
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_modify_db_settings,
+    django_db_keepdb,
+    django_db_createdb,
+):
     """The test database, always, plus what every run needs: public tenant, template, geography.
 
     pytest-django would set up only the databases that marked tests ask for; committed
@@ -36,8 +42,12 @@ def django_db_setup(request, django_test_environment, django_db_blocker,
 
     keepdb = django_db_keepdb and not django_db_createdb
     with django_db_blocker.unblock():
-        db_cfg = setup_databases(verbosity=request.config.option.verbose, interactive=False,
-                                 aliases={"default"}, keepdb=keepdb)
+        db_cfg = setup_databases(
+            verbosity=request.config.option.verbose,
+            interactive=False,
+            aliases={"default"},
+            keepdb=keepdb,
+        )
         _drop_leftover_stalls()
         public_tenant_ensure()
         stall_template_migrate()
@@ -63,17 +73,25 @@ def _drop_leftover_stalls() -> None:
 
 
 def _district() -> Unit:
-    province = unit_get_or_create(kind=Unit.Kind.PROVINCE, name="Tỉnh Đoàn Tiền Giang",
-                                  code="tien-giang")
-    return unit_get_or_create(kind=Unit.Kind.DISTRICT, name="Huyện Đoàn Tân Phước",
-                              code="tien-giang/tan-phuoc", parent=province)
+    province = unit_get_or_create(
+        kind=Unit.Kind.PROVINCE, name="Tỉnh Đoàn Tiền Giang", code="tien-giang"
+    )
+    return unit_get_or_create(
+        kind=Unit.Kind.DISTRICT,
+        name="Huyện Đoàn Tân Phước",
+        code="tien-giang/tan-phuoc",
+        parent=province,
+    )
 
 
-def make_stall(slug: str | None = None, name: str | None = None, parent: Unit | None = None) -> Stall:
+def make_stall(
+    slug: str | None = None, name: str | None = None, parent: Unit | None = None
+) -> Stall:
     n = next(_counter)
     slug = slug or f"truong-{n}"
-    result = stall_provision(slug=slug, name=name or f"Đoàn trường thử {n}",
-                             parent_unit=parent or _district())
+    result = stall_provision(
+        slug=slug, name=name or f"Đoàn trường thử {n}", parent_unit=parent or _district()
+    )
     return result.stall
 
 
@@ -100,7 +118,9 @@ def stall_b(stall_factory) -> Stall:
 
 def make_user(username: str, *, unit: Unit | None = None, role: str | None = None, **extra):
     user = get_user_model().objects.create_user(
-        username=username, email=username if "@" in username else "", password="mat-khau-dai-123",
+        username=username,
+        email=username if "@" in username else "",
+        password="mat-khau-dai-123",
         **extra,
     )
     if unit is not None and role is not None:
@@ -111,8 +131,11 @@ def make_user(username: str, *, unit: Unit | None = None, role: str | None = Non
 @pytest.fixture
 def officer_factory(db):
     def factory(stall: Stall, username: str | None = None):
-        return make_user(username or f"canbo-{stall.slug}@example.vn", unit=stall.unit,
-                         role=Membership.Role.SCHOOL_OFFICER)
+        return make_user(
+            username or f"canbo-{stall.slug}@example.vn",
+            unit=stall.unit,
+            role=Membership.Role.SCHOOL_OFFICER,
+        )
 
     return factory
 
@@ -163,8 +186,9 @@ def client_for():
         client = Client(HTTP_HOST=host)
         if user is not None:
             # Log in through the real login page of that host, so the session is bound to it.
-            response = client.post("/accounts/login/", {"username": user.username,
-                                                        "password": "mat-khau-dai-123"})
+            response = client.post(
+                "/accounts/login/", {"username": user.username, "password": "mat-khau-dai-123"}
+            )
             assert response.status_code == 302, response.content[:500]
         return client
 

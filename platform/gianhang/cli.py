@@ -11,7 +11,15 @@ import os
 import sys
 
 # Commands that never touch the database or Redis start no servers.
-_OFFLINE_COMMANDS = {"help", "--help", "-h", "version", "--version", "makemessages", "compilemessages"}
+_OFFLINE_COMMANDS = {
+    "help",
+    "--help",
+    "-h",
+    "version",
+    "--version",
+    "makemessages",
+    "compilemessages",
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -61,8 +61,9 @@ def _account(username: str, unit: Unit, role: str, **extra):
     User = get_user_model()
     user = User.objects.filter(username=username).first()
     if user is None:
-        user = User.objects.create_user(username=username, email=username,
-                                        password=DEMO_PASSWORD, **extra)
+        user = User.objects.create_user(
+            username=username, email=username, password=DEMO_PASSWORD, **extra
+        )
     membership_grant(user=user, unit=unit, role=role)
     return user
 
@@ -77,19 +78,37 @@ def demo_seed(*, base_domain: str) -> list[DemoLogin]:
         province.admin_area = province_area
         province.save()
     districts = {
-        code: unit_get_or_create(kind=Unit.Kind.DISTRICT, name=name,
-                                 code=f"{PROVINCE[0]}/{code}", parent=province)
+        code: unit_get_or_create(
+            kind=Unit.Kind.DISTRICT, name=name, code=f"{PROVINCE[0]}/{code}", parent=province
+        )
         for code, name in DISTRICTS
     }
     logins = [
-        DemoLogin("Quản trị nền tảng", _account("admin@gianhang.vn", province,
-                  Membership.Role.PLATFORM_ADMIN, is_staff=True, is_superuser=True).username,
-                  f"http://{base_domain}/quan-tri/"),
-        DemoLogin("Cán bộ Tỉnh Đoàn", _account("tinhdoan@tiengiang.vn", province,
-                  Membership.Role.PROVINCE_OFFICER).username, f"http://{base_domain}/"),
-        DemoLogin("Cán bộ Huyện Đoàn Tân Phước", _account("huyendoan.tanphuoc@tiengiang.vn",
-                  districts["tan-phuoc"], Membership.Role.DISTRICT_OFFICER).username,
-                  f"http://{base_domain}/"),
+        DemoLogin(
+            "Quản trị nền tảng",
+            _account(
+                "admin@gianhang.vn",
+                province,
+                Membership.Role.PLATFORM_ADMIN,
+                is_staff=True,
+                is_superuser=True,
+            ).username,
+            f"http://{base_domain}/quan-tri/",
+        ),
+        DemoLogin(
+            "Cán bộ Tỉnh Đoàn",
+            _account("tinhdoan@tiengiang.vn", province, Membership.Role.PROVINCE_OFFICER).username,
+            f"http://{base_domain}/",
+        ),
+        DemoLogin(
+            "Cán bộ Huyện Đoàn Tân Phước",
+            _account(
+                "huyendoan.tanphuoc@tiengiang.vn",
+                districts["tan-phuoc"],
+                Membership.Role.DISTRICT_OFFICER,
+            ).username,
+            f"http://{base_domain}/",
+        ),
     ]
     for school in SCHOOLS:
         stall = Stall.objects.filter(slug=school.slug).first()
@@ -98,13 +117,22 @@ def demo_seed(*, base_domain: str) -> list[DemoLogin]:
                 era=AdminArea.Era.CURRENT, level=AdminArea.Level.COMMUNE, code=school.commune_code
             ).first()
             stall = stall_provision(
-                slug=school.slug, name=school.name, parent_unit=districts[school.district],
-                commune=commune, base_domain=base_domain,
+                slug=school.slug,
+                name=school.name,
+                parent_unit=districts[school.district],
+                commune=commune,
+                base_domain=base_domain,
             ).stall
-        officer = _account(f"canbo.{school.slug}@tiengiang.vn", stall.unit,
-                           Membership.Role.SCHOOL_OFFICER)
-        logins.append(DemoLogin(f"Cán bộ {school.name}", officer.username,
-                                f"http://{school.slug}.{base_domain}/quan-tri/"))
+        officer = _account(
+            f"canbo.{school.slug}@tiengiang.vn", stall.unit, Membership.Role.SCHOOL_OFFICER
+        )
+        logins.append(
+            DemoLogin(
+                f"Cán bộ {school.name}",
+                officer.username,
+                f"http://{school.slug}.{base_domain}/quan-tri/",
+            )
+        )
         _app_seeds(stall)
     return logins
 

@@ -102,13 +102,20 @@ class EmbeddedServices:
         self._redis = subprocess.Popen(  # noqa: S603 - fixed arguments, our own binary
             [
                 executable,
-                "--bind", "127.0.0.1",
-                "--port", str(port),
-                "--dir", str(redis_dir),
-                "--save", "",
-                "--appendonly", "no",
-                "--daemonize", "no",
-                "--logfile", str(redis_dir / "redis.log"),
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--dir",
+                str(redis_dir),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+                "--logfile",
+                str(redis_dir / "redis.log"),
             ],
             stdin=subprocess.DEVNULL,
             # Its own session: Ctrl-C reaches us, and we stop it in order, after our children.
@@ -120,8 +127,9 @@ class EmbeddedServices:
                 raise EmbeddedServiceError(
                     f"The embedded Redis exited at start; see {redis_dir / 'redis.log'}."
                 )
-            with contextlib.suppress(OSError), socket.create_connection(
-                ("127.0.0.1", port), timeout=0.2
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection(("127.0.0.1", port), timeout=0.2),
             ):
                 return f"redis://127.0.0.1:{port}/0"
             time.sleep(0.05)

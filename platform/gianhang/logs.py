@@ -12,7 +12,9 @@ from datetime import UTC, datetime
 
 # Attributes every LogRecord has; anything else was passed through ``extra=`` and is kept.
 _RECORD_ATTRS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
-    "message", "asctime", "schema",
+    "message",
+    "asctime",
+    "schema",
 }
 
 

@@ -36,8 +36,7 @@ class Verdict:
 
 @lru_cache(maxsize=1)
 def _client() -> redis.Redis:
-    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=0.5,
-                                socket_connect_timeout=0.5)
+    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=0.5, socket_connect_timeout=0.5)
 
 
 def _key(scope: str, subject: str) -> str:
@@ -46,18 +45,22 @@ def _key(scope: str, subject: str) -> str:
     return f"rl:{connection.schema_name}:{scope}:{digest}"
 
 
-def hit(*, scope: str, subject: str, limit: int, window_seconds: int,
-        fail_open: bool = True) -> Verdict:
+def hit(
+    *, scope: str, subject: str, limit: int, window_seconds: int, fail_open: bool = True
+) -> Verdict:
     """Count one attempt for ``subject`` in ``scope``; allowed while count <= limit."""
     try:
         count, ttl = _client().eval(_INCR_WITH_EXPIRY, 1, _key(scope, subject), window_seconds)
     except redis.RedisError:
-        logger.warning("rate limiter unavailable for %s; failing %s", scope,
-                       "open" if fail_open else "closed")
-        return Verdict(allowed=fail_open, count=0, limit=limit, retry_after=window_seconds,
-                       degraded=True)
-    return Verdict(allowed=int(count) <= limit, count=int(count), limit=limit,
-                   retry_after=max(int(ttl), 1))
+        logger.warning(
+            "rate limiter unavailable for %s; failing %s", scope, "open" if fail_open else "closed"
+        )
+        return Verdict(
+            allowed=fail_open, count=0, limit=limit, retry_after=window_seconds, degraded=True
+        )
+    return Verdict(
+        allowed=int(count) <= limit, count=int(count), limit=limit, retry_after=max(int(ttl), 1)
+    )
 
 
 def reset(*, scope: str, subject: str) -> None:

@@ -32,8 +32,7 @@ if env("GIANHANG_ENV", "") == "production" and not PRODUCTION:
 if PRODUCTION:
     SECRET_KEY = env("SECRET_KEY")
     # The same bar as Django's own deploy check (security.W009), enforced at start-up.
-    if (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5
-            or SECRET_KEY.startswith("django-insecure")):
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure"):
         raise ImproperlyConfigured(
             "SECRET_KEY is too weak for production: use at least 50 random characters "
             "(python -c 'import secrets; print(secrets.token_urlsafe(50))')."
@@ -311,10 +310,14 @@ CELERY_BEAT_SCHEDULER = "tenant_schemas_celery.scheduler.TenantAwareScheduler"
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "logistics-route-sweep": {"task": "logistics.orders_route_sweep", "schedule": 600.0},
     "logistics-notifications-sweep": {"task": "logistics.notifications_sweep", "schedule": 300.0},
-    "logistics-run-plan": {"task": "logistics.run_plan",
-                           "schedule": crontab(hour=19, minute=0, day_of_week="fri")},
-    "logistics-batch-build": {"task": "logistics.batch_build",
-                              "schedule": crontab(hour=7, minute=0, day_of_week="mon")},
+    "logistics-run-plan": {
+        "task": "logistics.run_plan",
+        "schedule": crontab(hour=19, minute=0, day_of_week="fri"),
+    },
+    "logistics-batch-build": {
+        "task": "logistics.batch_build",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+    },
 }
 # Recipient SMS: "record" keeps messages in the outbox only; "webhook" POSTs them to a gateway.
 GIANHANG_SMS_BACKEND = env("GIANHANG_SMS_BACKEND", "record")
@@ -353,7 +356,8 @@ LOGGING = {
             "filters": ["stall"],
             # Production: one JSON object per line, for log collectors (schema is a field).
             "formatter": (
-                "json" if env("GIANHANG_LOG_FORMAT", "json" if PRODUCTION else "text") == "json"
+                "json"
+                if env("GIANHANG_LOG_FORMAT", "json" if PRODUCTION else "text") == "json"
                 else "line"
             ),
         }

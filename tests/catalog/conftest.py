@@ -33,4 +33,5 @@ def _needs_database_too(original):
 
 
 pytest_django.fixtures._get_databases_for_test = _needs_database_too(
-    pytest_django.fixtures._get_databases_for_test)
+    pytest_django.fixtures._get_databases_for_test
+)

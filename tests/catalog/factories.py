@@ -12,11 +12,13 @@ from tenants.models import AdminArea
 _n = itertools.count(1)
 
 
-def item_make(*, title: str | None = None, quantity: int = 5, category: str = "quan-ao",
-              **fields) -> Item:
+def item_make(
+    *, title: str | None = None, quantity: int = 5, category: str = "quan-ao", **fields
+) -> Item:
     """An item with ``quantity`` units taken in through the ledger (call inside a stall)."""
-    item = Item.objects.create(category=Category.objects.get(slug=category),
-                               title=title or f"Áo thử {next(_n)}", **fields)
+    item = Item.objects.create(
+        category=Category.objects.get(slug=category), title=title or f"Áo thử {next(_n)}", **fields
+    )
     if quantity:
         stock_change(item=item, kind="intake", quantity=quantity)
     item.refresh_from_db()

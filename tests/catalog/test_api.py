@@ -15,9 +15,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _order_body(item_id: int, **overrides) -> dict:
-    body = {"lines": [{"item": item_id, "quantity": 1}], "name": "Trần Văn Bình",
-            "phone": "0912345678", "commune_code": "28327", "address_line": "Ấp 4",
-            "consent": True}
+    body = {
+        "lines": [{"item": item_id, "quantity": 1}],
+        "name": "Trần Văn Bình",
+        "phone": "0912345678",
+        "commune_code": "28327",
+        "address_line": "Ấp 4",
+        "consent": True,
+    }
     body.update(overrides)
     return body
 
@@ -62,8 +67,11 @@ def test_post_order_accepts_an_old_address_with_district(stall_a, client_for):
     with in_stall(stall_a):
         item = item_make()
     legacy = "Xã Tân Hòa Tây, Huyện Tân Phước, Tỉnh Tiền Giang"
-    response = _post(client_for(stall_a), "/api/v1/orders/",
-                     _order_body(item.pk, commune_code="", legacy_address=legacy))
+    response = _post(
+        client_for(stall_a),
+        "/api/v1/orders/",
+        _order_body(item.pk, commune_code="", legacy_address=legacy),
+    )
     assert response.status_code == 201, response.content
     with in_stall(stall_a):
         order = Order.objects.get(code=response.json()["code"])
@@ -93,15 +101,17 @@ def test_post_orders_are_rate_limited_per_phone(stall_a, client_for, settings):
     with in_stall(stall_a):
         item = item_make(quantity=0)
     client = client_for(stall_a)
-    statuses = [_post(client, "/api/v1/orders/", _order_body(item.pk)).status_code
-                for _ in range(3)]
+    statuses = [
+        _post(client, "/api/v1/orders/", _order_body(item.pk)).status_code for _ in range(3)
+    ]
     assert statuses == [409, 409, 429]
 
 
 def test_tracking_needs_the_last_four_digits(stall_a, client_for):
     with in_stall(stall_a):
-        order = order_place(stall=stall_a, lines={item_make().pk: 1},
-                            recipient=recipient_make(phone="0909998877"))
+        order = order_place(
+            stall=stall_a, lines={item_make().pk: 1}, recipient=recipient_make(phone="0909998877")
+        )
     client = client_for(stall_a)
     assert client.get(f"/api/v1/orders/{order.code}/", {"phone_last4": "1111"}).status_code == 404
     ok = client.get(f"/api/v1/orders/{order.code}/", {"phone_last4": "8877"})
@@ -112,18 +122,22 @@ def test_tracking_needs_the_last_four_digits(stall_a, client_for):
 def test_tracking_lookups_are_rate_limited_per_ip(stall_a, client_for, settings):
     settings.GIANHANG_TRACKING_LIMIT_PER_IP = 3
     client = client_for(stall_a)
-    statuses = [client.get("/api/v1/orders/ABCD-EFGH/", {"phone_last4": "1234"}).status_code
-                for _ in range(4)]
+    statuses = [
+        client.get("/api/v1/orders/ABCD-EFGH/", {"phone_last4": "1234"}).status_code
+        for _ in range(4)
+    ]
     assert statuses == [404, 404, 404, 429]
 
 
 def test_recipient_cancels_through_the_api_and_stock_returns(stall_a, client_for):
     with in_stall(stall_a):
         item = item_make(quantity=1)
-        order = order_place(stall=stall_a, lines={item.pk: 1},
-                            recipient=recipient_make(phone="0909998877"))
-    response = _post(client_for(stall_a), f"/api/v1/orders/{order.code}/cancel/",
-                     {"phone_last4": "8877"})
+        order = order_place(
+            stall=stall_a, lines={item.pk: 1}, recipient=recipient_make(phone="0909998877")
+        )
+    response = _post(
+        client_for(stall_a), f"/api/v1/orders/{order.code}/cancel/", {"phone_last4": "8877"}
+    )
     assert response.status_code == 200
     assert response.json()["state"] == "cancelled"
     with in_stall(stall_a):
@@ -150,15 +164,20 @@ def test_officer_moves_an_order_and_bad_steps_get_409(stall_a, client_for, offic
 
 def test_officer_creates_an_item_and_takes_stock_in(stall_a, client_for, officer_factory):
     client = client_for(stall_a, user=officer_factory(stall_a))
-    created = _post(client, "/api/v1/officer/items/", {
-        "title": "Sách Toán lớp 6", "category": "sach-tap-vo", "grade": 6, "subject": "Toán"})
+    created = _post(
+        client,
+        "/api/v1/officer/items/",
+        {"title": "Sách Toán lớp 6", "category": "sach-tap-vo", "grade": 6, "subject": "Toán"},
+    )
     assert created.status_code == 201, created.content
     item_id = created.json()["id"]
-    stocked = _post(client, f"/api/v1/officer/items/{item_id}/stock/",
-                    {"kind": "intake", "quantity": 4})
+    stocked = _post(
+        client, f"/api/v1/officer/items/{item_id}/stock/", {"kind": "intake", "quantity": 4}
+    )
     assert stocked.json()["available"] == 4
-    too_much = _post(client, f"/api/v1/officer/items/{item_id}/stock/",
-                     {"kind": "write_off", "quantity": 9})
+    too_much = _post(
+        client, f"/api/v1/officer/items/{item_id}/stock/", {"kind": "write_off", "quantity": 9}
+    )
     assert too_much.status_code == 400
 
 
@@ -166,8 +185,15 @@ def test_officer_records_a_donation(stall_a, client_for, officer_factory):
     with in_stall(stall_a):
         item = item_make(quantity=0)
     client = client_for(stall_a, user=officer_factory(stall_a))
-    response = _post(client, "/api/v1/officer/donations/", {
-        "received_on": "2025-09-06", "donor_name": "", "lines": [{"item": item.pk, "quantity": 7}]})
+    response = _post(
+        client,
+        "/api/v1/officer/donations/",
+        {
+            "received_on": "2025-09-06",
+            "donor_name": "",
+            "lines": [{"item": item.pk, "quantity": 7}],
+        },
+    )
     assert response.status_code == 201, response.content
     with in_stall(stall_a):
         item.refresh_from_db()
@@ -177,8 +203,9 @@ def test_officer_records_a_donation(stall_a, client_for, officer_factory):
 def test_commune_reference_is_checked(stall_a, client_for):
     with in_stall(stall_a):
         item = item_make()
-    response = _post(client_for(stall_a), "/api/v1/orders/",
-                     _order_body(item.pk, commune_code="99999"))
+    response = _post(
+        client_for(stall_a), "/api/v1/orders/", _order_body(item.pk, commune_code="99999")
+    )
     assert response.status_code == 400
     assert "commune_code" in response.json()
     assert commune_current().code == "28327"

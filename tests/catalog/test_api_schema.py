@@ -29,17 +29,27 @@ def stall_host(live_stall_factory):
 
 
 def test_api_never_errors_and_matches_its_schema(stall_host):
-    schema = schemathesis.openapi.from_wsgi("/api/schema/", application,
-                                            headers={"Host": stall_host})
-    checks = [not_a_server_error, status_code_conformance, content_type_conformance,
-              response_schema_conformance]
+    schema = schemathesis.openapi.from_wsgi(
+        "/api/schema/", application, headers={"Host": stall_host}
+    )
+    checks = [
+        not_a_server_error,
+        status_code_conformance,
+        content_type_conformance,
+        response_schema_conformance,
+    ]
     tested = []
     for result in schema.get_all_operations():
         operation = result.ok()
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=15, deadline=None, derandomize=True, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=15,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         def run(case):
             case.call_and_validate(headers={"Host": stall_host}, checks=checks)
 

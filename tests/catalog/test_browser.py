@@ -19,8 +19,10 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason="Debian's Chromium is not installed (apt-get install chromium)"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="Debian's Chromium is not installed (apt-get install chromium)",
+    ),
 ]
 
 
@@ -63,8 +65,15 @@ def browser():
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         yield chromium
         chromium.close()
 
@@ -73,8 +82,13 @@ def test_recipient_orders_on_a_phone_and_follows_the_order(shop, stall_server, b
     host, province_id, commune_id = shop
     base = f"http://{host}:{stall_server}"
     ARTIFACTS.mkdir(exist_ok=True)
-    phone = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2,
-             "is_mobile": True, "has_touch": True, "locale": "vi-VN"}
+    phone = {
+        "viewport": {"width": 360, "height": 740},
+        "device_scale_factor": 2,
+        "is_mobile": True,
+        "has_touch": True,
+        "locale": "vi-VN",
+    }
 
     page = browser.new_context(**phone).new_page()
     page.goto(base + "/")

@@ -19,8 +19,11 @@ CANARY = "Áo canary trường A"
 def canary(stall_a, stall_b):
     with in_stall(stall_a):
         item = item_make(title=CANARY, quantity=3)
-        order = order_place(stall=stall_a, lines={item.pk: 1},
-                            recipient=recipient_make(name="Người nhận A", phone="0901239999"))
+        order = order_place(
+            stall=stall_a,
+            lines={item.pk: 1},
+            recipient=recipient_make(name="Người nhận A", phone="0901239999"),
+        )
     with in_stall(stall_b):
         item_make(title="Áo của trường B")
     return item, order
@@ -47,8 +50,11 @@ def test_b_api_never_shows_a_items_or_orders(canary, stall_b, client_for):
 
 def test_b_tracking_page_does_not_find_a_order(canary, stall_b, client_for):
     _item, order = canary
-    body = client_for(stall_b).post("/theo-doi/", {"code": order.code,
-                                                   "phone_last4": "9999"}).content.decode()
+    body = (
+        client_for(stall_b)
+        .post("/theo-doi/", {"code": order.code, "phone_last4": "9999"})
+        .content.decode()
+    )
     assert "Không tìm thấy" in body
 
 
@@ -56,8 +62,11 @@ def test_b_officers_get_404_or_403_for_a_orders(canary, stall_b, client_for, off
     _item, order = canary
     client = client_for(stall_b, user=officer_factory(stall_b))
     assert client.get(f"/api/v1/officer/orders/{order.pk}/").status_code == 404
-    moved = client.post(f"/api/v1/officer/orders/{order.pk}/transition/",
-                        json.dumps({"to_state": "packed"}), content_type="application/json")
+    moved = client.post(
+        f"/api/v1/officer/orders/{order.pk}/transition/",
+        json.dumps({"to_state": "packed"}),
+        content_type="application/json",
+    )
     assert moved.status_code == 404
     assert client.get(f"/quan-tri/catalog/order/{order.pk}/change/").status_code in (302, 404)
     body = client.get(f"/can-bo/phieu-dong-goi/?id={order.pk}").content.decode()
@@ -67,8 +76,9 @@ def test_b_officers_get_404_or_403_for_a_orders(canary, stall_b, client_for, off
     assert order.code not in listing
 
 
-def test_a_officer_cannot_use_b_officer_pages(canary, stall_a, stall_b, client_for,
-                                              officer_factory):
+def test_a_officer_cannot_use_b_officer_pages(
+    canary, stall_a, stall_b, client_for, officer_factory
+):
     officer_a = officer_factory(stall_a)
     client = client_for(stall_a, user=officer_a)
     # The same browser on B's host: the session cookie is host-only; a copied one is dropped.

@@ -51,8 +51,9 @@ def test_fifty_parallel_orders_for_the_last_five_units_sell_exactly_five(live_st
         item = item_make(title="Áo sơ mi trắng", quantity=5)
     recipients = [recipient_make(phone=f"091{n:07d}") for n in range(50)]
 
-    outcomes = _race(stall.pk, 50, lambda s, n: order_place(
-        stall=s, lines={item.pk: 1}, recipient=recipients[n]))
+    outcomes = _race(
+        stall.pk, 50, lambda s, n: order_place(stall=s, lines={item.pk: 1}, recipient=recipients[n])
+    )
 
     placed = [o for o in outcomes if isinstance(o, Order)]
     refused = [o for o in outcomes if isinstance(o, OrderRefused)]
@@ -74,8 +75,9 @@ def test_twenty_parallel_orders_from_one_phone_respect_the_limit(live_stall_fact
         items = [item_make(quantity=2) for _ in range(20)]
     recipient = recipient_make(phone="0987654321")
 
-    outcomes = _race(stall.pk, 20, lambda s, n: order_place(
-        stall=s, lines={items[n].pk: 1}, recipient=recipient))
+    outcomes = _race(
+        stall.pk, 20, lambda s, n: order_place(stall=s, lines={items[n].pk: 1}, recipient=recipient)
+    )
 
     placed = [o for o in outcomes if isinstance(o, Order)]
     refused = [o for o in outcomes if isinstance(o, OrderRefused)]

@@ -28,8 +28,10 @@ def test_order_reserves_stock_and_writes_the_ledger(stall_a):
 def test_order_gets_a_readable_unique_code(stall_a):
     with in_stall(stall_a):
         item = item_make(quantity=5)
-        codes = {order_place(stall=stall_a, lines={item.pk: 1}, recipient=recipient_make()).code
-                 for _ in range(3)}
+        codes = {
+            order_place(stall=stall_a, lines={item.pk: 1}, recipient=recipient_make()).code
+            for _ in range(3)
+        }
         assert len(codes) == 3
         assert all(CODE_PATTERN.match(code) for code in codes)
 
@@ -37,8 +39,9 @@ def test_order_gets_a_readable_unique_code(stall_a):
 def test_phone_is_stored_in_e164_with_hash_and_last4(stall_a):
     with in_stall(stall_a):
         item = item_make()
-        order = order_place(stall=stall_a, lines={item.pk: 1},
-                            recipient=recipient_make(phone="090 123.4567"))
+        order = order_place(
+            stall=stall_a, lines={item.pk: 1}, recipient=recipient_make(phone="090 123.4567")
+        )
         assert order.phone == "+84901234567"
         assert order.phone_last4 == "4567"
         assert len(order.phone_hash) == 64
@@ -50,8 +53,9 @@ def test_out_of_stock_refuses_and_saves_nothing(stall_a):
     with in_stall(stall_a):
         plenty, scarce = item_make(quantity=5), item_make(title="Giày bata", quantity=1)
         with pytest.raises(OrderRefused) as refused:
-            order_place(stall=stall_a, lines={plenty.pk: 1, scarce.pk: 2},
-                        recipient=recipient_make())
+            order_place(
+                stall=stall_a, lines={plenty.pk: 1, scarce.pk: 2}, recipient=recipient_make()
+            )
         assert refused.value.code == "out_of_stock"
         assert "Hết hàng" in refused.value.message
         assert "Giày bata" in refused.value.message
@@ -64,11 +68,15 @@ def test_limit_of_items_per_period_counts_earlier_orders(stall_a):
     stall_a.max_items_per_period = 2
     with in_stall(stall_a):
         first, second, third = item_make(), item_make(), item_make()
-        order_place(stall=stall_a, lines={first.pk: 1, second.pk: 1},
-                    recipient=recipient_make(phone="0901111111"))
+        order_place(
+            stall=stall_a,
+            lines={first.pk: 1, second.pk: 1},
+            recipient=recipient_make(phone="0901111111"),
+        )
         with pytest.raises(OrderRefused) as refused:
-            order_place(stall=stall_a, lines={third.pk: 1},
-                        recipient=recipient_make(phone="+84901111111"))
+            order_place(
+                stall=stall_a, lines={third.pk: 1}, recipient=recipient_make(phone="+84901111111")
+            )
         assert refused.value.code == "limit_items"
 
 
@@ -76,11 +84,11 @@ def test_cancelled_orders_do_not_count_against_the_limit(stall_a):
     stall_a.max_items_per_period = 1
     with in_stall(stall_a):
         item = item_make()
-        order = order_place(stall=stall_a, lines={item.pk: 1},
-                            recipient=recipient_make(phone="0902222222"))
+        order = order_place(
+            stall=stall_a, lines={item.pk: 1}, recipient=recipient_make(phone="0902222222")
+        )
         order_cancel_by_recipient(order=order)
-        order_place(stall=stall_a, lines={item.pk: 1},
-                    recipient=recipient_make(phone="0902222222"))
+        order_place(stall=stall_a, lines={item.pk: 1}, recipient=recipient_make(phone="0902222222"))
 
 
 def test_at_most_max_same_item_per_recipient(stall_a):
@@ -91,8 +99,9 @@ def test_at_most_max_same_item_per_recipient(stall_a):
         assert refused.value.code == "limit_same_item"
         order_place(stall=stall_a, lines={item.pk: 1}, recipient=recipient_make(phone="0903333333"))
         with pytest.raises(OrderRefused):
-            order_place(stall=stall_a, lines={item.pk: 1},
-                        recipient=recipient_make(phone="0903333333"))
+            order_place(
+                stall=stall_a, lines={item.pk: 1}, recipient=recipient_make(phone="0903333333")
+            )
 
 
 def test_unlisted_item_cannot_be_ordered(stall_a):
@@ -107,11 +116,20 @@ def test_bad_recipient_data_names_each_field(stall_a):
     with in_stall(stall_a):
         item = item_make()
         with pytest.raises(ValidationError) as invalid:
-            order_place(stall=stall_a, lines={item.pk: 1},
-                        recipient=recipient_make(name=" ", phone="0281234567", address_line="",
-                                                 is_minor=True))
-        assert set(invalid.value.message_dict) == {"name", "phone", "address_line",
-                                                    "guardian_name", "guardian_phone"}
+            order_place(
+                stall=stall_a,
+                lines={item.pk: 1},
+                recipient=recipient_make(
+                    name=" ", phone="0281234567", address_line="", is_minor=True
+                ),
+            )
+        assert set(invalid.value.message_dict) == {
+            "name",
+            "phone",
+            "address_line",
+            "guardian_name",
+            "guardian_phone",
+        }
         item.refresh_from_db()
         assert item.available == 5
 
@@ -121,11 +139,15 @@ def test_commune_must_belong_to_the_chosen_province(stall_a):
 
     with in_stall(stall_a):
         item = item_make()
-        other_province = AdminArea.objects.filter(era="current", level="province") \
-            .exclude(code="82").first()
+        other_province = (
+            AdminArea.objects.filter(era="current", level="province").exclude(code="82").first()
+        )
         with pytest.raises(ValidationError) as invalid:
-            order_place(stall=stall_a, lines={item.pk: 1},
-                        recipient=recipient_make(province_id=other_province.pk))
+            order_place(
+                stall=stall_a,
+                lines={item.pk: 1},
+                recipient=recipient_make(province_id=other_province.pk),
+            )
         assert "commune" in invalid.value.message_dict
 
 
@@ -134,20 +156,24 @@ def test_known_phone_is_confirmed_at_once(stall_a):
         item = item_make()
         order = order_place(stall=stall_a, lines={item.pk: 1}, recipient=recipient_make())
         assert order.state == Order.State.CONFIRMED
-        assert list(OrderEvent.objects.filter(order=order).values_list("to_state", flat=True)) \
-            == ["placed", "confirmed"]
+        assert list(OrderEvent.objects.filter(order=order).values_list("to_state", flat=True)) == [
+            "placed",
+            "confirmed",
+        ]
 
 
 def test_new_phone_waits_for_an_officer_when_the_stall_asks(stall_a):
     stall_a.confirm_new_phones = True
     with in_stall(stall_a):
         item = item_make()
-        first = order_place(stall=stall_a, lines={item.pk: 1},
-                            recipient=recipient_make(phone="0904444444"))
+        first = order_place(
+            stall=stall_a, lines={item.pk: 1}, recipient=recipient_make(phone="0904444444")
+        )
         assert first.state == Order.State.PLACED
         other = item_make()
-        second = order_place(stall=stall_a, lines={other.pk: 1},
-                             recipient=recipient_make(phone="0904444444"))
+        second = order_place(
+            stall=stall_a, lines={other.pk: 1}, recipient=recipient_make(phone="0904444444")
+        )
         assert second.state == Order.State.CONFIRMED
 
 
@@ -175,8 +201,9 @@ def test_recipient_cannot_cancel_after_packing(stall_a):
 def test_order_find_needs_code_and_last4(stall_a):
     with in_stall(stall_a):
         item = item_make()
-        order = order_place(stall=stall_a, lines={item.pk: 1},
-                            recipient=recipient_make(phone="0905556789"))
+        order = order_place(
+            stall=stall_a, lines={item.pk: 1}, recipient=recipient_make(phone="0905556789")
+        )
         loose = order.code.lower().replace("-", " ")
         assert order_find(code=loose, phone_last4="6789") == order
         assert order_find(code=order.code, phone_last4="0000") is None

@@ -35,16 +35,21 @@ def test_list_page_runs_the_same_queries_for_3_or_20_items(stall_a, client_for):
     few = _list_queries(client)
     with in_stall(stall_a):
         for n in range(17):
-            item_photo_add(item=item_make(title=f"Quần {n}", grade=n % 12 + 1),
-                           upload=jpeg_upload())
+            item_photo_add(
+                item=item_make(title=f"Quần {n}", grade=n % 12 + 1), upload=jpeg_upload()
+            )
     assert _list_queries(client) == few
 
 
 def test_list_page_weighs_under_60_kb_with_its_css(stall_a, client_for):
     with in_stall(stall_a):
         for n in range(24):
-            item_make(title=f"Áo sơ mi trắng học sinh cỡ lớn số {n}", size_kind="clothing",
-                      size="M", description="Còn mới, sạch sẽ. " * 10)
+            item_make(
+                title=f"Áo sơ mi trắng học sinh cỡ lớn số {n}",
+                size_kind="clothing",
+                size="M",
+                description="Còn mới, sạch sẽ. " * 10,
+            )
     response = client_for(stall_a).get("/hang/")
     html = response.content
     css = re.findall(rb'href="/static/([^"]+\.css)"', html)
@@ -77,8 +82,7 @@ def test_filters_by_category_and_size(stall_a, client_for):
         item_make(title="Dép tổ ong 38", category="giay-dep", size_kind="shoe", size="38")
         item_make(title="Dép tổ ong 40", category="giay-dep", size_kind="shoe", size="40")
         item_make(title="Áo thun M", size_kind="clothing", size="M")
-    body = client_for(stall_a).get("/hang/", {"danh-muc": "giay-dep", "co": "38"}) \
-        .content.decode()
+    body = client_for(stall_a).get("/hang/", {"danh-muc": "giay-dep", "co": "38"}).content.decode()
     assert "Dép tổ ong 38" in body
     assert "Dép tổ ong 40" not in body
     assert "Áo thun M" not in body
@@ -98,9 +102,16 @@ def test_pages_are_vietnamese_by_default_and_switch_to_english(stall_a, client_f
 
 def _checkout_data(**overrides) -> dict:
     commune = commune_current()
-    data = {"name": "Lê Thị Mai", "phone": "0907654321", "address_mode": "current",
-            "province": str(commune.parent_id), "commune": str(commune.pk),
-            "address_line": "Ấp Mỹ Hòa", "consent": "on", "place": "1"}
+    data = {
+        "name": "Lê Thị Mai",
+        "phone": "0907654321",
+        "address_mode": "current",
+        "province": str(commune.parent_id),
+        "commune": str(commune.pk),
+        "address_line": "Ấp Mỹ Hòa",
+        "consent": "on",
+        "place": "1",
+    }
     data.update(overrides)
     return data
 
@@ -129,8 +140,9 @@ def test_checkout_errors_sit_beside_fields_and_keep_what_was_typed(stall_a, clie
         item = item_make()
     client = client_for(stall_a)
     _basket_with(client, item)
-    response = client.post("/dat-hang/", _checkout_data(phone="12345", consent="",
-                                                        note="Giao buổi chiều"))
+    response = client.post(
+        "/dat-hang/", _checkout_data(phone="12345", consent="", note="Giao buổi chiều")
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert 'id="phone-error"' in body
@@ -156,8 +168,15 @@ def test_minor_needs_a_guardian(stall_a, client_for):
 def test_choosing_a_province_lists_its_communes_without_javascript(stall_a, client_for):
     commune = commune_current()
     client = client_for(stall_a)
-    response = client.post("/dat-hang/", {"name": "Lê Thị Mai", "address_mode": "current",
-                                          "province": str(commune.parent_id), "refresh": "1"})
+    response = client.post(
+        "/dat-hang/",
+        {
+            "name": "Lê Thị Mai",
+            "address_mode": "current",
+            "province": str(commune.parent_id),
+            "refresh": "1",
+        },
+    )
     body = response.content.decode()
     assert commune.name in body
     assert 'value="Lê Thị Mai"' in body
@@ -174,9 +193,17 @@ def test_old_address_with_district_is_converted(stall_a, client_for):
     district = legacy.parent
     client = client_for(stall_a)
     _basket_with(client, item)
-    client.post("/dat-hang/", _checkout_data(
-        address_mode="legacy", province="", commune="", legacy_province=str(district.parent_id),
-        legacy_district=str(district.pk), legacy_commune=str(legacy.pk)))
+    client.post(
+        "/dat-hang/",
+        _checkout_data(
+            address_mode="legacy",
+            province="",
+            commune="",
+            legacy_province=str(district.parent_id),
+            legacy_district=str(district.pk),
+            legacy_commune=str(legacy.pk),
+        ),
+    )
     with in_stall(stall_a):
         order = Order.objects.get()
     assert order.commune.code == "28327"

@@ -22,8 +22,14 @@ def _forget_latest_catalog_migration(stall) -> None:
     """Put a stall one migration behind, as after deploying a release that adds one."""
     from django.core.management import call_command
 
-    call_command("migrate_schemas", "catalog", latest_migration("catalog")[1],
-                 schema_name=stall.schema_name, interactive=False, verbosity=0)
+    call_command(
+        "migrate_schemas",
+        "catalog",
+        latest_migration("catalog")[1],
+        schema_name=stall.schema_name,
+        interactive=False,
+        verbosity=0,
+    )
     connection.set_schema_to_public()
 
 

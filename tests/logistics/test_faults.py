@@ -142,6 +142,7 @@ def worker_idle(worker) -> bool:
 @pytest.mark.django_db
 def test_enqueue_with_no_broker_returns_false_instead_of_raising(stall_a):
     from gianhang.celery import app
+
     original = app.conf.broker_url
     use_broker(f"redis://127.0.0.1:{free_port()}/0")
     try:

@@ -60,6 +60,9 @@ def test_beat_runs_every_logistics_job_in_every_stall():
         "logistics.notifications_sweep",
     } <= tasks
     # No "tenant_schemas" key: tenant_schemas_celery sends these to every stall's schema.
-    assert not any("tenant_schemas" in entry for entry in schedule.values()
-                   if entry["task"].startswith("logistics."))
+    assert not any(
+        "tenant_schemas" in entry
+        for entry in schedule.values()
+        if entry["task"].startswith("logistics.")
+    )
     assert settings.CELERY_BEAT_SCHEDULER.startswith("tenant_schemas_celery.scheduler")

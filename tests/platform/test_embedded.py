@@ -41,12 +41,19 @@ def _servers_using(data_dir: Path) -> list[psutil.Process]:
 
 
 def _start_demo(data_dir: Path) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DATABASE_URL", "REDIS_URL", "GIANHANG_TESTING"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "GIANHANG_TESTING"}
+    }
     env["GIANHANG_DATA_DIR"] = str(data_dir)
     proc = subprocess.Popen(
         [sys.executable, "-m", "gianhang.cli", "demo", "--no-worker", "--port", str(free_port())],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
         start_new_session=True,
     )
     deadline = time.monotonic() + 240

@@ -24,7 +24,10 @@ def test_platform_is_the_standard_library_module_under_the_cli():
     script = "import platform, uuid; print(platform.__file__); print(uuid.uuid4().version)"
     result = subprocess.run(
         [sys.executable, "-m", "gianhang.cli", "shell", "-c", script],
-        capture_output=True, text=True, timeout=120, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()

@@ -41,16 +41,25 @@ def test_default_language_and_time_zone(settings):
 
 
 def _production_env(**extra):
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DEBUG", "GIANHANG_TESTING", "GIANHANG_DEMO", "SECRET_KEY"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "GIANHANG_TESTING", "GIANHANG_DEMO", "SECRET_KEY"}
+    }
     env.update(extra)
     return env
 
 
 def _load_settings(env) -> subprocess.CompletedProcess:
     code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
-    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                          cwd=ROOT / "platform", timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT / "platform",
+        timeout=60,
+    )
 
 
 def test_production_refuses_to_start_without_a_secret_key():
@@ -60,23 +69,29 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 
 def test_production_refuses_a_weak_secret_key():
-    result = _load_settings(_production_env(DJANGO_SETTINGS_MODULE="gianhang.settings",
-                                            SECRET_KEY="short"))
+    result = _load_settings(
+        _production_env(DJANGO_SETTINGS_MODULE="gianhang.settings", SECRET_KEY="short")
+    )
     assert result.returncode != 0
     assert "SECRET_KEY is too weak" in result.stderr
 
 
 @pytest.mark.parametrize("value", ["maybe", "2"])
 def test_a_malformed_boolean_is_refused_by_name(value):
-    result = _load_settings(_production_env(DJANGO_SETTINGS_MODULE="gianhang.settings",
-                                            DEBUG=value))
+    result = _load_settings(
+        _production_env(DJANGO_SETTINGS_MODULE="gianhang.settings", DEBUG=value)
+    )
     assert result.returncode != 0
     assert "DEBUG must be a boolean" in result.stderr
 
 
 def test_production_starts_with_a_strong_secret_key():
-    result = _load_settings(_production_env(DJANGO_SETTINGS_MODULE="gianhang.settings",
-                                            SECRET_KEY="x7Yq-" * 12,
-                                            GIANHANG_PHONE_HASH_SALT="s" * 32))
+    result = _load_settings(
+        _production_env(
+            DJANGO_SETTINGS_MODULE="gianhang.settings",
+            SECRET_KEY="x7Yq-" * 12,
+            GIANHANG_PHONE_HASH_SALT="s" * 32,
+        )
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"

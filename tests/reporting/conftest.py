@@ -38,13 +38,26 @@ def donation_make(*, day: dt.date, quantities: list[int], item: Item) -> Donatio
     return donation
 
 
-def order_make(*, phone: str, placed_at: dt.datetime, item: Item, quantity: int = 1,
-               delivery: str = "", path: list[tuple[str, dt.datetime]] = ()) -> Order:
+def order_make(
+    *,
+    phone: str,
+    placed_at: dt.datetime,
+    item: Item,
+    quantity: int = 1,
+    delivery: str = "",
+    path: list[tuple[str, dt.datetime]] = (),
+) -> Order:
     """An order placed at ``placed_at`` that then went through ``path`` (state, time) steps."""
     order = Order.objects.create(
-        code=f"T{next(_codes):06d}", recipient_name="Nguyễn Văn An", phone=phone,
-        phone_last4=phone[-4:], phone_hash=phone_hash(phone), address_line="12 ấp Bắc",
-        consent_version="2025-1", consent_at=placed_at, delivery=delivery,
+        code=f"T{next(_codes):06d}",
+        recipient_name="Nguyễn Văn An",
+        phone=phone,
+        phone_last4=phone[-4:],
+        phone_hash=phone_hash(phone),
+        address_line="12 ấp Bắc",
+        consent_version="2025-1",
+        consent_at=placed_at,
+        delivery=delivery,
     )
     OrderLine.objects.create(order=order, item=item, quantity=quantity)
     Order.objects.filter(pk=order.pk).update(placed_at=placed_at)
@@ -87,7 +100,9 @@ def dashboard_stall(*, slug: str, name: str, parent):
     from tenants.models import Stall, Unit
     from tenants.services import unit_create
 
-    unit = unit_create(kind=Unit.Kind.SCHOOL, name=name, code=f"{parent.code}/{slug}", parent=parent)
+    unit = unit_create(
+        kind=Unit.Kind.SCHOOL, name=name, code=f"{parent.code}/{slug}", parent=parent
+    )
     stall = Stall(schema_name=Stall.schema_for_slug(slug), slug=slug, name=name, unit=unit)
     stall.auto_create_schema = False
     stall.save()
@@ -100,14 +115,22 @@ def two_districts(db):
     from tenants.models import Unit
     from tenants.services import unit_get_or_create
 
-    province = unit_get_or_create(kind=Unit.Kind.PROVINCE, name="Tỉnh Đoàn Tiền Giang",
-                                  code="tien-giang")
-    district_a = unit_get_or_create(kind=Unit.Kind.DISTRICT, name="Huyện Đoàn Tân Phước",
-                                    code="tien-giang/tan-phuoc", parent=province)
-    district_b = unit_get_or_create(kind=Unit.Kind.DISTRICT, name="Huyện Đoàn Cái Bè",
-                                    code="tien-giang/cai-be", parent=province)
+    province = unit_get_or_create(
+        kind=Unit.Kind.PROVINCE, name="Tỉnh Đoàn Tiền Giang", code="tien-giang"
+    )
+    district_a = unit_get_or_create(
+        kind=Unit.Kind.DISTRICT,
+        name="Huyện Đoàn Tân Phước",
+        code="tien-giang/tan-phuoc",
+        parent=province,
+    )
+    district_b = unit_get_or_create(
+        kind=Unit.Kind.DISTRICT, name="Huyện Đoàn Cái Bè", code="tien-giang/cai-be", parent=province
+    )
     return {
-        "province": province, "district_a": district_a, "district_b": district_b,
+        "province": province,
+        "district_a": district_a,
+        "district_b": district_b,
         "stall_a": dashboard_stall(slug="truong-p1", name="Đoàn trường P1", parent=district_a),
         "stall_a2": dashboard_stall(slug="truong-p2", name="Đoàn trường P2", parent=district_a),
         "stall_b": dashboard_stall(slug="truong-q1", name="Đoàn trường Q1", parent=district_b),

@@ -36,12 +36,18 @@ def test_the_api_returns_suppressed_counts_for_a_district(two_districts, client_
     day = timezone.localdate() - dt.timedelta(days=2)
     fact_make(t["stall_a"], day, orders_placed=2, items_given=9)
     officer = make_user("huyen@example.vn", unit=t["district_a"], role=R.DISTRICT_OFFICER)
-    data = client_for(None, officer).get(
-        f"/api/v1/reports/units/{t['district_a'].pk}/?tu={day:%Y-%m-%d}&den={day:%Y-%m-%d}").json()
+    data = (
+        client_for(None, officer)
+        .get(f"/api/v1/reports/units/{t['district_a'].pk}/?tu={day:%Y-%m-%d}&den={day:%Y-%m-%d}")
+        .json()
+    )
     assert data["totals"]["orders_placed"] == "<5"
     assert data["totals"]["items_given"] == 9
     assert data["exact"] is False
-    assert {row["name"] for row in data["rows"]} == {t["stall_a"].unit.name, t["stall_a2"].unit.name}
+    assert {row["name"] for row in data["rows"]} == {
+        t["stall_a"].unit.name,
+        t["stall_a2"].unit.name,
+    }
 
 
 def test_bad_dates_in_the_api_are_a_400_with_a_message(two_districts, client_for):

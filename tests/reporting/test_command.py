@@ -18,19 +18,23 @@ def test_rollup_since_until_in_day_month_year_writes_every_day(stall_a, stall_b)
         item = item_make(at=local(dt.date(2026, 2, 1), 8))
         order_make(phone="0904000001", placed_at=local(dt.date(2026, 2, 2), 9), item=item)
     out, err = io.StringIO(), io.StringIO()
-    call_command("report", "rollup", "--since", "01/02/2026", "--until", "2026-02-03",
-                 stdout=out, stderr=err)
+    call_command(
+        "report", "rollup", "--since", "01/02/2026", "--until", "2026-02-03", stdout=out, stderr=err
+    )
     assert DailyFact.objects.filter(stall__in=[stall_a, stall_b]).count() == 6
     assert DailyFact.objects.get(stall=stall_a, day=dt.date(2026, 2, 2)).orders_placed == 1
     assert "6 dòng" in out.getvalue()
     assert "gian hàng" in err.getvalue()  # the progress bar
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--since", "31/02/2026"], "không hợp lệ"),
-    (["--since", "2026-02-05", "--until", "2026-02-01"], "Ngày kết thúc"),
-    (["--since", "2026-02-01", "--stall", "khong-co"], "khong-co"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--since", "31/02/2026"], "không hợp lệ"),
+        (["--since", "2026-02-05", "--until", "2026-02-01"], "Ngày kết thúc"),
+        (["--since", "2026-02-01", "--stall", "khong-co"], "khong-co"),
+    ],
+)
 def test_rollup_refuses_bad_input_with_a_message(db, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("report", "rollup", *args, "--no-progress", stdout=io.StringIO())

@@ -32,7 +32,9 @@ def test_a_province_officer_sees_each_district_with_its_totals(two_districts, cl
     board = response.context["board"]
     assert board.totals["orders_placed"] == 53
     assert {row.label: row.values["orders_placed"] for row in board.rows} == {
-        t["district_a"].name: 13, t["district_b"].name: 40}
+        t["district_a"].name: 13,
+        t["district_b"].name: 40,
+    }
 
 
 def test_a_district_officer_gets_403_on_another_district(two_districts, client_for):
@@ -40,10 +42,15 @@ def test_a_district_officer_gets_403_on_another_district(two_districts, client_f
     officer = make_user("huyen@example.vn", unit=t["district_a"], role=R.DISTRICT_OFFICER)
     client = client_for(None, officer)
     other = t["district_b"].pk
-    for url in (f"/bao-cao/don-vi/{other}/", f"/bao-cao/don-vi/{other}/bao-cao.csv",
-                f"/bao-cao/don-vi/{other}/bao-cao.xlsx", f"/bao-cao/don-vi/{other}/bao-cao.pdf",
-                f"/bao-cao/don-vi/{t['stall_b'].unit_id}/", f"/bao-cao/don-vi/{t['province'].pk}/",
-                f"/bao-cao/don-vi/{other}/muc-tieu/"):
+    for url in (
+        f"/bao-cao/don-vi/{other}/",
+        f"/bao-cao/don-vi/{other}/bao-cao.csv",
+        f"/bao-cao/don-vi/{other}/bao-cao.xlsx",
+        f"/bao-cao/don-vi/{other}/bao-cao.pdf",
+        f"/bao-cao/don-vi/{t['stall_b'].unit_id}/",
+        f"/bao-cao/don-vi/{t['province'].pk}/",
+        f"/bao-cao/don-vi/{other}/muc-tieu/",
+    ):
         assert client.get(url).status_code == 403, url
 
 
@@ -68,8 +75,9 @@ def test_counts_below_five_show_as_less_than_five_above_the_school(two_districts
     assert "&lt;5" in response.content.decode()
 
 
-def test_a_school_officer_sees_exact_numbers_of_their_own_stall(two_districts, client_for,
-                                                                officer_factory):
+def test_a_school_officer_sees_exact_numbers_of_their_own_stall(
+    two_districts, client_for, officer_factory
+):
     t = two_districts
     fact_make(t["stall_a"], yesterday(), orders_placed=3, items_given=4)
     officer = officer_factory(t["stall_a"])
@@ -89,7 +97,8 @@ def test_the_previous_period_is_compared(two_districts, client_for):
     officer = make_user("tinh@example.vn", unit=t["province"], role=R.PROVINCE_OFFICER)
     start = end - dt.timedelta(days=6)
     response = client_for(None, officer).get(
-        f"/bao-cao/don-vi/{t['province'].pk}/?tu={start:%Y-%m-%d}&den={end:%d/%m/%Y}")
+        f"/bao-cao/don-vi/{t['province'].pk}/?tu={start:%Y-%m-%d}&den={end:%d/%m/%Y}"
+    )
     board = response.context["board"]
     assert board.totals["orders_placed"] == 30
     assert board.previous["orders_placed"] == 10
@@ -101,8 +110,13 @@ def test_a_bad_period_falls_back_with_a_message_not_an_error(two_districts, clie
     t = two_districts
     officer = make_user("tinh@example.vn", unit=t["province"], role=R.PROVINCE_OFFICER)
     client = client_for(None, officer)
-    for query in ("tu=abc&den=2026-01-01", "tu=2026-02-01&den=2026-01-01", "tu=1900-01-01&den=2026-01-01",
-                  "ky=%00", "tu=&den="):
+    for query in (
+        "tu=abc&den=2026-01-01",
+        "tu=2026-02-01&den=2026-01-01",
+        "tu=1900-01-01&den=2026-01-01",
+        "ky=%00",
+        "tu=&den=",
+    ):
         response = client.get(f"/bao-cao/don-vi/{t['province'].pk}/?{query}")
         assert response.status_code == 200, query
         assert response.context["board"].period.days == 30 or query == "tu=&den="
@@ -143,8 +157,13 @@ def test_the_platform_admin_lists_facts_read_only(two_districts, client_for):
     from tenants.models import Membership as M
 
     fact_make(two_districts["stall_b"], yesterday(), orders_placed=8)
-    admin = make_user("admin@example.vn", unit=two_districts["province"], role=M.Role.PLATFORM_ADMIN,
-                      is_staff=True, is_superuser=True)
+    admin = make_user(
+        "admin@example.vn",
+        unit=two_districts["province"],
+        role=M.Role.PLATFORM_ADMIN,
+        is_staff=True,
+        is_superuser=True,
+    )
     client = client_for(None, admin)
     assert client.get("/quan-tri/reporting/dailyfact/").status_code == 200
     assert client.get("/quan-tri/reporting/dailyfact/add/").status_code == 403

@@ -28,7 +28,9 @@ def test_the_csv_has_a_bom_vietnamese_headers_and_one_row_per_district(two_distr
     fact_make(t["stall_b"], day, orders_placed=12, items_given=30)
     fact_make(t["stall_a"], day, orders_placed=2)
     officer = make_user("tinh@example.vn", unit=t["province"], role=R.PROVINCE_OFFICER)
-    response = client_for(None, officer).get(f"/bao-cao/don-vi/{t['province'].pk}/bao-cao.csv?{query}")
+    response = client_for(None, officer).get(
+        f"/bao-cao/don-vi/{t['province'].pk}/bao-cao.csv?{query}"
+    )
     assert response["Content-Type"].startswith("text/csv")
     assert response.content.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -46,7 +48,9 @@ def test_the_xlsx_has_the_same_table(two_districts, client_for):
     query, day = _period_query()
     fact_make(t["stall_b"], day, orders_placed=12, items_given=30)
     officer = make_user("tinh@example.vn", unit=t["province"], role=R.PROVINCE_OFFICER)
-    response = client_for(None, officer).get(f"/bao-cao/don-vi/{t['province'].pk}/bao-cao.xlsx?{query}")
+    response = client_for(None, officer).get(
+        f"/bao-cao/don-vi/{t['province'].pk}/bao-cao.xlsx?{query}"
+    )
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     header = rows[1]
@@ -60,7 +64,9 @@ def test_the_pdf_is_one_page_with_vietnamese_text(two_districts, client_for, off
     query, day = _period_query()
     fact_make(t["stall_a"], day, orders_placed=3, items_given=4)
     officer = officer_factory(t["stall_a"])
-    response = client_for(None, officer).get(f"/bao-cao/don-vi/{t['stall_a'].unit_id}/bao-cao.pdf?{query}")
+    response = client_for(None, officer).get(
+        f"/bao-cao/don-vi/{t['stall_a'].unit_id}/bao-cao.pdf?{query}"
+    )
     assert response["Content-Type"] == "application/pdf"
     pdf = PdfReader(io.BytesIO(response.content))
     assert len(pdf.pages) == 1
@@ -75,8 +81,12 @@ def test_a_pdf_of_a_province_with_many_districts_stays_on_one_page(two_districts
 
     t = two_districts
     for n in range(25):
-        unit_get_or_create(kind=Unit.Kind.DISTRICT, name=f"Huyện Đoàn số {n} có tên khá dài để thử",
-                           code=f"tien-giang/h{n}", parent=t["province"])
+        unit_get_or_create(
+            kind=Unit.Kind.DISTRICT,
+            name=f"Huyện Đoàn số {n} có tên khá dài để thử",
+            code=f"tien-giang/h{n}",
+            parent=t["province"],
+        )
     officer = make_user("tinh@example.vn", unit=t["province"], role=R.PROVINCE_OFFICER)
     response = client_for(None, officer).get(f"/bao-cao/don-vi/{t['province'].pk}/bao-cao.pdf")
     assert len(PdfReader(io.BytesIO(response.content)).pages) == 1
@@ -84,7 +94,9 @@ def test_a_pdf_of_a_province_with_many_districts_stays_on_one_page(two_districts
 
 def test_an_unknown_export_format_is_404(two_districts, client_for):
     officer = make_user("tinh@example.vn", unit=two_districts["province"], role=R.PROVINCE_OFFICER)
-    response = client_for(None, officer).get(f"/bao-cao/don-vi/{two_districts['province'].pk}/bao-cao.exe")
+    response = client_for(None, officer).get(
+        f"/bao-cao/don-vi/{two_districts['province'].pk}/bao-cao.exe"
+    )
     assert response.status_code == 404
 
 
@@ -95,12 +107,22 @@ def test_every_table_of_the_page_exports_weeks_and_targets_too(two_districts, cl
     t = two_districts
     query, day = _period_query()
     fact_make(t["stall_b"], day, orders_placed=12, items_given=30)
-    target_ensure(unit=t["province"], kind=Target.Kind.ITEMS_GIVEN, title="Trao 100 món",
-                  period_start=day - dt.timedelta(days=10), period_end=day, value=100)
+    target_ensure(
+        unit=t["province"],
+        kind=Target.Kind.ITEMS_GIVEN,
+        title="Trao 100 món",
+        period_start=day - dt.timedelta(days=10),
+        period_end=day,
+        value=100,
+    )
     officer = make_user("tinh@example.vn", unit=t["province"], role=R.PROVINCE_OFFICER)
     client = client_for(None, officer)
     base = f"/bao-cao/don-vi/{t['province'].pk}/bao-cao"
-    weeks = list(csv.reader(io.StringIO(client.get(f"{base}.csv?{query}&bang=tuan").content.decode("utf-8-sig"))))
+    weeks = list(
+        csv.reader(
+            io.StringIO(client.get(f"{base}.csv?{query}&bang=tuan").content.decode("utf-8-sig"))
+        )
+    )
     assert weeks[1] == ["Tuần từ ngày", "Đơn đã đặt", "Món đã trao"]
     assert sum(int(row[2]) for row in weeks[2:]) == 30
     targets = client.get(f"{base}.csv?{query}&bang=muc-tieu").content.decode("utf-8-sig")

@@ -29,11 +29,16 @@ def private_stall(stall_a, two_districts):
     with in_stall(stall):
         item = item_make(at=local(day, 8))
         for n in range(6):
-            order = order_make(phone=PHONE[:-1] + str(n), placed_at=local(day, 9), item=item,
-                               delivery="volunteer",
-                               path=[(Order.State.CANCELLED, local(day, 11))] if n == 0 else [])
-            Order.objects.filter(pk=order.pk).update(recipient_name=NAME, address_line=ADDRESS,
-                                                     guardian_name=NAME)
+            order = order_make(
+                phone=PHONE[:-1] + str(n),
+                placed_at=local(day, 9),
+                item=item,
+                delivery="volunteer",
+                path=[(Order.State.CANCELLED, local(day, 11))] if n == 0 else [],
+            )
+            Order.objects.filter(pk=order.pk).update(
+                recipient_name=NAME, address_line=ADDRESS, guardian_name=NAME
+            )
         hashes = list(Order.objects.values_list("phone_hash", flat=True))
     facts_rollup(since=day - dt.timedelta(days=3), until=day, stalls=[stall])
     return stall, hashes
@@ -47,8 +52,10 @@ def test_no_public_table_holds_a_name_phone_address_or_phone_hash(private_stall)
     stall, hashes = private_stall
     connection.set_schema_to_public()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT table_name FROM information_schema.tables "
-                       "WHERE table_schema = 'public' AND table_type = 'BASE TABLE'")
+        cursor.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = 'public' AND table_type = 'BASE TABLE'"
+        )
         tables = [name for (name,) in cursor.fetchall()]
         assert "reporting_dailyfact" in tables
         for table in tables:
@@ -62,7 +69,9 @@ def _exports(client, unit_id):
     base = f"/bao-cao/don-vi/{unit_id}/bao-cao"
     csv_text = client.get(base + ".csv").content.decode("utf-8-sig")
     with zipfile.ZipFile(io.BytesIO(client.get(base + ".xlsx").content)) as book:
-        xlsx_text = "\n".join(book.read(name).decode("utf-8", "replace") for name in book.namelist())
+        xlsx_text = "\n".join(
+            book.read(name).decode("utf-8", "replace") for name in book.namelist()
+        )
     pdf = PdfReader(io.BytesIO(client.get(base + ".pdf").content))
     pdf_text = "\n".join(page.extract_text() for page in pdf.pages)
     return csv_text, xlsx_text, pdf_text, len(pdf.pages)
@@ -71,11 +80,20 @@ def _exports(client, unit_id):
 @pytest.mark.parametrize("role", ["school", "district", "province"])
 def test_no_export_holds_personal_data(private_stall, two_districts, client_for, role):
     stall, hashes = private_stall
-    unit = {"school": stall.unit, "district": two_districts["district_a"],
-            "province": two_districts["province"]}[role]
-    officer = make_user(f"{role}@example.vn", unit=unit, role={
-        "school": Membership.Role.SCHOOL_OFFICER, "district": Membership.Role.DISTRICT_OFFICER,
-        "province": Membership.Role.PROVINCE_OFFICER}[role])
+    unit = {
+        "school": stall.unit,
+        "district": two_districts["district_a"],
+        "province": two_districts["province"],
+    }[role]
+    officer = make_user(
+        f"{role}@example.vn",
+        unit=unit,
+        role={
+            "school": Membership.Role.SCHOOL_OFFICER,
+            "district": Membership.Role.DISTRICT_OFFICER,
+            "province": Membership.Role.PROVINCE_OFFICER,
+        }[role],
+    )
     for text in _exports(client_for(None, officer), unit.pk)[:3]:
         for secret in forbidden(hashes):
             assert secret not in text

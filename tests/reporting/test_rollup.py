@@ -52,22 +52,26 @@ def recount(schema: str, day: dt.date) -> dict[str, int]:
     tz = "Asia/Ho_Chi_Minh"
     q = {
         "items_received": f"SELECT coalesce(sum(l.quantity),0) FROM {schema}.catalog_donationline l "
-                          f"JOIN {schema}.catalog_donation d ON d.id=l.donation_id WHERE d.received_on=%(d)s",
+        f"JOIN {schema}.catalog_donation d ON d.id=l.donation_id WHERE d.received_on=%(d)s",
         "donations": f"SELECT count(*) FROM {schema}.catalog_donation WHERE received_on=%(d)s",
         "items_listed": f"SELECT count(*) FROM {schema}.catalog_item WHERE (created_at AT TIME ZONE '{tz}')::date=%(d)s",
         "orders_placed": f"SELECT count(*) FROM {schema}.catalog_order WHERE (placed_at AT TIME ZONE '{tz}')::date=%(d)s",
         "recipients": f"SELECT count(DISTINCT phone_hash) FROM {schema}.catalog_order WHERE (placed_at AT TIME ZONE '{tz}')::date=%(d)s",
     }
-    event = (f"SELECT count(DISTINCT e.order_id) FROM {schema}.catalog_orderevent e JOIN {schema}.catalog_order o "
-             f"ON o.id=e.order_id WHERE (e.at AT TIME ZONE '{tz}')::date=%(d)s AND e.to_state=")
+    event = (
+        f"SELECT count(DISTINCT e.order_id) FROM {schema}.catalog_orderevent e JOIN {schema}.catalog_order o "
+        f"ON o.id=e.order_id WHERE (e.at AT TIME ZONE '{tz}')::date=%(d)s AND e.to_state="
+    )
     q["orders_delivered_volunteer"] = event + "'delivered' AND o.delivery<>'post'"
     q["orders_delivered_post"] = event + "'delivered' AND o.delivery='post'"
     q["orders_posted"] = event + "'handed_to_post'"
     q["orders_failed"] = event + "'failed'"
     q["orders_cancelled"] = event + "'cancelled'"
-    q["items_given"] = (f"SELECT coalesce(sum(l.quantity),0) FROM {schema}.catalog_orderline l JOIN "
-                        f"{schema}.catalog_orderevent e ON e.order_id=l.order_id WHERE e.to_state='delivered' "
-                        f"AND (e.at AT TIME ZONE '{tz}')::date=%(d)s")
+    q["items_given"] = (
+        f"SELECT coalesce(sum(l.quantity),0) FROM {schema}.catalog_orderline l JOIN "
+        f"{schema}.catalog_orderevent e ON e.order_id=l.order_id WHERE e.to_state='delivered' "
+        f"AND (e.at AT TIME ZONE '{tz}')::date=%(d)s"
+    )
     out = {}
     with connection.cursor() as cursor:
         for name, sql in q.items():
@@ -78,8 +82,10 @@ def recount(schema: str, day: dt.date) -> dict[str, int]:
 
 
 def facts_of(stall) -> dict[dt.date, dict[str, int]]:
-    return {f.day: {name: getattr(f, name) for name in FACT_COUNTS}
-            for f in DailyFact.objects.filter(stall=stall)}
+    return {
+        f.day: {name: getattr(f, name) for name in FACT_COUNTS}
+        for f in DailyFact.objects.filter(stall=stall)
+    }
 
 
 def seed(orders, donations) -> None:
@@ -87,14 +93,24 @@ def seed(orders, donations) -> None:
     for phone, day, hour, journey, gap, quantity in orders:
         delivery, steps = JOURNEYS[journey]
         placed = local(DAYS[day], hour, 30)
-        path = [(state, placed + dt.timedelta(days=gap, minutes=n + 1)) for n, state in enumerate(steps)]
-        order_make(phone=phone, placed_at=placed, item=item, quantity=quantity, delivery=delivery,
-                   path=path)
+        path = [
+            (state, placed + dt.timedelta(days=gap, minutes=n + 1)) for n, state in enumerate(steps)
+        ]
+        order_make(
+            phone=phone,
+            placed_at=placed,
+            item=item,
+            quantity=quantity,
+            delivery=delivery,
+            path=path,
+        )
     for day, quantities in donations:
         donation_make(day=DAYS[day], quantities=quantities, item=item)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(orders=orders_strategy, donations=donations_strategy)
 def test_facts_equal_counts_recomputed_from_the_stall_schema(stall_a, orders, donations):
     with transaction.atomic():
@@ -110,8 +126,10 @@ def test_facts_equal_counts_recomputed_from_the_stall_schema(stall_a, orders, do
 
 def test_rerunning_the_rollup_changes_nothing(stall_a):
     with in_stall(stall_a):
-        seed([("0901000001", 0, 7, "volunteer", 1, 2), ("0901000002", 1, 23, "posted", 0, 1)],
-             [(0, [5, 3])])
+        seed(
+            [("0901000001", 0, 7, "volunteer", 1, 2), ("0901000002", 1, 23, "posted", 0, 1)],
+            [(0, [5, 3])],
+        )
     facts_rollup_stall(stall=stall_a, since=DAYS[0], until=DAYS[-1])
     first = list(DailyFact.objects.filter(stall=stall_a).order_by("day").values())
     facts_rollup_stall(stall=stall_a, since=DAYS[0], until=DAYS[-1])
@@ -164,8 +182,14 @@ def test_the_month_row_sums_its_days(stall_a):
     from reporting.models import MonthlyFact
 
     with in_stall(stall_a):
-        seed([("0901000001", 0, 7, "volunteer", 0, 2), ("0901000001", 1, 9, "posted", 0, 1),
-              ("0901000002", 2, 9, "open", 0, 1)], [(0, [5, 3])])
+        seed(
+            [
+                ("0901000001", 0, 7, "volunteer", 0, 2),
+                ("0901000001", 1, 9, "posted", 0, 1),
+                ("0901000002", 2, 9, "open", 0, 1),
+            ],
+            [(0, [5, 3])],
+        )
     facts_rollup_stall(stall=stall_a, since=D0.replace(day=1), until=D0 + dt.timedelta(days=25))
     month = MonthlyFact.objects.get(stall=stall_a, month=D0.replace(day=1))
     days = DailyFact.objects.filter(stall=stall_a, day__month=D0.month)

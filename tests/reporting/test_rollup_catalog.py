@@ -25,9 +25,14 @@ def test_orders_placed_and_delivered_through_the_catalog_are_counted(stall_a):
         Order.objects.filter(pk=first.pk).update(delivery=Order.Delivery.VOLUNTEER)
         first.refresh_from_db()
         path = ["placed", "confirmed", "packed", "routed", "out_for_delivery", "delivered"]
-        for state in path[path.index(first.state) + 1:]:  # a known phone may start confirmed
+        for state in path[path.index(first.state) + 1 :]:  # a known phone may start confirmed
             first = order_transition(order=first, to_state=state)
     facts_rollup_stall(stall=stall_a, since=today, until=today)
     fact = DailyFact.objects.get(stall=stall_a, day=today)
-    assert (fact.orders_placed, fact.recipients, fact.donations, fact.items_received) == (3, 2, 1, 4)
+    assert (fact.orders_placed, fact.recipients, fact.donations, fact.items_received) == (
+        3,
+        2,
+        1,
+        4,
+    )
     assert (fact.orders_delivered_volunteer, fact.items_given) == (1, 1)

@@ -25,7 +25,7 @@ def test_counts_are_near_exact_when_small_and_within_a_few_percent_up_to_hundred
 
 def test_a_recipient_coming_back_on_other_days_is_counted_once():
     people = _hashes(300, 1)
-    days = [sketch_of(people[i:i + 40] + people[:10]) for i in range(0, 300, 30)]
+    days = [sketch_of(people[i : i + 40] + people[:10]) for i in range(0, 300, 30)]
     merged = estimate(registers_merge(days))
     summed = sum(estimate(registers_merge([day])) for day in days)
     assert abs(merged - 300) <= 300 * 0.06

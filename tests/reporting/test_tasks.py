@@ -26,13 +26,31 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def worker():
     """A real ``gianhang celery worker`` on the test database; stopped by its own pid."""
-    env = {**os.environ, "DATABASE_URL": database_url_of_tests(),
-           "GIANHANG_TESTING": "1", "REDIS_URL": settings.REDIS_URL}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url_of_tests(),
+        "GIANHANG_TESTING": "1",
+        "REDIS_URL": settings.REDIS_URL,
+    }
     process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gianhang")), "celery", "worker", "--pool", "solo",
-         "--concurrency", "1", "-l", "warning", "--without-gossip", "--without-mingle",
-         "--without-heartbeat"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            str(Path(sys.executable).with_name("gianhang")),
+            "celery",
+            "worker",
+            "--pool",
+            "solo",
+            "--concurrency",
+            "1",
+            "-l",
+            "warning",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     yield process
     process.terminate()
@@ -80,6 +98,8 @@ def test_the_task_with_dates_recounts_that_range_for_its_stall(stall_a):
     with in_stall(stall_a):
         item = item_make(at=local(day, 8))
         order_make(phone="0903000001", placed_at=local(day, 9), item=item)
-        written = facts_rollup_stall_task.apply(kwargs={"since": "2026-01-04", "until": "2026-01-06"}).get()
+        written = facts_rollup_stall_task.apply(
+            kwargs={"since": "2026-01-04", "until": "2026-01-06"}
+        ).get()
     assert written == 3
     assert DailyFact.objects.get(stall=stall_a, day=day).orders_placed == 1

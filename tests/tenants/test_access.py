@@ -11,7 +11,9 @@ def test_an_officer_of_a_gets_into_a_admin(stall_a, officer_factory, client_for)
     assert stall_a.name in response.content.decode()
 
 
-def test_an_officer_of_a_is_refused_on_b_with_no_data(stall_a, stall_b, officer_factory, client_for):
+def test_an_officer_of_a_is_refused_on_b_with_no_data(
+    stall_a, stall_b, officer_factory, client_for
+):
     officer = officer_factory(stall_a)
     client = client_for(stall_b, officer)  # logs in on B's host with A's account
     response = client.get("/quan-tri/")
@@ -47,8 +49,9 @@ def test_login_is_locked_after_repeated_failures(stall_a, officer_factory, clien
     client = client_for(stall_a)
     for _ in range(5):
         client.post("/accounts/login/", {"username": officer.username, "password": "sai"})
-    response = client.post("/accounts/login/", {"username": officer.username,
-                                                "password": "mat-khau-dai-123"})
+    response = client.post(
+        "/accounts/login/", {"username": officer.username, "password": "mat-khau-dai-123"}
+    )
     assert response.status_code == 429
     assert "Tạm khoá" in response.content.decode()
 

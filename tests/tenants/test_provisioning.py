@@ -22,8 +22,12 @@ def _migrations(schema: str) -> set[tuple[str, str]]:
 
 
 def test_new_stall_is_a_clone_of_the_template(db):
-    result = stall_provision(slug="thpt-nguyen-van-tiep", name="Đoàn trường THPT Nguyễn Văn Tiếp",
-                             parent_unit=_district(), officer_email="tiep@example.vn")
+    result = stall_provision(
+        slug="thpt-nguyen-van-tiep",
+        name="Đoàn trường THPT Nguyễn Văn Tiếp",
+        parent_unit=_district(),
+        officer_email="tiep@example.vn",
+    )
     schema = result.stall.schema_name
     assert schema == "stall_thpt_nguyen_van_tiep"
     assert schema_exists(schema)
@@ -33,15 +37,24 @@ def test_new_stall_is_a_clone_of_the_template(db):
     assert Domain.objects.get(tenant=result.stall).domain == result.domain
     assert result.stall.unit.kind == Unit.Kind.SCHOOL
     assert result.stall.unit.parent == _district()
-    assert Membership.objects.filter(user__username="tiep@example.vn", unit=result.stall.unit,
-                                     role=Membership.Role.SCHOOL_OFFICER).exists()
+    assert Membership.objects.filter(
+        user__username="tiep@example.vn",
+        unit=result.stall.unit,
+        role=Membership.Role.SCHOOL_OFFICER,
+    ).exists()
     assert result.officer_password
 
 
 @pytest.mark.parametrize(
     ("slug", "code"),
-    [("Bad Slug", "invalid_slug"), ("public", "invalid_slug"), ("a", "invalid_slug"),
-     ("-abc", "invalid_slug"), ("abc--def", "invalid_slug"), ("trường-a", "invalid_slug")],
+    [
+        ("Bad Slug", "invalid_slug"),
+        ("public", "invalid_slug"),
+        ("a", "invalid_slug"),
+        ("-abc", "invalid_slug"),
+        ("abc--def", "invalid_slug"),
+        ("trường-a", "invalid_slug"),
+    ],
 )
 def test_invalid_slugs_are_refused_and_nothing_is_created(db, slug, code):
     schemas_before = _schema_names()
@@ -91,8 +104,12 @@ def test_a_failure_after_cloning_leaves_no_schema_behind(db, monkeypatch):
 
     monkeypatch.setattr(services, "_officer_account", broken_account)
     with pytest.raises(ProvisioningError):
-        stall_provision(slug="truong-hong", name="Trường hỏng", parent_unit=_district(),
-                        officer_email="x@example.vn")
+        stall_provision(
+            slug="truong-hong",
+            name="Trường hỏng",
+            parent_unit=_district(),
+            officer_email="x@example.vn",
+        )
     assert not schema_exists("stall_truong_hong")
     assert not Stall.objects.filter(slug="truong-hong").exists()
     assert not Unit.objects.filter(code__endswith="/truong-hong").exists()

@@ -75,7 +75,11 @@ def test_the_cli_import_exits_non_zero_and_summarises(tmp_path, live_stall_facto
     try:
         result = subprocess.run(
             [sys.executable, "-m", "gianhang.cli", "stall", "import", str(path), "--no-progress"],
-            capture_output=True, text=True, env=env, cwd=ROOT, timeout=180,
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=ROOT,
+            timeout=180,
         )
         assert result.returncode == 1
         assert "dòng 3:" in result.stderr
@@ -85,4 +89,3 @@ def test_the_cli_import_exits_non_zero_and_summarises(tmp_path, live_stall_facto
             unit = stall.unit
             stall.delete(force_drop=True)
             unit.delete()
-

@@ -12,16 +12,31 @@ from tests.conftest import make_user
 @pytest.fixture
 def tree(db):
     province = unit_create(kind=Unit.Kind.PROVINCE, name="Tỉnh Đoàn Tiền Giang", code="tg")
-    cai_be = unit_create(kind=Unit.Kind.DISTRICT, name="Huyện Đoàn Cái Bè", code="tg/cai-be",
-                         parent=province)
-    tan_phuoc = unit_create(kind=Unit.Kind.DISTRICT, name="Huyện Đoàn Tân Phước",
-                            code="tg/tan-phuoc", parent=province)
-    commune = unit_create(kind=Unit.Kind.COMMUNE, name="Đoàn xã Hậu Mỹ Bắc A",
-                          code="tg/cai-be/hau-my-bac-a", parent=cai_be)
-    school = unit_create(kind=Unit.Kind.SCHOOL, name="Đoàn trường THPT Cái Bè",
-                         code="tg/cai-be/hau-my-bac-a/thpt", parent=commune)
-    return {"province": province, "cai_be": cai_be, "tan_phuoc": tan_phuoc,
-            "commune": commune, "school": school}
+    cai_be = unit_create(
+        kind=Unit.Kind.DISTRICT, name="Huyện Đoàn Cái Bè", code="tg/cai-be", parent=province
+    )
+    tan_phuoc = unit_create(
+        kind=Unit.Kind.DISTRICT, name="Huyện Đoàn Tân Phước", code="tg/tan-phuoc", parent=province
+    )
+    commune = unit_create(
+        kind=Unit.Kind.COMMUNE,
+        name="Đoàn xã Hậu Mỹ Bắc A",
+        code="tg/cai-be/hau-my-bac-a",
+        parent=cai_be,
+    )
+    school = unit_create(
+        kind=Unit.Kind.SCHOOL,
+        name="Đoàn trường THPT Cái Bè",
+        code="tg/cai-be/hau-my-bac-a/thpt",
+        parent=commune,
+    )
+    return {
+        "province": province,
+        "cai_be": cai_be,
+        "tan_phuoc": tan_phuoc,
+        "commune": commune,
+        "school": school,
+    }
 
 
 def test_paths_record_every_ancestor(tree):

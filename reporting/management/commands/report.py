@@ -30,8 +30,9 @@ class Command(BaseCommand):
         rollup = sub.add_parser("rollup", help="Tổng hợp lại số liệu cho một khoảng ngày.")
         rollup.add_argument("--since", required=True, help="từ ngày (YYYY-MM-DD hoặc dd/mm/yyyy)")
         rollup.add_argument("--until", help="đến ngày (mặc định: hôm qua)")
-        rollup.add_argument("--stall", action="append", default=[],
-                            help="chỉ gian hàng có mã này (lặp lại được)")
+        rollup.add_argument(
+            "--stall", action="append", default=[], help="chỉ gian hàng có mã này (lặp lại được)"
+        )
         rollup.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args, action, **options):
@@ -49,12 +50,14 @@ class Command(BaseCommand):
             if missing:
                 raise CommandError(f"Không có gian hàng mã: {', '.join(sorted(missing))}.")
         stalls = list(stalls)
-        bar = tqdm(total=len(stalls), unit="gian hàng", disable=no_progress,
-                   file=self.stderr._out)
-        written = facts_rollup(since=start, until=end, stalls=stalls,
-                               progress=lambda _stall: bar.update(1))
+        bar = tqdm(total=len(stalls), unit="gian hàng", disable=no_progress, file=self.stderr._out)
+        written = facts_rollup(
+            since=start, until=end, stalls=stalls, progress=lambda _stall: bar.update(1)
+        )
         bar.close()
-        self.stdout.write(self.style.SUCCESS(
-            f"Đã tổng hợp {written} dòng số liệu ({len(stalls)} gian hàng, "
-            f"{start:%d/%m/%Y}–{end:%d/%m/%Y})."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Đã tổng hợp {written} dòng số liệu ({len(stalls)} gian hàng, "
+                f"{start:%d/%m/%Y}–{end:%d/%m/%Y})."
+            )
+        )

@@ -37,8 +37,13 @@ class Command(BaseCommand):
         backup = sub.add_parser("backup", help="Sao lưu dữ liệu một gian hàng ra tệp (pg_dump).")
         backup.add_argument("slug", help="mã gian hàng")
         backup.add_argument("file", type=Path, help="tệp sao lưu sẽ ghi")
-        backup.add_argument("--format", dest="fmt", choices=["custom", "plain"], default="custom",
-                            help="custom (nén, mặc định) hoặc plain (SQL)")
+        backup.add_argument(
+            "--format",
+            dest="fmt",
+            choices=["custom", "plain"],
+            default="custom",
+            help="custom (nén, mặc định) hoặc plain (SQL)",
+        )
         restore = sub.add_parser("restore", help="Khôi phục tệp sao lưu thành một gian hàng mới.")
         restore.add_argument("file", type=Path, help="tệp tạo bởi “stall backup”")
         restore.add_argument("--slug", required=True, help="mã gian hàng mới (chưa dùng)")
@@ -69,8 +74,13 @@ class Command(BaseCommand):
                 raise CommandError(f"Không có xã/phường mã “{o['commune_code']}”.")
         try:
             result = stall_provision(
-                slug=o["slug"], name=o["name"], unit=unit, parent_unit=parent, commune=commune,
-                latitude=o["latitude"], longitude=o["longitude"],
+                slug=o["slug"],
+                name=o["name"],
+                unit=unit,
+                parent_unit=parent,
+                commune=commune,
+                latitude=o["latitude"],
+                longitude=o["longitude"],
                 officer_email=o["officer_email"],
             )
         except ProvisioningError as exc:
@@ -80,7 +90,9 @@ class Command(BaseCommand):
         if result.officer_username:
             self.stdout.write(f"  cán bộ: {result.officer_username}")
         if result.officer_password:
-            self.stdout.write(f"  mật khẩu tạm (đổi sau lần đăng nhập đầu): {result.officer_password}")
+            self.stdout.write(
+                f"  mật khẩu tạm (đổi sau lần đăng nhập đầu): {result.officer_password}"
+            )
 
     def _import(self, file: Path, no_progress: bool = False, **o):
         if not file.exists():
@@ -105,7 +117,9 @@ class Command(BaseCommand):
             f"lỗi: {len(report.errors)}"
         )
         if report.errors:
-            raise CommandError(f"{len(report.errors)} dòng bị lỗi và đã bỏ qua; các dòng khác đã nhập.")
+            raise CommandError(
+                f"{len(report.errors)} dòng bị lỗi và đã bỏ qua; các dòng khác đã nhập."
+            )
 
     def _backup(self, slug: str, file: Path, fmt: str, **o):
         from tenants.backups import BackupError, stall_backup
@@ -117,13 +131,22 @@ class Command(BaseCommand):
             path = stall_backup(stall=stall, path=file, fmt=fmt)
         except BackupError as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(self.style.SUCCESS(
-            f"Đã sao lưu {stall.slug} ({stall.schema_name}) vào {path} "
-            f"({path.stat().st_size / 1024:.0f} KiB)."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Đã sao lưu {stall.slug} ({stall.schema_name}) vào {path} "
+                f"({path.stat().st_size / 1024:.0f} KiB)."
+            )
+        )
 
-    def _restore(self, file: Path, slug: str, name: str | None, unit: str | None,
-                 parent_unit: str | None, **o):
+    def _restore(
+        self,
+        file: Path,
+        slug: str,
+        name: str | None,
+        unit: str | None,
+        parent_unit: str | None,
+        **o,
+    ):
         from tenants.backups import BackupError, stall_restore
 
         unit_obj = parent = None
@@ -138,8 +161,9 @@ class Command(BaseCommand):
         else:
             raise CommandError("Cần --unit hoặc --parent-unit.")
         try:
-            stall = stall_restore(path=file, slug=slug, name=name or slug, unit=unit_obj,
-                                  parent_unit=parent)
+            stall = stall_restore(
+                path=file, slug=slug, name=name or slug, unit=unit_obj, parent_unit=parent
+            )
         except BackupError as exc:
             raise CommandError(str(exc)) from None
         except ProvisioningError as exc:
@@ -149,6 +173,8 @@ class Command(BaseCommand):
         self.stdout.write(f"  địa chỉ: http://{domain}/")
 
     def _list(self, **o):
-        for stall in Stall.objects.exclude(schema_name="public").select_related("unit").order_by("slug"):
+        for stall in (
+            Stall.objects.exclude(schema_name="public").select_related("unit").order_by("slug")
+        ):
             domain = stall.domains.filter(is_primary=True).values_list("domain", flat=True).first()
             self.stdout.write(f"{stall.slug:30} {stall.name:40} {domain}")

@@ -27,8 +27,13 @@ class Command(BaseCommand):
         self.stdout.write("3/4 các gian hàng…")
         # django-tenants reads no setting for this: pass GIANHANG_MIGRATION_EXECUTOR along.
         executor = options["executor"] or settings.TENANT_MIGRATION_EXECUTOR
-        call_command("migrate_schemas", tenant=True, interactive=False, verbosity=verbosity,
-                     executor=executor)
+        call_command(
+            "migrate_schemas",
+            tenant=True,
+            interactive=False,
+            verbosity=verbosity,
+            executor=executor,
+        )
         self.stdout.write("4/4 danh mục hành chính…")
         written = geography_load()
         self.stdout.write(self.style.SUCCESS(f"Xong ({written} đơn vị hành chính mới)."))

@@ -31,8 +31,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=int(os.environ.get("GIANHANG_PORT", 8000)))
         parser.add_argument("--no-worker", action="store_true", help="không chạy Celery")
-        parser.add_argument("--smoke", action="store_true",
-                            help="khởi động, kiểm tra một trang, rồi tắt (dùng cho CI)")
+        parser.add_argument(
+            "--smoke",
+            action="store_true",
+            help="khởi động, kiểm tra một trang, rồi tắt (dùng cho CI)",
+        )
 
     def handle(self, *args, port: int, no_worker: bool, smoke: bool, **options):
         self.stdout.write("Chuẩn bị cơ sở dữ liệu…")
@@ -50,22 +53,41 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         try:
-            children.append(subprocess.Popen(  # noqa: S603
-                [sys.executable, "-m", "gunicorn", "gianhang.wsgi", "--bind",
-                 f"127.0.0.1:{port}", "--workers", "2", "--threads", "4",
-                 "--access-logfile", "-", "--graceful-timeout", "5"],
-                env=env,
-            ))
+            children.append(
+                subprocess.Popen(  # noqa: S603
+                    [
+                        sys.executable,
+                        "-m",
+                        "gunicorn",
+                        "gianhang.wsgi",
+                        "--bind",
+                        f"127.0.0.1:{port}",
+                        "--workers",
+                        "2",
+                        "--threads",
+                        "4",
+                        "--access-logfile",
+                        "-",
+                        "--graceful-timeout",
+                        "5",
+                    ],
+                    env=env,
+                )
+            )
             if not no_worker:
                 beat_file = str(settings.DATA_DIR / "celerybeat-schedule")
-                children.append(subprocess.Popen(  # noqa: S603
-                    [*gianhang, "celery", "worker", "--loglevel", "INFO", "--concurrency", "2"],
-                    env=env,
-                ))
-                children.append(subprocess.Popen(  # noqa: S603
-                    [*gianhang, "celery", "beat", "--loglevel", "INFO", "-s", beat_file],
-                    env=env,
-                ))
+                children.append(
+                    subprocess.Popen(  # noqa: S603
+                        [*gianhang, "celery", "worker", "--loglevel", "INFO", "--concurrency", "2"],
+                        env=env,
+                    )
+                )
+                children.append(
+                    subprocess.Popen(  # noqa: S603
+                        [*gianhang, "celery", "beat", "--loglevel", "INFO", "-s", beat_file],
+                        env=env,
+                    )
+                )
             base = f"http://{settings.BASE_DOMAIN}:{port}"
             self._wait_until_up(port, children)
             self._print_banner(port, logins)
@@ -116,7 +138,9 @@ class Command(BaseCommand):
                 body = response.read().decode()
             if response.status != 200:
                 raise CommandError(f"{host}: HTTP {response.status}")
-            self.stdout.write(self.style.SUCCESS(f"smoke: {host} → {response.status}, {len(body)} bytes"))
+            self.stdout.write(
+                self.style.SUCCESS(f"smoke: {host} → {response.status}, {len(body)} bytes")
+            )
         if SCHOOLS[0].name not in body:
             raise CommandError("smoke: the stall page does not show the stall's name")
 
