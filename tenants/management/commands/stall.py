@@ -173,8 +173,9 @@ class Command(BaseCommand):
         self.stdout.write(f"  địa chỉ: http://{domain}/")
 
     def _list(self, **o):
-        for stall in (
-            Stall.objects.exclude(schema_name="public").select_related("unit").order_by("slug")
-        ):
+        stalls = Stall.objects.exclude(schema_name="public").select_related("unit").order_by("slug")
+        for stall in stalls:
             domain = stall.domains.filter(is_primary=True).values_list("domain", flat=True).first()
             self.stdout.write(f"{stall.slug:30} {stall.name:40} {domain}")
+        if not stalls:
+            self.stdout.write("Chưa có gian hàng nào (tạo bằng: gianhang stall create).")

@@ -40,6 +40,8 @@ class Command(BaseCommand):
     def handle(self, *args, port: int, no_worker: bool, smoke: bool, **options):
         self.stdout.write("Chuẩn bị cơ sở dữ liệu…")
         call_command("bootstrap", verbosity=0)
+        if settings.COLLECTED_STATIC:
+            call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write("Nạp dữ liệu trình diễn…")
         logins = demo_seed(base_domain=settings.BASE_DOMAIN)
 
