@@ -31,6 +31,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy platform/gianhang tenants catalog logistics reporting
+	PYTHONPATH=platform:. $(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .
