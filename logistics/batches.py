@@ -355,6 +355,11 @@ def parcel_delivered(*, parcel: Parcel, actor=None) -> Parcel:
         raise BatchError(_("Bưu kiện này đã bị hoàn trả."))
     if order.state == State.DELIVERED:
         return parcel
+    if order.state != State.HANDED_TO_POST:
+        raise BatchError(
+            _("Đơn %(c)s đang “%(s)s”: chỉ ghi nhận đã nhận khi bưu kiện đã gửi bưu điện.")
+            % {"c": order.code, "s": order.get_state_display()}
+        )
     order_transition(
         order=order, to_state=State.DELIVERED, actor=actor, expected_from=State.HANDED_TO_POST
     )
@@ -373,3 +378,17 @@ def parcel_remove_from_draft(*, order: Order) -> None:
             _("Đơn %(c)s đã gửi bưu điện, không đổi cách giao được.") % {"c": order.code}
         )
     parcel.delete()
+
+
+def parcel_withdraw(*, order_id: int) -> int:
+    """A cancelled order leaves a batch that has not gone to the post office. Returns count.
+
+    A parcel already handed over is left alone: the post office has it, and the order could
+    not have been cancelled after that anyway.
+    """
+    deleted, _kinds = Parcel.objects.filter(
+        order_id=order_id,
+        returned_at__isnull=True,
+        batch__state__in=(BatchState.DRAFT, BatchState.READY),
+    ).delete()
+    return deleted
