@@ -204,15 +204,24 @@ def run_plan(*, run: SaturdayRun, seconds: float = 2.0, actor=None) -> SaturdayR
     run.routes.filter(~Exists(finished)).delete()
     kept = {(r.volunteer_a_id, r.volunteer_b_id): r for r in run.routes.all()}
     number = run.routes.aggregate(m=Max("number"))["m"] or 0
+    # A pair whose route already has finished stops has that much less room left.
+    done = {r.pk: r.stops.exclude(outcome="").count() for r in kept.values()}
+    routes_of_pairs = [kept.get((a.pk, b.pk if b else None)) for a, b in pairs]
     zone = current_zone()
     depot, points = _coordinates([s.order for s in stops], zone)
     plan = plan_routes(
-        depot=depot, stops=points, pairs=len(pairs), capacity=run.pair_capacity, seconds=seconds
+        depot=depot,
+        stops=points,
+        pairs=len(pairs),
+        capacity=run.pair_capacity,
+        seconds=seconds,
+        capacities=[max(run.pair_capacity - (done[r.pk] if r else 0), 0) for r in routes_of_pairs],
     )
-    for (first, second), visit, metres in zip(pairs, plan.routes, plan.metres, strict=True):
+    for (first, second), route, visit, metres in zip(
+        pairs, routes_of_pairs, plan.routes, plan.metres, strict=True
+    ):
         if not visit:
             continue
-        route = kept.get((first.pk, second.pk if second else None))
         if route is None:
             number += 1
             route = Route.objects.create(
