@@ -133,8 +133,15 @@ def _orders_move(
     return moved
 
 
+def _parcels_withdraw_stale(batch: PostalBatch) -> None:
+    """Parcels whose order was cancelled leave a batch before it goes out."""
+    batch.parcels.filter(returned_at__isnull=True, order__state=State.CANCELLED).delete()
+
+
 @transaction.atomic
 def batch_mark_ready(*, batch: PostalBatch) -> PostalBatch:
+    if batch.state == BatchState.DRAFT:
+        _parcels_withdraw_stale(batch)
     if not batch.parcels.filter(returned_at__isnull=True).exists():
         raise BatchError(_("Lô này chưa có bưu kiện nào."))
     updated = PostalBatch.objects.filter(pk=batch.pk, state=BatchState.DRAFT).update(
@@ -187,6 +194,7 @@ class BatchHandOver:
     def execute(self) -> PostalBatch:
         self.batch = PostalBatch.objects.select_for_update().get(pk=self.batch.pk)
         self.check()
+        _parcels_withdraw_stale(self.batch)
         result = carrier_for(self.batch.carrier).hand_over(
             batch=self.batch, receipt_number=self.receipt_number
         )

@@ -349,7 +349,7 @@ def stop_mark(*, stop: RunStop, outcome: str, reason: str = "", note: str = "") 
     if stop.run.state not in (SaturdayRun.State.PLANNED, SaturdayRun.State.IN_PROGRESS):
         raise RunError(_("Chuyến này đã kết thúc."))
     if not stop.outcome and (not stop.is_current or stop.order.state not in MARKABLE_STATES):
-        if stop.order.state == State.CANCELLED:
+        if stop.order.state in (State.CANCELLED, State.DELIVERED):
             raise order_not_deliverable(stop.order)
         raise RunError(
             _("Đơn %(code)s không còn trong tuyến này. Đừng giao; hãy báo cán bộ Đoàn.")
