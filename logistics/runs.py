@@ -157,8 +157,9 @@ def run_plan(*, run: SaturdayRun, seconds: float = 2.0, actor=None) -> SaturdayR
     """Split the run's open, packed stops into routes for pairs of signed-up volunteers.
 
     Planning again moves only the open stops: finished stops (delivered, failed) keep their
-    route and place, and a route with finished stops is kept. Every link sent to volunteers
-    before stops working. Stops that do not fit stay without a route, shown to the officer.
+    route and place, and a route with finished stops is kept. Links sent to volunteers for
+    the earlier plan stop working. Stops that do not fit stay without a route, shown to the
+    officer.
     """
     run = SaturdayRun.objects.select_for_update().get(pk=run.pk)
     if run.state not in (SaturdayRun.State.OPEN, SaturdayRun.State.PLANNED):

@@ -37,7 +37,7 @@ def run_coming(*, today: dt.date | None = None) -> SaturdayRun | None:
 
 # A stop belongs on the officers' page while it is the order's current stop and the order
 # can still be delivered, and for good once it has an outcome (delivered, failed).
-_SHOWN = Q(~Q(outcome="")) | Q(is_current=True, order__state__in=IN_RUN_STATES)
+_SHOWN = ~Q(outcome="") | Q(is_current=True, order__state__in=IN_RUN_STATES)
 
 
 def runs_recent() -> QuerySet[SaturdayRun]:
