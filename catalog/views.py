@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from catalog import selectors
 from catalog.basket import (
@@ -332,17 +332,30 @@ def order_detail(request, code: str):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def order_cancel(request, code: str):
+    """Cancelling takes two steps (a page that asks, then a confirmed POST), without JavaScript."""
     order = _tracked(request, code)
     if order is None:
         return redirect(reverse("catalog:track") + "?" + urlencode({"ma": code}))
+    if order.state not in RECIPIENT_CANCELLABLE:
+        if order.state != Order.State.CANCELLED:
+            messages.error(
+                request, _("Đơn đã được đóng gói nên không hủy được nữa. Hãy liên hệ Đoàn trường.")
+            )
+        return redirect("catalog:order", code=code)
+    if request.method == "GET" or request.POST.get("confirm") != "1":
+        return render(
+            request,
+            "catalog/order_cancel.html",
+            {"order": order, "basket_count": basket_count(request)},
+        )
     try:
         order_cancel_by_recipient(order=order)
-        messages.success(request, _("Đã huỷ đơn %(code)s. Cảm ơn bạn đã báo.") % {"code": code})
+        messages.success(request, _("Đã hủy đơn %(code)s. Cảm ơn bạn đã báo.") % {"code": code})
     except OrderStateError:
         messages.error(
-            request, _("Đơn đã được đóng gói nên không huỷ được nữa. Hãy liên hệ Đoàn trường.")
+            request, _("Đơn đã được đóng gói nên không hủy được nữa. Hãy liên hệ Đoàn trường.")
         )
     return redirect("catalog:order", code=code)
 

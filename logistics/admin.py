@@ -66,9 +66,13 @@ class RunStopAdmin(StallModelAdmin):
     list_display = ("order", "run", "route", "position", "outcome", "reason", "is_current")
     list_filter = ("run", "outcome", "is_current")
     search_fields = ("order__code",)
+    # Route and place change through the run page's services, which refuse a stop whose
+    # order cannot be delivered (cancelled, finished); here they are only shown.
     readonly_fields = (
         "order",
         "run",
+        "route",
+        "position",
         "outcome",
         "reason",
         "reason_note",

@@ -133,8 +133,15 @@ def _orders_move(
     return moved
 
 
+def _parcels_withdraw_stale(batch: PostalBatch) -> None:
+    """Parcels whose order was cancelled leave a batch before it goes out."""
+    batch.parcels.filter(returned_at__isnull=True, order__state=State.CANCELLED).delete()
+
+
 @transaction.atomic
 def batch_mark_ready(*, batch: PostalBatch) -> PostalBatch:
+    if batch.state == BatchState.DRAFT:
+        _parcels_withdraw_stale(batch)
     if not batch.parcels.filter(returned_at__isnull=True).exists():
         raise BatchError(_("Lô này chưa có bưu kiện nào."))
     updated = PostalBatch.objects.filter(pk=batch.pk, state=BatchState.DRAFT).update(
@@ -187,6 +194,7 @@ class BatchHandOver:
     def execute(self) -> PostalBatch:
         self.batch = PostalBatch.objects.select_for_update().get(pk=self.batch.pk)
         self.check()
+        _parcels_withdraw_stale(self.batch)
         result = carrier_for(self.batch.carrier).hand_over(
             batch=self.batch, receipt_number=self.receipt_number
         )
@@ -355,6 +363,11 @@ def parcel_delivered(*, parcel: Parcel, actor=None) -> Parcel:
         raise BatchError(_("Bưu kiện này đã bị hoàn trả."))
     if order.state == State.DELIVERED:
         return parcel
+    if order.state != State.HANDED_TO_POST:
+        raise BatchError(
+            _("Đơn %(c)s đang “%(s)s”: chỉ ghi nhận đã nhận khi bưu kiện đã gửi bưu điện.")
+            % {"c": order.code, "s": order.get_state_display()}
+        )
     order_transition(
         order=order, to_state=State.DELIVERED, actor=actor, expected_from=State.HANDED_TO_POST
     )
@@ -373,3 +386,17 @@ def parcel_remove_from_draft(*, order: Order) -> None:
             _("Đơn %(c)s đã gửi bưu điện, không đổi cách giao được.") % {"c": order.code}
         )
     parcel.delete()
+
+
+def parcel_withdraw(*, order_id: int) -> int:
+    """A cancelled order leaves a batch that has not gone to the post office. Returns count.
+
+    A parcel already handed over is left alone: the post office has it, and the order could
+    not have been cancelled after that anyway.
+    """
+    deleted, _kinds = Parcel.objects.filter(
+        order_id=order_id,
+        returned_at__isnull=True,
+        batch__state__in=(BatchState.DRAFT, BatchState.READY),
+    ).delete()
+    return deleted

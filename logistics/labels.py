@@ -19,21 +19,16 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from catalog.phones import phone_display
 from logistics.sheets import order_address, p, qr_drawing, styles
 
-MANIFEST_COLUMNS = (
-    "order_code",
-    "recipient",
-    "phone",
-    "address",
-    "parcels",
-    "weight_grams",
-    "postage",
-    "tracking_number",
-)
+# A barcode's bars and its code under them fill the first cell of a manifest row, no more.
+MANIFEST_BAR_HEIGHT = 8 * mm
+MANIFEST_CODE_WIDTH = 48 * mm
 
 
 def _header_labels() -> list[str]:
+    """Column names of the manifest, the same on the PDF and in the CSV."""
     return [
         _("Mã đơn"),
         _("Người nhận"),
@@ -43,6 +38,35 @@ def _header_labels() -> list[str]:
         _("Khối lượng (g)"),
         _("Cước (đ)"),
     ]
+
+
+def _barcode_cell(code: str, st) -> Table:
+    """The order code as Code 128 bars with the code printed under them, sized to the cell.
+
+    The barcode's own human-readable line is drawn below its box, outside what the table
+    measures, so it would land in the next row: the code is a paragraph of its own instead.
+    """
+    barcode = code128.Code128(code, barHeight=MANIFEST_BAR_HEIGHT, barWidth=0.9, quiet=False)
+    if barcode.width > MANIFEST_CODE_WIDTH - 4 * mm:  # a long code: narrower bars
+        barcode = code128.Code128(
+            code,
+            barHeight=MANIFEST_BAR_HEIGHT,
+            barWidth=0.9 * (MANIFEST_CODE_WIDTH - 4 * mm) / barcode.width,
+            quiet=False,
+        )
+    cell = Table([[barcode], [p(code, st["body"])]], colWidths=[MANIFEST_CODE_WIDTH - 4 * mm])
+    cell.setStyle(
+        TableStyle(
+            [
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, 0), 1),
+                ("BOTTOMPADDING", (0, 1), (-1, 1), 0),
+            ]
+        )
+    )
+    return cell
 
 
 def manifest_pdf(*, batch, parcels, stall_name: str, sender_address: str) -> bytes:
@@ -70,15 +94,9 @@ def manifest_pdf(*, batch, parcels, stall_name: str, sender_address: str) -> byt
         order = parcel.order
         rows.append(
             [
-                code128.Code128(
-                    order.code,
-                    barHeight=9 * mm,
-                    barWidth=0.9,
-                    humanReadable=True,
-                    fontName="Roboto",
-                ),
+                _barcode_cell(order.code, st),
                 p(order.recipient_name, st["body"]),
-                p(order.phone, st["body"]),
+                p(phone_display(order.phone), st["body"]),
                 p(order_address(order), st["body"]),
                 p(str(parcel.parcels), st["body"]),
                 p(f"{parcel.weight_grams:,}".replace(",", "."), st["body"]),
@@ -101,7 +119,7 @@ def manifest_pdf(*, batch, parcels, stall_name: str, sender_address: str) -> byt
     )
     table = Table(
         rows,
-        colWidths=[48 * mm, 45 * mm, 28 * mm, 92 * mm, 16 * mm, 22 * mm, 24 * mm],
+        colWidths=[MANIFEST_CODE_WIDTH, 45 * mm, 28 * mm, 92 * mm, 16 * mm, 22 * mm, 24 * mm],
         repeatRows=1,
     )
     table.setStyle(
@@ -118,25 +136,35 @@ def manifest_pdf(*, batch, parcels, stall_name: str, sender_address: str) -> byt
     return buffer.getvalue()
 
 
+def _csv_cell(value):
+    """A cell starting with = + - @ (or a tab, a return) would run as a formula in a
+    spreadsheet: an apostrophe keeps it text. Phones, written 0xxx xxx xxx, never need it."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def manifest_csv(*, parcels) -> bytes:
-    """UTF-8 with a BOM, so Excel on the post office's computer shows Vietnamese correctly."""
+    """UTF-8 with a BOM, so Excel on the post office's computer shows Vietnamese correctly.
+
+    The columns are the PDF's, in Vietnamese, plus the tracking number.
+    """
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(MANIFEST_COLUMNS)
+    writer.writerow([*_header_labels(), _("Mã vận đơn")])
     for parcel in parcels:
         order = parcel.order
         row = [
             order.code,
             order.recipient_name,
-            order.phone,
+            phone_display(order.phone),
             order_address(order),
             parcel.parcels,
             parcel.weight_grams,
             parcel.postage,
             parcel.tracking_number,
         ]
-        # A cell starting with = + - @ would run as a formula in a spreadsheet.
-        writer.writerow([f"'{c}" if isinstance(c, str) and c[:1] in "=+-@" else c for c in row])
+        writer.writerow([_csv_cell(c) for c in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -160,7 +188,7 @@ def labels_pdf(*, parcels, stall_name: str, sender_address: str, sender_phone: s
         if i:
             story.append(PageBreak())
         sender = "\n".join(x for x in (stall_name, sender_address, sender_phone) if x)
-        recipient = f"{order.recipient_name}\n{order.phone}\n{order_address(order)}"
+        recipient = f"{order.recipient_name}\n{phone_display(order.phone)}\n{order_address(order)}"
         barcode = code128.Code128(
             order.code,
             barHeight=14 * mm,

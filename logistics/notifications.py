@@ -6,11 +6,14 @@ import hashlib
 import hmac
 import json
 import logging
+import unicodedata
+from urllib.parse import urlencode
 
 import requests
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -36,6 +39,8 @@ class RecordOnlyBackend:
     """Keeps the message in the outbox for officers to read or pass on by hand. Sends nothing."""
 
     name = "record"
+    # Officers read these: Vietnamese keeps its tone marks.
+    gsm7 = False
 
     def send(self, *, phone: str, text: str, reference: str) -> str:
         return Notification.Status.RECORDED
@@ -51,6 +56,9 @@ class WebhookBackend:
     name = "webhook"
 
     def __init__(self) -> None:
+        # Most gateways bill a text with tone marks as UCS-2 (70 characters a segment): send
+        # plain GSM-7 unless the stall says its gateway takes Unicode.
+        self.gsm7 = not getattr(settings, "GIANHANG_SMS_UNICODE", False)
         self.url = getattr(settings, "GIANHANG_SMS_WEBHOOK_URL", "")
         self.secret = getattr(settings, "GIANHANG_SMS_WEBHOOK_SECRET", "")
         self.timeout = 5
@@ -90,24 +98,65 @@ def backend_get():
     return cls()
 
 
-def message_text(*, order: Order, to_state: str, stall_name: str) -> str | None:
+# One SMS segment in the GSM 03.38 default alphabet (7-bit): 160 characters.
+SEGMENT = 160
+GSM7_BASIC = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+
+
+def gsm7_plain(text: str) -> str:
+    """Vietnamese without tone marks (đ → d), anything else outside GSM-7 dropped."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return "".join(ch for ch in plain if ch in GSM7_BASIC)
+
+
+def tracking_link(*, stall, code: str) -> str:
+    """The stall's tracking page with the code filled in (the recipient adds 4 phone digits)."""
+    domain = stall.domains.filter(is_primary=True).values_list("domain", flat=True).first()
+    if not domain:
+        return ""
+    scheme = "https" if getattr(settings, "PRODUCTION", False) else "http"
+    path = reverse("catalog:track", urlconf=settings.ROOT_URLCONF)
+    return f"{scheme}://{domain}{path}?{urlencode({'ma': code})}"
+
+
+def message_text(
+    *, order: Order, to_state: str, stall_name: str, link: str = "", gsm7: bool = False
+) -> str | None:
     """The SMS for a step, or None when the recipient need not hear about it.
 
-    Short, Vietnamese, with the order code and the stall's name and nothing personal.
+    Short, Vietnamese, with the order code, the stall's name and its tracking link, and
+    nothing personal. With ``gsm7`` the text loses its tone marks and fits one 160-character
+    segment: the stall's name is shortened to make room, or left out if it must.
     """
     with override("vi"):
         texts = {
-            State.CONFIRMED: _("Đơn %(code)s đã được xác nhận. Tra cứu đơn bằng mã này."),
+            State.CONFIRMED: _("Đơn %(code)s đã được xác nhận."),
             State.OUT_FOR_DELIVERY: _("Đơn %(code)s đang được đoàn viên giao hôm nay."),
             State.HANDED_TO_POST: _("Đơn %(code)s đã gửi qua bưu điện, vui lòng chờ nhận."),
             State.DELIVERED: _("Đơn %(code)s đã giao xong. Cảm ơn bạn!"),
             State.FAILED: _("Đơn %(code)s chưa giao được, Đoàn trường sẽ liên hệ lại."),
-            State.CANCELLED: _("Đơn %(code)s đã huỷ."),
+            State.CANCELLED: _("Đơn %(code)s đã hủy."),
         }
         text = texts.get(to_state)  # type: ignore[call-overload]
         if text is None:
             return None
-        return f"[{stall_name[:60]}] " + text % {"code": order.code}
+        body = text % {"code": order.code}
+        if link:
+            body += " " + _("Xem đơn: %(link)s") % {"link": link}
+    name = stall_name.strip()
+    if not gsm7:
+        return f"{name[:60]}: {body}" if name else body
+    body = gsm7_plain(body)
+    name = gsm7_plain(name).strip()
+    room = SEGMENT - len(body) - len(": ")
+    if room < min(len(name), 12):  # too little left to say who writes: the link says it
+        return body
+    return f"{name[:room].rstrip()}: {body}"
 
 
 def notification_queue(*, order: Order, to_state: str) -> Notification | None:
@@ -115,7 +164,13 @@ def notification_queue(*, order: Order, to_state: str) -> Notification | None:
     if not order.phone or order.anonymised_at:
         return None
     stall = current_stall()
-    text = message_text(order=order, to_state=to_state, stall_name=getattr(stall, "name", ""))
+    text = message_text(
+        order=order,
+        to_state=to_state,
+        stall_name=getattr(stall, "name", ""),
+        link=tracking_link(stall=stall, code=order.code),
+        gsm7=getattr(backend_get(), "gsm7", False),
+    )
     if text is None:
         return None
     event = OrderEvent.objects.filter(order=order, to_state=to_state).order_by("-pk").first()

@@ -27,11 +27,15 @@ def plan_routes(
     pairs: int,
     capacity: int,
     seconds: float = 2.0,
+    capacities: list[int] | None = None,
 ) -> Plan:
     """Capacitated vehicle routing from the school and back; overflow stops are dropped.
 
     ``seconds`` bounds the guided local search that improves the first solution.
+    ``capacities`` gives each pair its own limit (a pair that already finished some stops
+    has less room left); otherwise every pair takes ``capacity``.
     """
+    capacities = list(capacities) if capacities is not None else [capacity] * max(pairs, 0)
     if pairs < 1 or not stops:
         return Plan(
             routes=[[] for _ in range(max(pairs, 0))],
@@ -57,7 +61,7 @@ def plan_routes(
         return 0 if manager.IndexToNode(i) == 0 else 1
 
     demand_cb = model.RegisterUnaryTransitCallback(demand)
-    model.AddDimensionWithVehicleCapacity(demand_cb, 0, [capacity] * pairs, True, "stops")
+    model.AddDimensionWithVehicleCapacity(demand_cb, 0, capacities, True, "stops")
     # Dropping a stop costs more than any detour, so only what cannot fit is left out.
     penalty = 10_000_000
     for node in range(1, size):

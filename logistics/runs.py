@@ -8,7 +8,7 @@ import logging
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
+from django.db.models import Exists, F, Max, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +25,11 @@ SATURDAY = 5
 # After this many failed Saturday visits an order goes by post instead.
 MAX_VOLUNTEER_ATTEMPTS = 2
 LINK_SALT = "logistics.route-link"
+
+# Where an order may be in a run: waiting in it, put on a route, marked by a volunteer.
+IN_RUN_STATES = (State.CONFIRMED, State.PACKED, State.ROUTED, State.OUT_FOR_DELIVERY)
+ON_ROUTE_STATES = (State.PACKED, State.ROUTED, State.OUT_FOR_DELIVERY)
+MARKABLE_STATES = (State.ROUTED, State.OUT_FOR_DELIVERY)
 
 
 class RunError(Exception):
@@ -53,8 +58,31 @@ def run_for_new_stops(*, after: dt.date | None = None) -> SaturdayRun:
     raise RunError(_("Không tìm được chuyến thứ Bảy nào còn nhận đơn."))
 
 
+def order_not_deliverable(order: Order) -> RunError:
+    """The refusal for an order that cannot be delivered in a run as it stands."""
+    if order.state == State.CANCELLED:
+        return RunError(_("Đơn %(code)s đã hủy, không giao.") % {"code": order.code})
+    if order.state == State.DELIVERED:
+        return RunError(_("Đơn %(code)s đã giao xong rồi.") % {"code": order.code})
+    if order.state in (State.PLACED, State.CONFIRMED):
+        return RunError(
+            _("Đơn %(code)s chưa đóng gói. Hãy đóng gói đơn trước khi xếp vào tuyến.")
+            % {"code": order.code}
+        )
+    return RunError(
+        _("Đơn %(code)s đang “%(state)s”, không giao trong chuyến này được.")
+        % {"code": order.code, "state": order.get_state_display()}
+    )
+
+
 def stop_add(*, order_id: int, run: SaturdayRun) -> RunStop | None:
-    """Put an order in a run, unless it already has a current stop (then nothing changes)."""
+    """Put an order in a run, unless it already has a current stop (then nothing changes).
+
+    Only an order that can still be delivered goes in: a cancelled or finished one is refused.
+    """
+    order = Order.objects.filter(pk=order_id).only("pk", "code", "state").first()
+    if order is None or order.state not in IN_RUN_STATES:
+        raise order_not_deliverable(order) if order else RunError(_("Không tìm thấy đơn."))
     try:
         with transaction.atomic():
             return RunStop.objects.create(order_id=order_id, run=run)
@@ -100,12 +128,38 @@ def _coordinates(orders: list[Order], zone: StallZone) -> tuple[tuple[float, flo
     return depot, points
 
 
+def stop_withdraw(*, order_id: int) -> int:
+    """Take an order that can no longer be delivered out of its run. Returns stops touched.
+
+    A stop not yet on a route is deleted. A stop already on a route stays there, no longer
+    current, so the volunteers' page says the order is not to be delivered; finished stops
+    (delivered, failed) are history and are never touched.
+    """
+    with transaction.atomic():
+        pending = RunStop.objects.filter(order_id=order_id, is_current=True, outcome="")
+        deleted, _kinds = pending.filter(route__isnull=True).delete()
+        kept = pending.filter(route__isnull=False).update(is_current=False)
+    return deleted + kept
+
+
+def _stops_withdraw_stale(run: SaturdayRun) -> None:
+    """Stops whose order was cancelled or finished elsewhere leave the run before planning."""
+    for order_id in (
+        run.stops.filter(is_current=True, outcome="")
+        .exclude(order__state__in=IN_RUN_STATES)
+        .values_list("order_id", flat=True)
+    ):
+        stop_withdraw(order_id=order_id)
+
+
 @transaction.atomic
 def run_plan(*, run: SaturdayRun, seconds: float = 2.0, actor=None) -> SaturdayRun:
-    """Split the run's packed stops into routes for pairs of signed-up volunteers.
+    """Split the run's open, packed stops into routes for pairs of signed-up volunteers.
 
-    Planning again replaces the routes (and so revokes the old volunteer links). Stops
-    that do not fit stay without a route and are shown to the officer.
+    Planning again moves only the open stops: finished stops (delivered, failed) keep their
+    route and place, and a route with finished stops is kept. Links sent to volunteers for
+    the earlier plan stop working. Stops that do not fit stay without a route, shown to the
+    officer.
     """
     run = SaturdayRun.objects.select_for_update().get(pk=run.pk)
     if run.state not in (SaturdayRun.State.OPEN, SaturdayRun.State.PLANNED):
@@ -120,6 +174,20 @@ def run_plan(*, run: SaturdayRun, seconds: float = 2.0, actor=None) -> SaturdayR
         run__date__lt=run.date,
         order__state__in=(State.CONFIRMED, State.PACKED, State.ROUTED),
     ).update(run=run, route=None, position=0)
+    _stops_withdraw_stale(run)
+    stops = list(
+        run.stops.filter(is_current=True, outcome="", order__state__in=(State.PACKED, State.ROUTED))
+        .select_related("order__commune")
+        .order_by("order__placed_at", "pk")
+    )
+    unpacked = run.stops.filter(is_current=True, outcome="", order__state=State.CONFIRMED).count()
+    if not stops:
+        message = _("Không có điểm giao nào cần chia tuyến.")
+        if unpacked:
+            message += " " + (
+                _("%(n)d đơn chưa đóng gói: hãy đóng gói rồi chia tuyến.") % {"n": unpacked}
+            )
+        raise RunError(message)
     volunteers = [
         s.volunteer for s in run.signups.select_related("volunteer") if s.volunteer.may_deliver
     ]
@@ -131,32 +199,44 @@ def run_plan(*, run: SaturdayRun, seconds: float = 2.0, actor=None) -> SaturdayR
                 "Hãy thêm đăng ký rồi chia tuyến lại."
             )
         )
-    stops = list(
-        run.stops.filter(is_current=True, outcome="", order__state__in=(State.PACKED, State.ROUTED))
-        .select_related("order__commune")
-        .order_by("order__placed_at", "pk")
-    )
-    run.stops.filter(is_current=True).update(route=None, position=0)
-    run.routes.all().delete()
+    # Only open stops move; routes holding finished stops stay, the others are rebuilt.
+    RunStop.objects.filter(run=run, is_current=True, outcome="").update(route=None, position=0)
+    finished = RunStop.objects.filter(route=OuterRef("pk")).exclude(outcome="")
+    run.routes.filter(~Exists(finished)).delete()
+    kept = {(r.volunteer_a_id, r.volunteer_b_id): r for r in run.routes.all()}
+    number = run.routes.aggregate(m=Max("number"))["m"] or 0
+    # A pair whose route already has finished stops has that much less room left.
+    done = {r.pk: r.stops.exclude(outcome="").count() for r in kept.values()}
+    routes_of_pairs = [kept.get((a.pk, b.pk if b else None)) for a, b in pairs]
     zone = current_zone()
     depot, points = _coordinates([s.order for s in stops], zone)
     plan = plan_routes(
-        depot=depot, stops=points, pairs=len(pairs), capacity=run.pair_capacity, seconds=seconds
+        depot=depot,
+        stops=points,
+        pairs=len(pairs),
+        capacity=run.pair_capacity,
+        seconds=seconds,
+        capacities=[max(run.pair_capacity - (done[r.pk] if r else 0), 0) for r in routes_of_pairs],
     )
-    number = 0
-    for (first, second), visit, metres in zip(pairs, plan.routes, plan.metres, strict=True):
+    for (first, second), route, visit, metres in zip(
+        pairs, routes_of_pairs, plan.routes, plan.metres, strict=True
+    ):
         if not visit:
             continue
-        number += 1
-        route = Route.objects.create(
-            run=run,
-            number=number,
-            volunteer_a=first,
-            volunteer_b=second,
-            capacity=run.pair_capacity,
-            distance_km=metres / 1000,
-        )
-        for position, index in enumerate(visit, start=1):
+        if route is None:
+            number += 1
+            route = Route.objects.create(
+                run=run,
+                number=number,
+                volunteer_a=first,
+                volunteer_b=second,
+                capacity=run.pair_capacity,
+                distance_km=metres / 1000,
+            )
+        else:
+            Route.objects.filter(pk=route.pk).update(distance_km=metres / 1000)
+        start = RunStop.objects.filter(route=route).aggregate(m=Max("position"))["m"] or 0
+        for position, index in enumerate(visit, start=start + 1):
             stop = stops[index]
             RunStop.objects.filter(pk=stop.pk).update(route=route, position=position)
             if stop.order.state == State.PACKED:
@@ -173,7 +253,10 @@ def run_plan(*, run: SaturdayRun, seconds: float = 2.0, actor=None) -> SaturdayR
             order_transition(
                 order=order, to_state=State.PACKED, actor=actor, expected_from=State.ROUTED
             )
-    unpacked = run.stops.filter(is_current=True, order__state=State.CONFIRMED).count()
+    # Links sent for the earlier plan show an out-of-date list: they stop working.
+    run.routes.filter(pk__in=[r.pk for r in kept.values()]).update(
+        token_version=F("token_version") + 1
+    )
     notes = []
     if plan.dropped:
         notes.append(
@@ -208,10 +291,14 @@ def stop_move(*, stop: RunStop, route: Route | None, actor=None) -> RunStop:
     stop = RunStop.objects.select_for_update().select_related("run", "order").get(pk=stop.pk)
     if route is not None and route.run_id != stop.run_id:
         raise RunError(_("Chỉ chuyển được sang một tuyến của cùng chuyến."))
-    if stop.outcome or not stop.is_current:
+    if stop.outcome:
         raise RunError(_("Điểm này đã được đánh dấu giao xong/không thành, không chuyển được."))
     if stop.run.state not in (SaturdayRun.State.PLANNED, SaturdayRun.State.IN_PROGRESS):
         raise RunError(_("Hãy chia tuyến cho chuyến trước khi chuyển điểm giao."))
+    if route is not None and (not stop.is_current or stop.order.state not in ON_ROUTE_STATES):
+        raise order_not_deliverable(stop.order)
+    if not stop.is_current:
+        raise RunError(_("Điểm này không còn trong chuyến."))
     old_route = stop.route_id
     if route is not None and stop.order.state == State.PACKED:
         order_transition(
@@ -262,6 +349,13 @@ def stop_mark(*, stop: RunStop, outcome: str, reason: str = "", note: str = "") 
         return stop  # a double tap on a slow connection
     if stop.run.state not in (SaturdayRun.State.PLANNED, SaturdayRun.State.IN_PROGRESS):
         raise RunError(_("Chuyến này đã kết thúc."))
+    if not stop.outcome and (not stop.is_current or stop.order.state not in MARKABLE_STATES):
+        if stop.order.state in (State.CANCELLED, State.DELIVERED):
+            raise order_not_deliverable(stop.order)
+        raise RunError(
+            _("Đơn %(code)s không còn trong tuyến này. Đừng giao; hãy báo cán bộ Đoàn.")
+            % {"code": stop.order.code}
+        )
     won = RunStop.objects.filter(pk=stop.pk, outcome="", is_current=True).update(
         outcome=outcome,
         reason=reason if outcome == RunStop.Outcome.FAILED else "",
@@ -343,8 +437,6 @@ def route_from_token(*, token: str) -> Route:
 
 
 def route_link_revoke(*, route: Route) -> Route:
-    from django.db.models import F
-
     Route.objects.filter(pk=route.pk).update(token_version=F("token_version") + 1)
     route.refresh_from_db()
     return route

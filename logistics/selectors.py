@@ -8,8 +8,9 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
-from catalog.models import Order
+from catalog.models import Order, OrderLine
 from logistics.models import Notification, Parcel, PostalBatch, Route, RunStop, SaturdayRun
+from logistics.runs import IN_RUN_STATES
 
 State = Order.State
 
@@ -34,26 +35,41 @@ def run_coming(*, today: dt.date | None = None) -> SaturdayRun | None:
     )
 
 
+# A stop belongs on the officers' page while it is the order's current stop and the order
+# can still be delivered, and for good once it has an outcome (delivered, failed).
+_SHOWN = ~Q(outcome="") | Q(is_current=True, order__state__in=IN_RUN_STATES)
+
+
 def runs_recent() -> QuerySet[SaturdayRun]:
     return SaturdayRun.objects.annotate(
-        n_stops=Count("stops", filter=Q(stops__is_current=True) | ~Q(stops__outcome=""))
+        n_stops=Count(
+            "stops",
+            filter=~Q(stops__outcome="")
+            | Q(stops__is_current=True, stops__order__state__in=IN_RUN_STATES),
+            distinct=True,
+        )
     ).order_by("-date")
 
 
 def run_stops(*, run: SaturdayRun) -> QuerySet[RunStop]:
+    """Every stop the run page lists: on a route or not yet, open or finished."""
     return (
         RunStop.objects.filter(run=run)
-        .filter(Q(is_current=True) | ~Q(outcome=""))
+        .filter(_SHOWN)
         .select_related("order", "order__commune", "route")
         .prefetch_related("order__lines__item")
         .order_by("route__number", "position", "pk")
     )
 
 
-def route_stops(*, route: Route) -> QuerySet[RunStop]:
+def route_stops(*, route: Route, withdrawn: bool = False) -> QuerySet[RunStop]:
+    """A route's stops in visiting order; ``withdrawn`` adds those whose order was taken
+    out after planning (the volunteers' page shows them as not to be delivered)."""
+    stops = RunStop.objects.filter(route=route)
+    if not withdrawn:
+        stops = stops.filter(_SHOWN)
     return (
-        RunStop.objects.filter(route=route)
-        .select_related("order", "order__commune", "order__commune__parent")
+        stops.select_related("order", "order__commune", "order__commune__parent")
         .prefetch_related("order__lines__item")
         .order_by("position", "pk")
     )
@@ -66,9 +82,9 @@ def run_routes(*, run: SaturdayRun) -> QuerySet[Route]:
         .prefetch_related(
             Prefetch(
                 "stops",
-                queryset=RunStop.objects.select_related("order", "order__commune").order_by(
-                    "position", "pk"
-                ),
+                queryset=RunStop.objects.filter(_SHOWN)
+                .select_related("order", "order__commune")
+                .order_by("position", "pk"),
             )
         )
         .order_by("number")
@@ -138,11 +154,18 @@ def deliveries_by_channel(*, day: dt.date) -> dict[str, int]:
 
 
 def run_load(*, run: SaturdayRun) -> dict[str, int]:
-    stops = RunStop.objects.filter(run=run).filter(Q(is_current=True) | ~Q(outcome=""))
-    return stops.aggregate(
-        total=Count("pk"),
-        routed=Count("pk", filter=Q(route__isnull=False)),
-        delivered=Count("pk", filter=Q(outcome=RunStop.Outcome.DELIVERED)),
-        failed=Count("pk", filter=Q(outcome=RunStop.Outcome.FAILED)),
-        items=Sum("order__lines__quantity"),
+    """The counts at the top of the run page, over exactly the stops the page lists."""
+    stops = RunStop.objects.filter(run=run).filter(_SHOWN)
+    load = stops.aggregate(
+        total=Count("pk", distinct=True),
+        routed=Count("pk", filter=Q(route__isnull=False), distinct=True),
+        unrouted=Count("pk", filter=Q(route__isnull=True), distinct=True),
+        delivered=Count("pk", filter=Q(outcome=RunStop.Outcome.DELIVERED), distinct=True),
+        failed=Count("pk", filter=Q(outcome=RunStop.Outcome.FAILED), distinct=True),
     )
+    # Summed apart: joining the order lines into the counts above would multiply them.
+    load["items"] = (
+        OrderLine.objects.filter(order__in=stops.values("order")).aggregate(n=Sum("quantity"))["n"]
+        or 0
+    )
+    return load

@@ -14,6 +14,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from catalog.phones import phone_display
 from gianhang.pdf import FONT, FONT_BOLD, fonts_register
 
 
@@ -73,7 +74,7 @@ def route_sheet_pdf(*, route, stops, stall_name: str, stop_link) -> bytes:
         title=f"{stall_name} – {run} – {_('tuyến')} {route.number}",
         author=stall_name,
     )
-    pair = ", ".join(f"{v.name} ({v.chi_doan}) {v.phone}" for v in route.volunteers)
+    pair = ", ".join(f"{v.name} ({v.chi_doan}) {phone_display(v.phone)}" for v in route.volunteers)
     story = [
         p(stall_name, st["big"]),
         p(
@@ -95,7 +96,7 @@ def route_sheet_pdf(*, route, stops, stall_name: str, stop_link) -> bytes:
             [
                 p(str(stop.position), st["body"]),
                 p(f"{order.recipient_name}\n{_('Mã đơn')}: {order.code}", st["body"]),
-                p(order.phone, st["body"]),
+                p(phone_display(order.phone), st["body"]),
                 p(order_address(order), st["body"]),
                 p(order_items(order), st["body"]),
                 qr_drawing(stop_link(stop), 22 * mm),

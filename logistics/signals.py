@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from catalog.models import Order
+from catalog.models import Order, OrderEvent
 from catalog.services import order_state_changed
 
 
@@ -19,3 +20,19 @@ def order_step(sender, order: Order, from_state: str, to_state: str, **kwargs) -
     notification = notification_queue(order=order, to_state=to_state)
     if notification is not None:
         transaction.on_commit(lambda: tasks.enqueue(tasks.notification_send, notification.pk))
+
+
+@receiver(post_save, sender=OrderEvent, dispatch_uid="logistics.order_cancelled")
+def order_cancelled(sender, instance: OrderEvent, created: bool, **kwargs) -> None:
+    """A cancelled order leaves its run and its unsent batch in the same transaction.
+
+    The history row is written in the transaction that cancels the order (recipient,
+    officer, admin or privacy request alike), so nothing can see the order cancelled and
+    still on a route or in a batch.
+    """
+    from logistics.batches import parcel_withdraw
+    from logistics.runs import stop_withdraw
+
+    if created and instance.to_state == Order.State.CANCELLED:
+        stop_withdraw(order_id=instance.order_id)
+        parcel_withdraw(order_id=instance.order_id)

@@ -8,9 +8,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from catalog.models import Order
+from catalog.services import OrderStateError
 from logistics import selectors, services
 from logistics.forms import (
     HandOverForm,
@@ -24,11 +25,12 @@ from logistics.forms import (
 from logistics.labels import labels_pdf, manifest_csv, manifest_pdf
 from logistics.models import Parcel, PostalBatch, Route, RunStop, SaturdayRun
 from logistics.routing import current_stall
-from logistics.runs import route_from_token
+from logistics.runs import ON_ROUTE_STATES, route_from_token
 from logistics.sheets import route_sheet_pdf
 from tenants.permissions import stall_officer_required
 
-FAILURES = (services.BatchError, services.RunError, services.RoutingError)
+# OrderStateError: two people acted on the same order at once; its message says what happened.
+FAILURES = (services.BatchError, services.RunError, services.RoutingError, OrderStateError)
 
 
 def _sender_address() -> str:
@@ -86,10 +88,11 @@ def run_detail(request, run_id: int):
         {
             "run": run,
             "routes": routes,
-            "unplanned": selectors.run_stops(run=run).filter(route__isnull=True, is_current=True),
+            "unplanned": selectors.run_stops(run=run).filter(route__isnull=True),
             "signups": run.signups.select_related("volunteer"),
             "signup_form": SignupForm(),
             "load": selectors.run_load(run=run),
+            "on_route_states": ON_ROUTE_STATES,
         },
     )
 
@@ -111,10 +114,19 @@ def _act(request, action, success: str):
     return True
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @stall_officer_required
 def run_plan(request, run_id: int):
     run = get_object_or_404(SaturdayRun, pk=run_id)
+    # Planning again revokes the links volunteers already have: the officer confirms first.
+    if run.state == SaturdayRun.State.PLANNED and request.POST.get("confirm") != "1":
+        return render(
+            request,
+            "logistics/run_replan_confirm.html",
+            {"run": run, "load": selectors.run_load(run=run)},
+        )
+    if request.method != "POST":
+        return redirect("logistics:run", run_id=run.pk)
     _act(
         request,
         lambda: services.run_plan(run=run, actor=request.user),
@@ -409,7 +421,7 @@ def volunteer_route(request, token: str):
         {
             "route": route,
             "token": token,
-            "stops": selectors.route_stops(route=route),
+            "stops": selectors.route_stops(route=route, withdrawn=True),
             "reasons": RunStop.FailReason.choices,
         },
     )
@@ -424,7 +436,11 @@ def volunteer_stop_mark(request, token: str, stop_id: int):
         return refused
     stop = RunStop.objects.filter(pk=stop_id, route=route).first()
     if stop is None:
-        raise Http404(_("Điểm giao này không thuộc tuyến của bạn."))
+        messages.error(
+            request,
+            _("Điểm giao này không còn trong tuyến của bạn. Đừng giao; hãy báo cán bộ Đoàn."),
+        )
+        return redirect("logistics:volunteer-route", token=token)
     form = StopMarkForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Hãy chọn đã giao hoặc không giao được."))

@@ -343,6 +343,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 GIANHANG_SMS_BACKEND = env("GIANHANG_SMS_BACKEND", "record")
 GIANHANG_SMS_WEBHOOK_URL = env("GIANHANG_SMS_WEBHOOK_URL", "")
 GIANHANG_SMS_WEBHOOK_SECRET = env("GIANHANG_SMS_WEBHOOK_SECRET", "")
+# The webhook gateway takes Unicode texts (tone marks kept); by default texts are GSM-7.
+GIANHANG_SMS_UNICODE = env_bool("GIANHANG_SMS_UNICODE", False)
 # Reporting: each night every stall recounts its last week into the public facts.
 CELERY_BEAT_SCHEDULE["reporting-nightly-rollup"] = {
     "task": "reporting.facts_rollup_stall",

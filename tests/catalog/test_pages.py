@@ -253,7 +253,18 @@ def test_recipient_cancels_from_the_tracking_page(stall_a, client_for):
     client.post("/dat-hang/", _checkout_data())
     with in_stall(stall_a):
         code = Order.objects.get().code
-    client.post(f"/theo-doi/{code}/huy/")
+    order_page = client.get(f"/theo-doi/{code}/").content.decode()
+    assert f'href="/theo-doi/{code}/huy/"' in order_page  # a link to a page that asks
+    asked = client.get(f"/theo-doi/{code}/huy/")
+    assert asked.status_code == 200
+    assert "Có, hủy đơn" in asked.content.decode()
+    # A bare POST (one tap, an old page) only asks again: nothing is cancelled.
+    again = client.post(f"/theo-doi/{code}/huy/")
+    assert "Có, hủy đơn" in again.content.decode()
+    with in_stall(stall_a):
+        assert Order.objects.get().state == "confirmed"
+    done = client.post(f"/theo-doi/{code}/huy/", {"confirm": "1"}, follow=True)
+    assert f"Đã hủy đơn {code}" in done.content.decode()
     with in_stall(stall_a):
         assert Order.objects.get().state == "cancelled"
         item.refresh_from_db()

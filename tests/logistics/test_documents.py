@@ -78,8 +78,22 @@ def test_manifest_pdf_and_csv_list_every_parcel(stall_a):
             assert order.recipient_name in text
             assert order.code in text
         rows = list(csv.DictReader(io.StringIO(manifest_csv(parcels=parcels).decode("utf-8-sig"))))
-        assert [r["order_code"] for r in rows] == [o.code for o in orders]
-        assert rows[0]["recipient"] == orders[0].recipient_name
+        assert list(rows[0]) == [
+            "Mã đơn",
+            "Người nhận",
+            "Điện thoại",
+            "Địa chỉ",
+            "Số kiện",
+            "Khối lượng (g)",
+            "Cước (đ)",
+            "Mã vận đơn",
+        ]
+        assert [r["Mã đơn"] for r in rows] == [o.code for o in orders]
+        assert rows[0]["Người nhận"] == orders[0].recipient_name
+        # Phones as people dial them, as plain text: no "+84", no apostrophe.
+        for row, order in zip(rows, orders, strict=True):
+            digits = "0" + order.phone.removeprefix("+84")
+            assert row["Điện thoại"] == f"{digits[:4]} {digits[4:7]} {digits[7:]}"
 
 
 def test_manifest_csv_neutralises_spreadsheet_formulas(stall_a):

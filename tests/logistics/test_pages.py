@@ -137,9 +137,15 @@ def test_volunteer_cannot_mark_a_stop_of_another_route(stall_a, client_for):
         foreign = RunStop.objects.create(order=other, run=route.run)
     token = _token(stall_a, route)
     response = client_for(stall_a).post(
-        f"/giao/{token}/diem/{foreign.pk}/", {"outcome": "delivered"}
+        f"/giao/{token}/diem/{foreign.pk}/", {"outcome": "delivered"}, follow=True
     )
-    assert response.status_code == 404
+    assert response.status_code == 200
+    assert "không còn trong tuyến của bạn" in response.content.decode()
+    with in_stall(stall_a):
+        foreign.refresh_from_db()
+        other.refresh_from_db()
+        assert foreign.outcome == ""
+        assert other.state == State.PACKED
 
 
 def test_failed_without_reason_on_the_phone_page_changes_nothing(stall_a, client_for):
