@@ -116,6 +116,13 @@ def batch_build(chunk: int = 200) -> int | None:
     return batch.pk if batch else None
 
 
+@app.task(name="logistics.batch_build_resume", soft_time_limit=600, time_limit=660, **COMMON)
+def batch_build_resume() -> int | None:
+    """From beat, every few minutes: finish a batch whose builder died."""
+    batch = batches.batch_build_resume()
+    return batch.pk if batch else None
+
+
 @app.task(
     name="logistics.notification_send",
     soft_time_limit=30,

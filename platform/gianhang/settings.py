@@ -343,6 +343,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "logistics.batch_build",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
     },
+    # Finishes a batch whose worker died, long before Redis would hand its task out again.
+    "logistics-batch-build-resume": {"task": "logistics.batch_build_resume", "schedule": 300.0},
 }
 # Recipient SMS: "record" keeps messages in the outbox only; "webhook" POSTs them to a gateway.
 GIANHANG_SMS_BACKEND = env("GIANHANG_SMS_BACKEND", "record")

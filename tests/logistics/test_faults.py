@@ -17,7 +17,7 @@ import pytest
 
 from catalog.models import Order
 from catalog.services import order_transition
-from logistics import tasks
+from logistics import batches, tasks
 from logistics.models import Parcel, PostalBatch, RoutingDecision, RunStop
 from tests.conftest import database_url_of_tests, free_port, host_of, in_stall
 from tests.logistics.conftest import ROOT, use_broker, wait_for
@@ -69,6 +69,44 @@ def test_worker_killed_while_building_a_batch_leaves_every_order_in_exactly_one_
         # One history row per order for joining the batch: nothing was applied twice.
         for order_id in ids[::37]:
             assert Order.objects.get(pk=order_id).events.filter(to_state=State.ROUTED).count() == 1
+
+
+@pytest.mark.worker
+@pytest.mark.slow
+def test_batch_of_a_killed_worker_is_finished_by_the_next_resume_sweep_not_in_half_an_hour(
+    live_stall_factory, worker_factory, settings
+):
+    entry = settings.CELERY_BEAT_SCHEDULE["logistics-batch-build-resume"]
+    assert entry["task"] == tasks.batch_build_resume.name
+    assert entry["schedule"] <= 300  # "within minutes"; Redis would wait 30
+    stall = stall_place(live_stall_factory())
+    with in_stall(stall):
+        item = item_make(available=1000)
+        ids = [
+            order_make(area=far_commune(), state=State.PACKED, delivery="post", item=item).pk
+            for _ in range(200)
+        ]
+    worker = worker_factory()
+    with in_stall(stall):
+        tasks.batch_build.delay(chunk=3)
+        wait_for(
+            lambda: 0 < Parcel.objects.count() < len(ids),
+            every=0.01,
+            timeout=60,
+            what="the batch to be half built",
+        )
+    worker.kill()
+    worker_factory()
+    with in_stall(stall):
+        assert Parcel.objects.count() < len(ids), "the worker must die in the middle"
+        tasks.batch_build_resume.delay()  # what beat sends every five minutes
+        wait_for(lambda: Parcel.objects.count() == len(ids), timeout=90, what="the resume")
+        assert Parcel.objects.values("order_id").distinct().count() == len(ids)
+        assert PostalBatch.objects.count() == 1
+        for order_id in ids[::29]:
+            assert Order.objects.get(pk=order_id).events.filter(to_state=State.ROUTED).count() == 1
+        # Once finished, the sweep finds nothing to do.
+        assert batches.batch_build_interrupted() is False
 
 
 @pytest.mark.worker
