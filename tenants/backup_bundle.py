@@ -142,6 +142,15 @@ def _member_bytes(tar: tarfile.TarFile, name: str) -> bytes:
 
 def bundle_open(*, path: Path, workdir: Path) -> Bundle:
     """Read and verify a backup file; the dump is copied into ``workdir``. Raises BackupError."""
+    with path.open("rb") as handle:
+        head = handle.read(64)
+    if head.startswith(b"PGDMP") or b"PostgreSQL database dump" in head:
+        raise BackupError(
+            _(
+                "Đây là một bản pg_dump trần, không có bản kê để kiểm tra nên không được khôi "
+                "phục. Hãy dùng tệp tạo bởi “gianhang stall backup” (phiên bản này trở đi)."
+            )
+        )
     try:
         with tarfile.open(path, "r:") as tar:
             manifest = _checked_manifest(_member_bytes(tar, MANIFEST))
