@@ -82,9 +82,7 @@ def test_app_services_run_the_project_commands(compose):
     assert _command(services["web"]).startswith("gunicorn gianhang.wsgi")
     assert _command(services["worker"]).startswith("gianhang celery worker")
     assert _command(services["beat"]).startswith("gianhang celery beat")
-    assert "--scheduler=gianhang.beat.ReconnectingPersistentScheduler" in _command(
-        services["beat"]
-    )
+    assert "--scheduler=gianhang.beat.ReconnectingPersistentScheduler" in _command(services["beat"])
 
 
 def test_web_worker_and_beat_start_only_after_migrations_succeeded(compose):
