@@ -107,13 +107,15 @@ def stall_public_apply(*, stall: Stall, rows: dict) -> PublicRestored:
 
     users = get_user_model().objects
     roles = set(Membership.Role.values)
+    unit = stall.unit
+    assert unit is not None  # a restored stall always gets a unit
     for entry in rows.get("memberships") or []:
         username, role = str(entry.get("username", "")), entry.get("role")
         user = users.filter(username=username, is_active=True).first()
         if user is None or role not in roles:
             done.missing.append(username)
             continue
-        membership_grant(user=user, unit=stall.unit, role=role)
+        membership_grant(user=user, unit=unit, role=role)
         done.reattached.append(username)
     return done
 

@@ -140,7 +140,7 @@ def run_pg_tool(args: list[str], *, what: str, binary: bool = False) -> subproce
     Output is bytes with ``binary``, else text (UTF-8, as the database's dumps are).
     """
     # Arguments are a list (no shell); names in them are validated schema names and paths.
-    completed = subprocess.run(  # noqa: S603
+    completed: subprocess.CompletedProcess = subprocess.run(  # noqa: S603
         args,
         env=_pg_env(),
         capture_output=True,
@@ -234,7 +234,7 @@ def stall_backup(*, stall: Stall, path: Path, fmt: str = "custom") -> Path:
         snap.read_only = True
         with snap.cursor() as cursor:
             cursor.execute("SELECT pg_export_snapshot()")
-            snapshot = cursor.fetchone()[0]
+            (snapshot,) = cursor.fetchone() or ("",)
             facts = _snapshot_facts(cursor, stall.schema_name)
             dump_path = Path(workdir) / DUMP[fmt]
             run_pg_tool(
@@ -360,12 +360,12 @@ def verification_sql(manifest: dict, schema: str) -> str:
         )
     for sequence, last_value in sorted(manifest["sequences"].items()):
         sequence = _identifier(sequence)
-        expected = "NULL" if last_value is None else str(int(last_value))
+        last = "NULL" if last_value is None else str(int(last_value))
         checks.append(
             "SELECT last_value INTO n FROM pg_sequences "  # noqa: S608
             f"WHERE schemaname = '{schema}' AND sequencename = '{sequence}';\n"
-            f"  IF n IS DISTINCT FROM {expected} THEN RAISE EXCEPTION "
-            f"'dãy số {sequence} ở %, bản kê ghi {expected}', n; END IF;"
+            f"  IF n IS DISTINCT FROM {last} THEN RAISE EXCEPTION "
+            f"'dãy số {sequence} ở %, bản kê ghi {last}', n; END IF;"
         )
     body = "\n  ".join(checks)
     return f"\nDO $verify$\nDECLARE n bigint;\nBEGIN\n  {body}\nEND\n$verify$;\n"

@@ -28,7 +28,7 @@ class _ReconnectingMixin:
         for attempt in range(1, ATTEMPTS + 1):
             close_old_connections()
             try:
-                return super().apply_entry(entry, producer=producer)
+                return super().apply_entry(entry, producer=producer)  # type: ignore[misc]
             except DatabaseError as exc:
                 # The connection died between two entries (a restart, a failover): drop it
                 # so the next attempt opens a new one.
