@@ -151,8 +151,13 @@ if not REDIS_URL:
 
 # Every Redis use is bounded (seconds per connect and per reply): a hung Redis must never
 # hold a web thread for long (gianhang.redis_guard also stops waiting after one timeout).
-GIANHANG_REDIS_TIMEOUT = float(env("GIANHANG_REDIS_TIMEOUT", "1"))
-GIANHANG_REDIS_BREAKER_SECONDS = float(env("GIANHANG_REDIS_BREAKER_SECONDS", "5"))
+try:
+    GIANHANG_REDIS_TIMEOUT = float(env("GIANHANG_REDIS_TIMEOUT", "1"))
+    GIANHANG_REDIS_BREAKER_SECONDS = float(env("GIANHANG_REDIS_BREAKER_SECONDS", "5"))
+except ValueError:
+    raise ImproperlyConfigured(
+        "GIANHANG_REDIS_TIMEOUT and GIANHANG_REDIS_BREAKER_SECONDS are numbers of seconds."
+    ) from None
 # The cache may live on its own Redis, one that evicts (allkeys-lru): a full cache must
 # never make the queue's Redis (noeviction) refuse tasks. Same server when unset.
 CACHE_URL = env("GIANHANG_CACHE_URL", "") or REDIS_URL
