@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -101,6 +101,39 @@ def batch_build(*, chunk: int = 200, actor=None) -> PostalBatch | None:
             )
     batch.refresh_from_db()
     return batch
+
+
+def batch_build_interrupted() -> bool:
+    """True when the draft batch's build stopped before taking every order waiting for it.
+
+    A build takes every far, packed order that waits; it creates the draft batch first and
+    then parcels in committed chunks. So an order that was already waiting when the draft
+    was made, or when its newest parcel was, and is still outside the batch, was left by
+    a build that died (a killed worker). Orders packed later wait for the next build.
+    """
+    draft = PostalBatch.objects.filter(state=BatchState.DRAFT).first()
+    if draft is None:
+        return False
+    newest_parcel = (
+        draft.parcels.order_by("-created_at").values_list("created_at", flat=True).first()
+    )
+    since = max(filter(None, (draft.created_at, newest_parcel)))
+    packed_before = OrderEvent.objects.filter(
+        order=OuterRef("pk"), to_state=State.PACKED, at__lt=since
+    )
+    return _orders_waiting().filter(Q(Exists(packed_before)) | Q(updated_at__lt=since)).exists()
+
+
+def batch_build_resume(*, chunk: int = 200) -> PostalBatch | None:
+    """Finish a build a dead worker left half done; None (and no change) otherwise.
+
+    Run by beat every few minutes in each stall: the message of a build whose worker was
+    killed only comes back after Redis's visibility timeout (half an hour); this finishes
+    it within minutes. Building is idempotent, so a late second build changes nothing.
+    """
+    if not batch_build_interrupted():
+        return None
+    return batch_build(chunk=chunk)
 
 
 def _orders_move(

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import socket
 
+import redis
 from django.db import DatabaseError, InterfaceError, OperationalError
 
+from gianhang import redis_guard
 from gianhang.celery import app
 from logistics import batches, notifications, routing, runs
 from logistics.models import SaturdayRun
@@ -27,8 +30,34 @@ COMMON = {
 }
 
 
+def _is_timeout(exc: BaseException | None) -> bool:
+    # kombu re-raises Redis errors as its own; the timeout is somewhere down the chain.
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, redis.TimeoutError | socket.timeout | TimeoutError):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
+def _give_up_on_a_hung_broker(exc, interval) -> None:
+    # A reconnect is worth one try after a restart (a stale pooled connection), but not
+    # after a timeout: the broker hangs, and a retry would only hold the request longer.
+    if _is_timeout(exc):
+        redis_guard.breaker.trip()
+    if not redis_guard.available():
+        raise exc
+
+
 def enqueue(task, *args, **kwargs) -> bool:
-    """Send a task without ever breaking the caller: if Redis is down, the sweeper catches up."""
+    """Send a task without ever breaking the caller: if Redis is down, the sweeper catches up.
+
+    Bounded in time: at most about one broker timeout, and nothing at all while Redis has
+    just timed out in this process (``gianhang.redis_guard``).
+    """
+    if not redis_guard.available():
+        logger.warning("Redis is not answering; %s%r is left to the sweeper", task.name, args)
+        return False
     try:
         task.apply_async(
             args=args,
@@ -39,9 +68,12 @@ def enqueue(task, *args, **kwargs) -> bool:
                 "interval_start": 0,
                 "interval_step": 0.2,
                 "interval_max": 0.2,
+                "errback": _give_up_on_a_hung_broker,
             },
         )
-    except Exception:  # noqa: BLE001 - any broker failure; the order itself is safe
+    except Exception as exc:  # noqa: BLE001 - any broker failure; the order itself is safe
+        if _is_timeout(exc):
+            redis_guard.breaker.trip()
         logger.warning(
             "could not enqueue %s%r; the sweeper will pick it up", task.name, args, exc_info=True
         )
@@ -81,6 +113,13 @@ def run_plan(run_id: int | None = None) -> int | None:
 @app.task(name="logistics.batch_build", soft_time_limit=600, time_limit=660, **COMMON)
 def batch_build(chunk: int = 200) -> int | None:
     batch = batches.batch_build(chunk=chunk)
+    return batch.pk if batch else None
+
+
+@app.task(name="logistics.batch_build_resume", soft_time_limit=600, time_limit=660, **COMMON)
+def batch_build_resume() -> int | None:
+    """From beat, every few minutes: finish a batch whose builder died."""
+    batch = batches.batch_build_resume()
     return batch.pk if batch else None
 
 

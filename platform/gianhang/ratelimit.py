@@ -16,6 +16,8 @@ import redis
 from django.conf import settings
 from django.db import connection
 
+from gianhang import redis_guard
+
 logger = logging.getLogger(__name__)
 
 _INCR_WITH_EXPIRY = """
@@ -36,7 +38,7 @@ class Verdict:
 
 @lru_cache(maxsize=1)
 def _client() -> redis.Redis:
-    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=0.5, socket_connect_timeout=0.5)
+    return redis_guard.client(settings.REDIS_URL)
 
 
 def _key(scope: str, subject: str) -> str:

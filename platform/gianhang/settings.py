@@ -8,6 +8,7 @@ data folder), demo (``GIANHANG_DEMO``) and tests (``GIANHANG_TESTING``, set by t
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -17,6 +18,7 @@ from kombu import Queue
 
 from gianhang.env import database_from_url, env, env_bool, env_int, env_list
 from gianhang.local_secrets import local_secrets
+from gianhang.redis_guard import GuardedConnection
 
 REPO_DIR = Path(__file__).resolve().parents[2]
 DATA_DIR = Path(env("GIANHANG_DATA_DIR", str(REPO_DIR / ".data")))
@@ -160,17 +162,31 @@ if not REDIS_URL:
         "under .data/ when REDIS_URL is missing) or set REDIS_URL."
     )
 
+# Every Redis use is bounded (seconds per connect and per reply): a hung Redis must never
+# hold a web thread for long (gianhang.redis_guard also stops waiting after one timeout).
+try:
+    GIANHANG_REDIS_TIMEOUT = float(env("GIANHANG_REDIS_TIMEOUT", "1"))
+    GIANHANG_REDIS_BREAKER_SECONDS = float(env("GIANHANG_REDIS_BREAKER_SECONDS", "5"))
+except ValueError:
+    raise ImproperlyConfigured(
+        "GIANHANG_REDIS_TIMEOUT and GIANHANG_REDIS_BREAKER_SECONDS are numbers of seconds."
+    ) from None
+# The cache may live on its own Redis, one that evicts (allkeys-lru): a full cache must
+# never make the queue's Redis (noeviction) refuse tasks. Same server when unset.
+CACHE_URL = env("GIANHANG_CACHE_URL", "") or REDIS_URL
+
 CACHES = {
     "default": {
         "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": REDIS_URL,
+        "LOCATION": CACHE_URL,
         # Every key carries the stall's schema: two stalls never share a cache entry.
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
         "OPTIONS": {
             "CLIENT_CLASS": "django_redis.client.DefaultClient",
-            "SOCKET_CONNECT_TIMEOUT": 1,
-            "SOCKET_TIMEOUT": 1,
+            "SOCKET_CONNECT_TIMEOUT": GIANHANG_REDIS_TIMEOUT,
+            "SOCKET_TIMEOUT": GIANHANG_REDIS_TIMEOUT,
+            "CONNECTION_POOL_KWARGS": {"connection_class": GuardedConnection},
             # A cache outage must never stop a recipient from placing an order.
             "IGNORE_EXCEPTIONS": True,
         },
@@ -318,7 +334,20 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_TASK_ALWAYS_EAGER = False
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 30}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 60 * 30,
+    # Without these a publish waits forever on a Redis that accepts but never answers.
+    # Workers wait on purpose instead (gianhang.celery); keepalives find a dead peer.
+    "socket_timeout": GIANHANG_REDIS_TIMEOUT,
+    "socket_connect_timeout": GIANHANG_REDIS_TIMEOUT,
+    "socket_keepalive": True,
+    "socket_keepalive_options": {
+        getattr(socket, name): value
+        for name, value in (("TCP_KEEPIDLE", 30), ("TCP_KEEPINTVL", 10), ("TCP_KEEPCNT", 3))
+        if hasattr(socket, name)
+    },
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = GIANHANG_REDIS_TIMEOUT
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 # Every queue a task may be routed to is declared, so a worker started without -Q serves
@@ -326,7 +355,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_QUEUES = (Queue("celery"), Queue("logistics"))
 # Tenant-aware beat: each entry without "tenant_schemas" runs once in every stall's schema.
-CELERY_BEAT_SCHEDULER = "tenant_schemas_celery.scheduler.TenantAwareScheduler"
+# It closes dead database connections before each entry: beat outlives PostgreSQL restarts.
+CELERY_BEAT_SCHEDULER = "gianhang.beat.ReconnectingScheduler"
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "logistics-route-sweep": {"task": "logistics.orders_route_sweep", "schedule": 600.0},
     "logistics-notifications-sweep": {"task": "logistics.notifications_sweep", "schedule": 300.0},
@@ -338,6 +368,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "logistics.batch_build",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
     },
+    # Finishes a batch whose worker died, long before Redis would hand its task out again.
+    "logistics-batch-build-resume": {"task": "logistics.batch_build_resume", "schedule": 300.0},
 }
 # Recipient SMS: "record" keeps messages in the outbox only; "webhook" POSTs them to a gateway.
 GIANHANG_SMS_BACKEND = env("GIANHANG_SMS_BACKEND", "record")

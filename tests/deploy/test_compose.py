@@ -9,7 +9,18 @@ import yaml
 
 from tests.deploy.conftest import DEPLOY, ROOT
 
-NEEDED = {"postgres", "pgbouncer", "redis", "migrate", "web", "worker", "beat", "proxy", "flower"}
+NEEDED = {
+    "postgres",
+    "pgbouncer",
+    "redis",
+    "cache",
+    "migrate",
+    "web",
+    "worker",
+    "beat",
+    "proxy",
+    "flower",
+}
 APP = ("migrate", "web", "worker", "beat")
 
 
@@ -47,6 +58,16 @@ def test_redis_is_a_queue_that_never_evicts_and_keeps_an_append_only_file(compos
     assert command[command.index("--appendonly") + 1] == "yes"
 
 
+def test_cache_has_its_own_redis_that_evicts_so_the_queue_never_fills_with_pages(compose):
+    command = compose["services"]["cache"]["command"]
+    assert command[command.index("--maxmemory-policy") + 1] == "allkeys-lru"
+    assert command[command.index("--appendonly") + 1] == "no"
+    for name in APP:
+        env = compose["services"][name]["environment"]
+        assert env["GIANHANG_CACHE_URL"].startswith("redis://cache:"), name
+        assert env["REDIS_URL"].startswith("redis://redis:"), name
+
+
 def test_app_reaches_postgres_through_pgbouncer_in_session_mode(compose):
     for name in APP:
         url = compose["services"][name]["environment"]["DATABASE_URL"]
@@ -61,7 +82,7 @@ def test_app_services_run_the_project_commands(compose):
     assert _command(services["web"]).startswith("gunicorn gianhang.wsgi")
     assert _command(services["worker"]).startswith("gianhang celery worker")
     assert _command(services["beat"]).startswith("gianhang celery beat")
-    assert "TenantAwarePersistentScheduler" in _command(services["beat"])
+    assert "--scheduler=gianhang.beat.ReconnectingPersistentScheduler" in _command(services["beat"])
 
 
 def test_web_worker_and_beat_start_only_after_migrations_succeeded(compose):

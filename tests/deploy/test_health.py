@@ -62,3 +62,11 @@ def test_readyz_is_unavailable_while_a_stall_has_a_migration_pending(client_for,
     response = client_for(stall_a).get("/readyz")
     assert response.status_code == 503
     assert response.json()["migrations"] == "1 pending"
+
+
+def test_readyz_checks_the_cache_redis_when_it_is_a_server_of_its_own(client_for, db, settings):
+    settings.CACHE_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    body = client_for(None).get("/readyz").json()
+    assert body["redis"] == "ok"
+    assert body["cache"].startswith("error")
+    assert body["status"] == "unavailable"

@@ -129,7 +129,7 @@ def test_restore_onto_a_slug_in_use_is_refused_and_creates_nothing(live_stall_fa
 def test_restore_of_a_file_that_is_not_a_backup_leaves_no_schema(stall_a, tmp_path):
     junk = tmp_path / "not-a-backup.sql"
     junk.write_text("xin chào\n", encoding="utf-8")
-    with pytest.raises(CommandError, match="đúng một lược đồ"):
+    with pytest.raises(CommandError, match="không phải bản sao lưu gian hàng"):
         call_command(
             "stall", "restore", str(junk), "--slug", "khoi-phuc-rac", "--parent-unit", PARENT_UNIT
         )

@@ -12,6 +12,8 @@ from logistics.batches import (
     BatchError,
     BatchHandOver,
     batch_build,
+    batch_build_interrupted,
+    batch_build_resume,
     batch_mark_ready,
     parcel_delivered,
     parcel_return,
@@ -208,3 +210,36 @@ def test_parcel_delivered_closes_the_order(stall_a):
         parcel_delivered(parcel=Parcel.objects.get(order=order))
         order.refresh_from_db()
         assert order.state == State.DELIVERED
+
+
+def test_resume_does_nothing_when_the_last_build_took_every_waiting_order(stall_a):
+    with in_stall(stall_place(stall_a)):
+        _far(3)
+        batch = batch_build()
+        later = _far(1)[0]  # packed after the build: it waits for the next one
+        assert batch_build_interrupted() is False
+        assert batch_build_resume() is None
+        assert not Parcel.objects.filter(order=later).exists()
+        assert batch.parcels.count() == 3
+
+
+def test_resume_finishes_a_build_that_stopped_half_way(stall_a):
+    with in_stall(stall_place(stall_a)):
+        orders = _far(5)
+        batch = batch_build()
+        # As if the builder died after its first chunk: two parcels were never made.
+        left = [orders[3].pk, orders[4].pk]
+        Parcel.objects.filter(order_id__in=left).delete()
+        Order.objects.filter(pk__in=left).update(state=State.PACKED)
+        assert batch_build_interrupted() is True
+        assert batch_build_resume() == batch
+        assert batch.parcels.count() == 5
+        assert batch_build_interrupted() is False
+
+
+def test_resume_does_nothing_without_a_draft_batch(stall_a):
+    with in_stall(stall_place(stall_a)):
+        _far(2)
+        assert batch_build_interrupted() is False
+        assert batch_build_resume() is None
+        assert not PostalBatch.objects.exists()

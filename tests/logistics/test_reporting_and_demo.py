@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
+from django.utils.module_loading import import_string
+from tenant_schemas_celery.scheduler import TenantAwareScheduler
 
 from catalog.models import Order
 from logistics.demo import VOLUNTEERS, demo_seed
@@ -57,6 +59,7 @@ def test_beat_runs_every_logistics_job_in_every_stall():
         "logistics.orders_route_sweep",
         "logistics.run_plan",
         "logistics.batch_build",
+        "logistics.batch_build_resume",
         "logistics.notifications_sweep",
     } <= tasks
     # No "tenant_schemas" key: tenant_schemas_celery sends these to every stall's schema.
@@ -65,4 +68,5 @@ def test_beat_runs_every_logistics_job_in_every_stall():
         for entry in schedule.values()
         if entry["task"].startswith("logistics.")
     )
-    assert settings.CELERY_BEAT_SCHEDULER.startswith("tenant_schemas_celery.scheduler")
+    scheduler = import_string(settings.CELERY_BEAT_SCHEDULER)
+    assert issubclass(scheduler, TenantAwareScheduler)

@@ -48,7 +48,9 @@ class Command(BaseCommand):
         restore.add_argument("file", type=Path, help="tệp tạo bởi “stall backup”")
         restore.add_argument("--slug", required=True, help="mã gian hàng mới (chưa dùng)")
         restore.add_argument("--name", help="tên hiển thị (mặc định: theo mã)")
-        restore.add_argument("--unit", help="mã đơn vị đã có, chưa có gian hàng")
+        restore.add_argument(
+            "--unit", help="mã đơn vị đã có, chưa có gian hàng (mặc định: đơn vị trong bản sao lưu)"
+        )
         restore.add_argument("--parent-unit", help="mã đơn vị cấp trên (tạo đơn vị trường mới)")
 
     def handle(self, *args, action, **options):
@@ -158,19 +160,32 @@ class Command(BaseCommand):
             parent = Unit.objects.filter(code=parent_unit).first()
             if parent is None:
                 raise CommandError(f"Không có đơn vị cấp trên mã “{parent_unit}”.")
-        else:
-            raise CommandError("Cần --unit hoặc --parent-unit.")
         try:
-            stall = stall_restore(
-                path=file, slug=slug, name=name or slug, unit=unit_obj, parent_unit=parent
+            restored = stall_restore(
+                path=file, slug=slug, name=name, unit=unit_obj, parent_unit=parent
             )
         except BackupError as exc:
             raise CommandError(str(exc)) from None
         except ProvisioningError as exc:
             raise CommandError(" ".join(exc.messages)) from None
+        stall = restored.stall
         domain = stall.domains.filter(is_primary=True).values_list("domain", flat=True).first()
         self.stdout.write(self.style.SUCCESS(f"Đã khôi phục thành gian hàng {stall.slug}"))
         self.stdout.write(f"  địa chỉ: http://{domain}/")
+        self.stdout.write(f"  đơn vị: {stall.unit.code}")
+        if restored.reattached:
+            self.stdout.write(f"  đã gắn lại tài khoản: {', '.join(restored.reattached)}")
+        if restored.missing:
+            self.stdout.write(
+                self.style.WARNING(
+                    "  cần gắn lại (tài khoản không có trên hệ thống này, hãy tạo rồi cấp quyền): "
+                    + ", ".join(restored.missing)
+                )
+            )
+        if restored.domains_skipped:
+            self.stdout.write(
+                f"  tên miền phụ đang được dùng, không gắn lại: {', '.join(restored.domains_skipped)}"
+            )
 
     def _list(self, **o):
         stalls = Stall.objects.exclude(schema_name="public").select_related("unit").order_by("slug")
