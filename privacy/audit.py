@@ -1,4 +1,10 @@
-"""The staff access log, written for every view or export of personal data on a stall host."""
+"""The staff access log, written for every view or export of personal data on a stall host.
+
+A staff view that shows or hands out personal data is marked with ``audited`` (a view
+function or a class-based view's ``personal_data_audit`` attribute); the stall's admin
+pages are logged for every model in the registry. A test walks every staff URL and fails
+when a page renders registered personal data without a log line.
+"""
 
 from __future__ import annotations
 
@@ -7,26 +13,12 @@ from functools import wraps
 
 from django.db import connection
 
+from privacy import registry
+from privacy.services import access_log_write
+
 logger = logging.getLogger(__name__)
 
-# Models whose pages show personal data (app_label.model_name). Other apps add theirs with
-# ``personal_data_models_register`` (e.g. logistics' volunteers) or set PERSONAL_DATA = True
-# on the model class.
-_PERSONAL_DATA_MODELS: set[str] = {
-    "catalog.order",
-    "catalog.consentrecord",
-    "catalog.datarequest",
-}
 _ADMIN_VIEWS = {"changelist": "view", "change": "view", "history": "view", "delete": "view"}
-
-
-def personal_data_models_register(*labels: str) -> None:
-    _PERSONAL_DATA_MODELS.update(label.lower() for label in labels)
-
-
-def _is_personal(model) -> bool:
-    label = f"{model._meta.app_label}.{model._meta.model_name}"
-    return label in _PERSONAL_DATA_MODELS or bool(getattr(model, "PERSONAL_DATA", False))
 
 
 def audited(*, object_type: str, id_kwarg: str | None = None, action: str = "view"):
@@ -41,7 +33,7 @@ def audited(*, object_type: str, id_kwarg: str | None = None, action: str = "vie
         def wrapper(request, *args, **kwargs):
             return view(request, *args, **kwargs)
 
-        wrapper.personal_data_audit = (object_type, id_kwarg, action)
+        wrapper.personal_data_audit = (object_type, id_kwarg, action)  # type: ignore[attr-defined]
         return wrapper
 
     return decorate
@@ -51,6 +43,8 @@ def _admin_target(request, view_kwargs) -> tuple[str, str, str] | None:
     match = getattr(request, "resolver_match", None)
     if match is None or "stall_admin" not in (match.namespaces or []):
         return None
+    # The admin site is built from every app's admin modules: imported late to avoid a
+    # cycle through the apps' admin registrations.
     from tenants.admin_sites import stall_admin_site
 
     url_name = match.url_name or ""
@@ -58,7 +52,7 @@ def _admin_target(request, view_kwargs) -> tuple[str, str, str] | None:
         prefix = f"{model._meta.app_label}_{model._meta.model_name}_"
         if url_name.startswith(prefix):
             view = url_name[len(prefix) :]
-            if view in _ADMIN_VIEWS and _is_personal(model):
+            if view in _ADMIN_VIEWS and registry.is_registered(model):
                 label = f"{model._meta.app_label}.{model._meta.model_name}"
                 return label, str(view_kwargs.get("object_id", "")), _ADMIN_VIEWS[view]
     return None
@@ -94,8 +88,6 @@ class AccessAuditMiddleware:
         response = self.get_response(request)
         target = getattr(request, "_personal_data_audit", None)
         if target is not None and response.status_code == 200:
-            from catalog.privacy import access_log_write
-
             object_type, object_id, action = target
             if response.has_header("Content-Disposition") and "attachment" in response.get(
                 "Content-Disposition", ""

@@ -1,4 +1,4 @@
-"""Privacy pages: the notice, a recipient's own data and requests, the officers' registers."""
+"""Privacy pages: the notice, a person's own data and requests, the officers' registers."""
 
 from __future__ import annotations
 
@@ -19,23 +19,19 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from catalog.codes import tracking_code_clean
-from catalog.models import Order
-from catalog.privacy import (
-    NOTICE_CURRENT,
-    NOTICE_VERSIONS,
-    DataRequestStateError,
-    access_log_entries,
-    data_request_open,
-    data_request_process,
-    data_requests_for_officers,
-    order_personal_data,
-    recipient_order_verify,
-)
-from catalog.privacy_audit import audited
-from catalog.privacy_models import AccessLog, DataRequest
 from gianhang import ratelimit
 from gianhang.security import personal_data_page
+from privacy import registry
+from privacy.audit import audited
+from privacy.models import AccessLog, DataRequest, SubjectKind
+from privacy.notices import NOTICE_CURRENT, NOTICE_VERSIONS, notice_template
+from privacy.selectors import (
+    access_log_entries,
+    data_requests_for_officers,
+    data_requests_pending,
+    subject_export,
+)
+from privacy.services import DataRequestStateError, data_request_open, data_request_process
 from tenants.permissions import stall_officer_required
 
 # A recipient gets a few tries per quarter hour: enough for a typo, far too few to guess
@@ -52,7 +48,7 @@ def notice(request, version: str | None = None):
     version = version or NOTICE_CURRENT
     if version not in NOTICE_VERSIONS:
         raise Http404
-    template = select_template([f"catalog/privacy/notice_{version.replace('-', '_')}.html"])
+    template = select_template([notice_template(version)])
     return HttpResponse(
         template.render(
             {
@@ -81,11 +77,21 @@ def _client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
-def _verified_order(request) -> Order | None:
+def _recipients() -> registry.Subject:
+    return registry.subject_of(SubjectKind.RECIPIENT)
+
+
+def _verified_subject(request) -> int | None:
+    """The recipient this browser proved to be in the last minutes, if still not forgotten."""
     held = request.session.get(_SESSION_KEY) or {}
     if held.get("schema") != connection.schema_name or held.get("until", 0) < time.time():
         return None
-    return Order.objects.filter(pk=held.get("order_id"), anonymised_at__isnull=True).first()
+    subject = _recipients()
+    subject_id = held.get("order_id")
+    alive = subject.model._default_manager.filter(
+        pk=subject_id, **{f"{subject.stamp[0]}__isnull": True}
+    )
+    return subject_id if alive.exists() else None
 
 
 @personal_data_page
@@ -93,7 +99,7 @@ def _verified_order(request) -> Order | None:
 def recipient_lookup(request):
     form = LookupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        code = tracking_code_clean(form.cleaned_data["code"]) or form.cleaned_data["code"]
+        code = form.cleaned_data["code"].strip().upper()
         verdicts = [
             ratelimit.hit(
                 scope="privacy-lookup-ip",
@@ -115,7 +121,7 @@ def recipient_lookup(request):
             minutes = max(1, max(v.retry_after for v in refused) // 60)
             response = render(
                 request,
-                "catalog/privacy/lookup.html",
+                "privacy/lookup.html",
                 {
                     "form": form,
                     "error": _t(
@@ -128,17 +134,20 @@ def recipient_lookup(request):
             )
             response["Retry-After"] = str(max(v.retry_after for v in refused))
             return response
-        order = recipient_order_verify(
-            code=code, last4=form.cleaned_data["last4"], phone=form.cleaned_data["phone"]
+        verify = _recipients().verify
+        subject_id = (
+            verify(code=code, last4=form.cleaned_data["last4"], phone=form.cleaned_data["phone"])
+            if verify
+            else None
         )
-        if order is not None:
+        if subject_id is not None:
             request.session.cycle_key()
             request.session[_SESSION_KEY] = {
                 "schema": connection.schema_name,
-                "order_id": order.pk,
+                "order_id": subject_id,
                 "until": time.time() + VERIFIED_SECONDS,
             }
-            data_request_open(order=order, kind=DataRequest.Kind.ACCESS)
+            data_request_open(subject_id=subject_id, kind=DataRequest.Kind.ACCESS)
             return redirect("privacy:my-data")
         form.add_error(
             None,
@@ -147,14 +156,14 @@ def recipient_lookup(request):
                 "xác nhận đơn; số điện thoại là số bạn đã ghi khi đặt."
             ),
         )
-    return render(request, "catalog/privacy/lookup.html", {"form": form})
+    return render(request, "privacy/lookup.html", {"form": form})
 
 
 @personal_data_page
 @require_http_methods(["GET", "POST"])
 def recipient_data(request):
-    order = _verified_order(request)
-    if order is None:
+    subject_id = _verified_subject(request)
+    if subject_id is None:
         messages.info(request, _("Hãy nhập lại mã đơn và số điện thoại để xem dữ liệu."))
         return redirect("privacy:lookup")
     if request.method == "POST":
@@ -162,7 +171,7 @@ def recipient_data(request):
         if kind not in (DataRequest.Kind.DELETE, DataRequest.Kind.EXPORT):
             messages.error(request, _("Yêu cầu không hợp lệ. Hãy chọn một nút bên dưới."))
         else:
-            data_request_open(order=order, kind=kind)
+            data_request_open(subject_id=subject_id, kind=kind)
             messages.success(
                 request,
                 _(
@@ -173,20 +182,22 @@ def recipient_data(request):
         return redirect("privacy:my-data")
     return render(
         request,
-        "catalog/privacy/my_data.html",
+        "privacy/my_data.html",
         {
-            "data": order_personal_data(order=order),
-            "pending": order.data_requests.filter(state=DataRequest.State.PENDING),
+            "data": subject_export(kind=SubjectKind.RECIPIENT, subject_id=subject_id),
+            "pending": data_requests_pending(
+                subject_kind=SubjectKind.RECIPIENT, subject_id=subject_id
+            ),
         },
     )
 
 
 @stall_officer_required
-@audited(object_type="catalog.datarequest")
+@audited(object_type="privacy.datarequest")
 @require_GET
 def officer_requests(request):
     page = Paginator(data_requests_for_officers(), 50).get_page(request.GET.get("trang"))
-    return render(request, "catalog/privacy/officer_requests.html", {"page": page})
+    return render(request, "privacy/officer_requests.html", {"page": page})
 
 
 @stall_officer_required
@@ -210,10 +221,11 @@ def officer_request_process(request, request_id: int):
 @audited(object_type="catalog.order", id_kwarg="code", action="export")
 @require_GET
 def officer_order_export(request, code: str, fmt: str):
-    order = get_object_or_404(Order, code=code)
-    if fmt not in ("json", "csv"):
+    subject = _recipients()
+    subject_id = subject.find(code) if subject.find else None
+    if subject_id is None or fmt not in ("json", "csv"):
         raise Http404
-    data = order_personal_data(order=order)
+    data = subject_export(kind=SubjectKind.RECIPIENT, subject_id=subject_id)
     if fmt == "json":
         body = json.dumps(data, ensure_ascii=False, indent=2)
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
@@ -232,16 +244,15 @@ def officer_order_export(request, code: str, fmt: str):
             )
         # A BOM so Excel on an officer's PC opens the Vietnamese text correctly.
         response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="du-lieu-{order.code}.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="du-lieu-{code}.{fmt}"'
     return response
 
 
 @stall_officer_required
+@audited(object_type="privacy.accesslog")
 @require_GET
 def officer_access_log(request):
     user_id = request.GET.get("tai_khoan")
     entries = access_log_entries(user_id=int(user_id) if (user_id or "").isdigit() else None)
     page = Paginator(entries, 100).get_page(request.GET.get("trang"))
-    return render(
-        request, "catalog/privacy/access_log.html", {"page": page, "actions": AccessLog.Action}
-    )
+    return render(request, "privacy/access_log.html", {"page": page, "actions": AccessLog.Action})

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from catalog import privacy_views as views
+from privacy import views
 
 app_name = "privacy"
 
