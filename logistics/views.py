@@ -26,6 +26,7 @@ from logistics.models import Parcel, PostalBatch, Route, RunStop, SaturdayRun
 from logistics.routing import current_stall
 from logistics.runs import route_from_token
 from logistics.sheets import route_sheet_pdf
+from privacy.audit import audited
 from tenants.permissions import stall_officer_required
 
 FAILURES = (services.BatchError, services.RunError, services.RoutingError)
@@ -69,6 +70,7 @@ def overview(request):
 
 
 @stall_officer_required
+@audited(object_type="logistics.saturdayrun", id_kwarg="run_id")
 def run_detail(request, run_id: int):
     run = get_object_or_404(SaturdayRun, pk=run_id)
     routes = list(selectors.run_routes(run=run))
@@ -192,6 +194,7 @@ def order_override(request, order_id: int):
 
 
 @stall_officer_required
+@audited(object_type="logistics.route", id_kwarg="route_id", action="export")
 def route_sheet(request, route_id: int):
     route = get_object_or_404(
         Route.objects.select_related("run", "volunteer_a", "volunteer_b"), pk=route_id
@@ -209,6 +212,7 @@ def route_sheet(request, route_id: int):
 
 
 @stall_officer_required
+@audited(object_type="logistics.postalbatch")
 def batches(request):
     return render(
         request,
@@ -233,6 +237,7 @@ def batch_build(request):
 
 
 @stall_officer_required
+@audited(object_type="logistics.postalbatch", id_kwarg="batch_id")
 def batch_detail(request, batch_id: int):
     batch = get_object_or_404(PostalBatch, pk=batch_id)
     return render(
@@ -355,6 +360,7 @@ def tracking_import(request, batch_id: int):
 
 
 @stall_officer_required
+@audited(object_type="logistics.postalbatch", id_kwarg="batch_id", action="export")
 def batch_document(request, batch_id: int, kind: str):
     batch = get_object_or_404(PostalBatch, pk=batch_id)
     parcels = list(selectors.batch_parcels(batch=batch).filter(returned_at__isnull=True))
@@ -381,6 +387,7 @@ def batch_document(request, batch_id: int, kind: str):
 
 
 @stall_officer_required
+@audited(object_type="logistics.notification")
 def outbox(request):
     return render(
         request, "logistics/outbox.html", {"notifications": selectors.notifications_recent()[:100]}

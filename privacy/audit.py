@@ -21,11 +21,19 @@ logger = logging.getLogger(__name__)
 _ADMIN_VIEWS = {"changelist": "view", "change": "view", "history": "view", "delete": "view"}
 
 
-def audited(*, object_type: str, id_kwarg: str | None = None, action: str = "view"):
+def audited(
+    *,
+    object_type: str,
+    id_kwarg: str | None = None,
+    action: str = "view",
+    ids_param: str | None = None,
+):
     """Mark a staff view that shows (``view``) or hands out (``export``) personal data.
 
-    The middleware writes the log entry once the view has answered 200; an export whose
-    log entry cannot be written is not sent.
+    The record's id comes from the URL (``id_kwarg``) or from a repeated query parameter
+    (``ids_param``, e.g. the orders of a printed batch of packing slips). The middleware
+    writes the log entry once the view has answered 200; an export whose log entry cannot
+    be written is not sent.
     """
 
     def decorate(view):
@@ -34,9 +42,18 @@ def audited(*, object_type: str, id_kwarg: str | None = None, action: str = "vie
             return view(request, *args, **kwargs)
 
         wrapper.personal_data_audit = (object_type, id_kwarg, action)  # type: ignore[attr-defined]
+        wrapper.personal_data_ids_param = ids_param  # type: ignore[attr-defined]
         return wrapper
 
     return decorate
+
+
+def is_audited(view_func) -> bool:
+    """Whether a resolved view (function, class-based or DRF) writes the access log."""
+    if getattr(view_func, "personal_data_audit", None) is not None:
+        return True
+    view_class = getattr(view_func, "cls", None) or getattr(view_func, "view_class", None)
+    return getattr(view_class, "personal_data_audit", None) is not None
 
 
 def _admin_target(request, view_kwargs) -> tuple[str, str, str] | None:
@@ -77,6 +94,9 @@ class AccessAuditMiddleware:
         if marked is not None:
             object_type, id_kwarg, action = marked
             object_id = str(view_kwargs.get(id_kwarg, "")) if id_kwarg else ""
+            ids_param = getattr(view_func, "personal_data_ids_param", None)
+            if ids_param:
+                object_id = ",".join(request.GET.getlist(ids_param))
             request._personal_data_audit = (object_type, object_id, action)
         elif request.method in ("GET", "HEAD"):
             target = _admin_target(request, view_kwargs)

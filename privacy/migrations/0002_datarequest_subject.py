@@ -23,6 +23,11 @@ BEGIN
 END $$;
 """
 
+_ADD_ORDER_FK = """
+ALTER TABLE catalog_datarequest ADD CONSTRAINT catalog_datarequest_order_id_fk_catalog_order_id
+FOREIGN KEY (order_id) REFERENCES catalog_order (id) DEFERRABLE INITIALLY DEFERRED;
+"""
+
 _LABELS = """
 UPDATE catalog_datarequest AS r SET subject_label = o.code
 FROM catalog_order AS o
@@ -37,7 +42,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL(_DROP_ORDER_FK, reverse_sql=migrations.RunSQL.noop),
+        migrations.RunSQL(_DROP_ORDER_FK, reverse_sql=_ADD_ORDER_FK),
         migrations.AddField(
             model_name="datarequest",
             name="subject_label",
