@@ -406,10 +406,12 @@ def _route_or_refuse(request, token: str):
         return None, response
 
 
+@audited(object_type="logistics.route", link_visitor="liên kết tuyến giao", masked_kwarg="token")
 def volunteer_route(request, token: str):
     route, refused = _route_or_refuse(request, token)
     if refused:
         return refused
+    request.personal_data_object_id = route.pk
     response = render(
         request,
         "logistics/volunteer_route.html",
