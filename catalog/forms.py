@@ -170,12 +170,15 @@ class CheckoutForm(forms.Form):
     def clean_notice_version(self) -> str:
         version = self.cleaned_data.get("notice_version") or NOTICE_CURRENT
         if version not in NOTICE_VERSIONS:
-            raise forms.ValidationError(
+            # The field is hidden: the message goes on top of the form, where it is seen.
+            self.add_error(
+                None,
                 _(
                     "Thông báo về dữ liệu cá nhân vừa được cập nhật. Hãy đọc bản mới rồi "
                     "đánh dấu đồng ý lại."
-                )
+                ),
             )
+            return NOTICE_CURRENT
         return version
 
     def __init__(self, *args, **kwargs):

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-NOTICE_VERSIONS: dict[str, dt.date] = {"2025-07": dt.date(2025, 7, 1)}
-NOTICE_CURRENT = "2025-07"
+NOTICE_VERSIONS: dict[str, dt.date] = {
+    "2025-07": dt.date(2025, 7, 1),
+    # Law 91/2025/QH15 and Decree 356/2025/NĐ-CP; volunteers, donors, the outbox, print-outs.
+    "2026-01": dt.date(2026, 1, 1),
+}
+NOTICE_CURRENT = "2026-01"
 # Under this age a parent or guardian consents too (see SECURITY.md, children).
 GUARDIAN_AGE = 16
 

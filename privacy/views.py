@@ -8,7 +8,6 @@ import json
 import time
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import connection
@@ -31,7 +30,12 @@ from privacy.selectors import (
     data_requests_pending,
     subject_export,
 )
-from privacy.services import DataRequestStateError, data_request_open, data_request_process
+from privacy.services import (
+    DataRequestStateError,
+    data_request_open,
+    data_request_process,
+    retention_days,
+)
 from tenants.permissions import stall_officer_required
 
 # A recipient gets a few tries per quarter hour: enough for a typo, far too few to guess
@@ -56,7 +60,9 @@ def notice(request, version: str | None = None):
                 "effective": NOTICE_VERSIONS[version],
                 "is_current": version == NOTICE_CURRENT,
                 "versions": sorted(NOTICE_VERSIONS),
-                "retention_days": settings.GIANHANG_RETENTION_DAYS,
+                "retention_days": retention_days(SubjectKind.RECIPIENT),
+                "volunteer_retention_days": retention_days(SubjectKind.VOLUNTEER),
+                "donor_retention_days": retention_days(SubjectKind.DONOR),
             },
             request,
         )
