@@ -22,5 +22,10 @@ urlpatterns = [
         views.officer_order_export,
         name="order-export",
     ),
+    path(
+        "can-bo/bao-mat/xuat/<str:subject_kind>/<int:subject_id>.<str:fmt>",
+        views.officer_subject_export,
+        name="subject-export",
+    ),
     path("can-bo/bao-mat/nhat-ky/", views.officer_access_log, name="access-log"),
 ]

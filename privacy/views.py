@@ -232,6 +232,31 @@ def officer_order_export(request, code: str, fmt: str):
     if subject_id is None or fmt not in ("json", "csv"):
         raise Http404
     data = subject_export(kind=SubjectKind.RECIPIENT, subject_id=subject_id)
+    return _export_response(data, filename=f"du-lieu-{code}", fmt=fmt)
+
+
+@stall_officer_required
+@audited(object_type="privacy.subject", id_kwarg="subject_id", action="export")
+@require_GET
+def officer_subject_export(request, subject_kind: str, subject_id: int, fmt: str):
+    """A volunteer's or a donor's data (or a recipient's, by order id), from every app."""
+    if subject_kind not in SubjectKind.values or fmt not in ("json", "csv"):
+        raise Http404
+    subject = registry.subject_of(subject_kind)
+    if not subject.model._default_manager.filter(pk=subject_id).exists():
+        raise Http404
+    data = subject_export(kind=subject_kind, subject_id=subject_id)
+    return _export_response(data, filename=f"du-lieu-{subject_kind}-{subject_id}", fmt=fmt)
+
+
+def _cell(value) -> str:
+    """A CSV cell that a spreadsheet shows as text, never runs as a formula."""
+    text = json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else value
+    text = "" if text is None else str(text)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _export_response(data: dict, *, filename: str, fmt: str) -> HttpResponse:
     if fmt == "json":
         body = json.dumps(data, ensure_ascii=False, indent=2)
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
@@ -240,17 +265,10 @@ def officer_order_export(request, code: str, fmt: str):
         writer = csv.writer(out)
         writer.writerow(["field", "value"])
         for key, value in data.items():
-            writer.writerow(
-                [
-                    key,
-                    json.dumps(value, ensure_ascii=False)
-                    if isinstance(value, list | dict)
-                    else value,
-                ]
-            )
+            writer.writerow([key, _cell(value)])
         # A BOM so Excel on an officer's PC opens the Vietnamese text correctly.
         response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="du-lieu-{code}.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response
 
 

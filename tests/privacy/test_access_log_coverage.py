@@ -46,6 +46,7 @@ MUST_SHOW = {
     "logistics:outbox",
     "catalog:packing-slips",
     "privacy:order-export",
+    "privacy:subject-export",
     "stall_admin:catalog_order_change",
     "stall_admin:logistics_volunteer_changelist",
     "officer-order-detail",
@@ -107,6 +108,8 @@ def _stall_with_people(stall):
             "kind": ["bang-ke.pdf", "bang-ke.csv", "nhan.pdf"],
             "ids": [near.pk, far.pk],
             "app_label": ["catalog", "logistics"],
+            "subject_kind": ["recipient", "volunteer", "donor"],
+            "subject_id": near.pk,
         }
 
 

@@ -17,7 +17,7 @@ from logistics.models import Notification, Parcel, PostalBatch, RunStop, Saturda
 from logistics.notifications import notification_queue
 from logistics.volunteers import volunteer_leave, volunteer_register
 from privacy import registry
-from privacy.models import ConsentRecord, DataRequest, SubjectKind
+from privacy.models import AccessLog, ConsentRecord, DataRequest, SubjectKind
 from privacy.selectors import subject_export
 from privacy.services import (
     consent_record,
@@ -251,3 +251,34 @@ def test_a_retention_run_leaves_no_personal_text_in_the_schema_and_counts_unchan
             assert Volunteer.objects.get(pk=volunteer.pk).anonymised_at is not None
         facts_rollup_stall(stall=stall_a, since=T0.date(), until=T0.date())
     assert _facts(stall_a) == before
+
+
+def test_an_officer_exports_a_volunteers_data_from_every_app_and_it_is_logged(
+    stall_a, officer_factory, client_for
+):
+    with in_stall(stall_a):
+        volunteer = volunteer_register(
+            name="=HYPERLINK(Trần Thị Đoàn Viên)",
+            chi_doan="11A2",
+            phone="0912777888",
+            is_minor=True,
+            guardian_name="Trần Văn Cha",
+            guardian_phone="0912777999",
+        )
+    client = client_for(stall_a, officer_factory(stall_a))
+    response = client.get(f"/can-bo/bao-mat/xuat/volunteer/{volunteer.pk}.json")
+    assert response.status_code == 200
+    data = response.json()
+    assert data["phone"] == "+84912777888"
+    assert data["consents"][0]["guardian_name"] == "Trần Văn Cha"
+    assert data["records"]["privacy.consentrecord"][0]["guardian_phone"] == "+84912777999"
+    csv_body = client.get(f"/can-bo/bao-mat/xuat/volunteer/{volunteer.pk}.csv").content.decode()
+    assert "name,'=HYPERLINK(Trần Thị Đoàn Viên)" in csv_body  # text, never a formula
+    assert client.get("/can-bo/bao-mat/xuat/volunteer/999999.json").status_code == 404
+    with in_stall(stall_a):
+        logged = list(
+            AccessLog.objects.filter(object_type="privacy.subject").values_list(
+                "action", "object_id"
+            )
+        )
+    assert logged == [("export", str(volunteer.pk))] * 2
