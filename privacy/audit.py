@@ -127,7 +127,7 @@ class AccessAuditMiddleware:
         self.get_response = get_response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if connection.schema_name == "public":
+        if connection.schema_name == "public":  # type: ignore[attr-defined]
             return None
         user = getattr(request, "user", None)
         marked = getattr(view_func, "personal_data_audit", None)

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.utils.functional import Promise
 
 __all__ = [
     "Entry",
@@ -86,10 +87,12 @@ _subjects: dict[str, Subject] = {}
 _hooks: dict[str, list[Callable[..., Any]]] = {}
 # Fields whose names look personal but hold none, each with the reason (app_label.model →
 # field → why); the registry test accepts nothing else.
-_exempt: dict[str, dict[str, str]] = {}
+_exempt: dict[str, dict[str, str | Promise]] = {}
 
 
-def personal_data_exempt(model: type[models.Model], *, fields: Iterable[str], why: str) -> None:
+def personal_data_exempt(
+    model: type[models.Model], *, fields: Iterable[str], why: str | Promise
+) -> None:
     """Declare fields that look personal (a name, a note) but are not about a person."""
     label = f"{model._meta.app_label}.{model._meta.model_name}"
     for name in fields:
@@ -97,7 +100,7 @@ def personal_data_exempt(model: type[models.Model], *, fields: Iterable[str], wh
         _exempt.setdefault(label, {})[name] = why
 
 
-def exempt_fields(model: type[models.Model]) -> dict[str, str]:
+def exempt_fields(model: type[models.Model]) -> dict[str, str | Promise]:
     return dict(_exempt.get(f"{model._meta.app_label}.{model._meta.model_name}", {}))
 
 

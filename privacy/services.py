@@ -226,6 +226,13 @@ def data_request_open(
             )
 
 
+# What the register says was done; never personal data.
+_OUTCOMES: dict[str, str] = {
+    DataRequest.Kind.DELETE.value: "personal data deleted in every app",
+    DataRequest.Kind.EXPORT.value: "data exported to the data subject",
+}
+
+
 class DataRequestStateError(Exception):
     """The request was already handled (by someone else, or by a double click)."""
 
@@ -241,14 +248,7 @@ def data_request_process(
     """
     now = timezone.now()
     state = DataRequest.State.REJECTED if reject else DataRequest.State.DONE
-    outcome = (
-        "rejected"
-        if reject
-        else {
-            DataRequest.Kind.DELETE: "personal data deleted in every app",
-            DataRequest.Kind.EXPORT: "data exported to the data subject",
-        }.get(data_request.kind, "done")
-    )
+    outcome = "rejected" if reject else _OUTCOMES.get(str(data_request.kind), "done")
     moved = DataRequest.objects.filter(pk=data_request.pk, state=DataRequest.State.PENDING).update(
         state=state,
         processed_at=now,

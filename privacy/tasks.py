@@ -21,7 +21,7 @@ def retention_run_task() -> int:
     The tenant-aware beat sends one per stall; a plain beat sends it once on the public
     schema, and then each stall gets its own task (one slow stall does not delay others).
     """
-    if connection.schema_name == get_public_schema_name():
+    if connection.schema_name == get_public_schema_name():  # type: ignore[attr-defined]
         schemas = list(stalls_active().values_list("schema_name", flat=True))
         for schema in schemas:
             with schema_context(schema):

@@ -90,7 +90,7 @@ def _recipients() -> registry.Subject:
 def _verified_subject(request) -> int | None:
     """The recipient this browser proved to be in the last minutes, if still not forgotten."""
     held = request.session.get(_SESSION_KEY) or {}
-    if held.get("schema") != connection.schema_name or held.get("until", 0) < time.time():
+    if held.get("schema") != connection.schema_name or held.get("until", 0) < time.time():  # type: ignore[attr-defined]
         return None
     subject = _recipients()
     subject_id = held.get("order_id")
@@ -149,7 +149,7 @@ def recipient_lookup(request):
         if subject_id is not None:
             request.session.cycle_key()
             request.session[_SESSION_KEY] = {
-                "schema": connection.schema_name,
+                "schema": connection.schema_name,  # type: ignore[attr-defined]
                 "order_id": subject_id,
                 "until": time.time() + VERIFIED_SECONDS,
             }

@@ -52,7 +52,7 @@ def recipients_forget(*, ids: Sequence[int], now: dt.datetime | None = None) -> 
     gone = {day: hashes for day, hashes in gone.items() if hashes}
     if not gone:
         return 0
-    stall_id = Stall.objects.filter(schema_name=connection.schema_name).values_list(
+    stall_id = Stall.objects.filter(schema_name=connection.schema_name).values_list(  # type: ignore[attr-defined]
         "pk", flat=True
     )[0]
     RecipientsForgotten.objects.bulk_create(
