@@ -5,6 +5,7 @@ The tables were created by catalog and keep their names, so moving them here mov
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -147,3 +148,14 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.action} {self.object_type}#{self.object_id}"
+
+    @property
+    def object_label(self) -> str:
+        """What was seen, in the reader's language (the model's name), not a code label."""
+        if self.object_type == "privacy.subject":
+            return str(_("dữ liệu của một người"))
+        try:
+            model = apps.get_model(self.object_type)
+        except (LookupError, ValueError):
+            return self.object_type
+        return str(model._meta.verbose_name)
