@@ -52,9 +52,13 @@ def recipients_forget(*, ids: Sequence[int], now: dt.datetime | None = None) -> 
     gone = {day: hashes for day, hashes in gone.items() if hashes}
     if not gone:
         return 0
-    stall_id = Stall.objects.filter(schema_name=connection.schema_name).values_list(  # type: ignore[attr-defined]
-        "pk", flat=True
-    )[0]
+    stall_id = (
+        Stall.objects.filter(schema_name=connection.schema_name)  # type: ignore[attr-defined]
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if stall_id is None:  # a schema that is no stall (the template): nothing is reported
+        return 0
     RecipientsForgotten.objects.bulk_create(
         [RecipientsForgotten(stall_id=stall_id, day=day) for day in gone],
         ignore_conflicts=True,
