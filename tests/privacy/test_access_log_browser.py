@@ -48,7 +48,8 @@ def test_printing_a_route_sheet_shows_up_in_the_access_log(live_stall_factory, s
             args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"],
         )
         try:
-            page = browser.new_page(viewport={"width": 360, "height": 640}, accept_downloads=True)
+            # A phone set to Vietnamese, like the officers'.
+            page = browser.new_page(viewport={"width": 360, "height": 640}, locale="vi-VN")
             page.set_default_timeout(30000)
             page.goto(f"{base}/giao-nhan/chuyen/{run.pk}/")
             # Not signed in: the real login form, then back to the run.
