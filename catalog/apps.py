@@ -8,5 +8,7 @@ class CatalogConfig(AppConfig):
 
     def ready(self) -> None:
         from catalog.cache import connect_signals
+        from catalog.personal_data import personal_data_declare
 
         connect_signals()
+        personal_data_declare()

@@ -11,6 +11,7 @@ from catalog.codes import tracking_code_clean
 from catalog.models import Item, ItemPhoto
 from catalog.phones import phone_normalise
 from catalog.photos import photo_check
+from privacy.notices import NOTICE_CURRENT, NOTICE_VERSIONS
 
 KIDS_CLOTHING_SIZES = [str(n) for n in range(1, 17)]
 
@@ -155,11 +156,34 @@ class CheckoutForm(forms.Form):
         ),
         error_messages={"required": _("Hãy đánh dấu đồng ý để Đoàn trường có thể giao hàng.")},
     )
+    # The version of the notice linked on this page: what the person accepts is recorded.
+    notice_version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
 
     error_css_class = "has-error"
 
+    @property
+    def notice_shown(self) -> str:
+        """The notice version this page links to (a known one, whatever was posted)."""
+        version = self["notice_version"].value()
+        return version if version in NOTICE_VERSIONS else NOTICE_CURRENT
+
+    def clean_notice_version(self) -> str:
+        version = self.cleaned_data.get("notice_version") or NOTICE_CURRENT
+        if version not in NOTICE_VERSIONS:
+            # The field is hidden: the message goes on top of the form, where it is seen.
+            self.add_error(
+                None,
+                _(
+                    "Thông báo về dữ liệu cá nhân vừa được cập nhật. Hãy đọc bản mới rồi "
+                    "đánh dấu đồng ý lại."
+                ),
+            )
+            return NOTICE_CURRENT
+        return version
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["notice_version"].initial = NOTICE_CURRENT
         self.fields["name"].error_messages["required"] = _("Hãy nhập họ tên người nhận.")
         self.fields["phone"].error_messages["required"] = _("Hãy nhập số điện thoại di động.")
         self.fields["address_line"].error_messages["required"] = _(

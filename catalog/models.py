@@ -150,6 +150,8 @@ class Donation(models.Model):
     note = models.TextField(_("ghi chú"), blank=True)
     recorded_by_id = models.BigIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when the donor's name and the note were erased (retention); counts stay.
+    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("lượt quyên góp")
@@ -337,6 +339,3 @@ def actor_id_of(user) -> int | None:
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     return int(user.pk)
-
-
-from catalog.privacy_models import *  # noqa: E402,F403

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from catalog.models import Order
 from catalog.phones import phone_display
+from privacy.audit import audited
 from tenants.permissions import stall_officer_required
 
 MAX_SLIPS = 200
@@ -14,6 +15,7 @@ MAX_SLIPS = 200
 
 @require_GET
 @stall_officer_required
+@audited(object_type="catalog.order", action="export", ids_param="id")
 def packing_slips(request):
     """One slip per order (?id=1&id=2…), laid out for A5/A4 printing from the browser."""
     ids = [int(v) for v in request.GET.getlist("id") if v.isdigit()][:MAX_SLIPS]

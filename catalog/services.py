@@ -17,8 +17,9 @@ from catalog.cache import catalog_changed
 from catalog.codes import tracking_code_clean, tracking_code_new
 from catalog.models import Item, Order, OrderEvent, OrderLine, StockEntry, actor_id_of
 from catalog.phones import phone_hash, phone_lock_key, phone_normalise
-from catalog.privacy import NOTICE_CURRENT, consent_record
-from catalog.privacy_models import SubjectKind
+from privacy.models import SubjectKind
+from privacy.notices import NOTICE_CURRENT
+from privacy.services import consent_record
 from tenants.models import AdminArea
 
 State = Order.State

@@ -39,6 +39,7 @@ from catalog.services import (
     order_find,
     order_place,
 )
+from privacy.notices import NOTICE_CURRENT
 
 PAGE_SIZE = 24
 # Service field names → checkout form field names, to put each error beside its field.
@@ -258,6 +259,7 @@ def _place(request, form: CheckoutForm, lines) -> Order | None:
             stall=request.tenant,
             recipient=recipient,
             lines={item.pk: quantity for item, quantity in lines},
+            consent_version=data.get("notice_version") or NOTICE_CURRENT,
         )
     except ValidationError as error:
         for field, problems in error.message_dict.items():
@@ -362,4 +364,5 @@ def order_cancel(request, code: str):
 
 @require_GET
 def privacy_notice(request):
-    return render(request, "catalog/privacy.html", {"basket_count": basket_count(request)})
+    # One notice: the storefront's old address leads to the versioned text people accept.
+    return redirect("privacy:notice")

@@ -1,6 +1,8 @@
 """Back office for deliveries on the stall's admin site (officers of this stall only)."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from logistics import services
@@ -14,14 +16,53 @@ from logistics.models import (
     SaturdayRun,
     Volunteer,
 )
+from logistics.volunteers import volunteer_consent_record, volunteer_leave
+from privacy.notices import NOTICE_CURRENT
 from tenants.admin_sites import StallModelAdmin, stall_admin_site
+
+
+class VolunteerForm(forms.ModelForm):
+    consent_confirmed = forms.BooleanField(
+        label=_("Đã có phiếu đồng ý"),
+        required=False,
+        help_text=_(
+            "Đoàn viên (và cha mẹ, nếu dưới 18 tuổi) đã đọc và đồng ý thông báo về dữ liệu cá "
+            "nhân phiên bản %(version)s. Hệ thống lưu bản ghi đồng ý theo phiên bản này."
+        )
+        % {"version": NOTICE_CURRENT},
+    )
+
+    class Meta:
+        model = Volunteer
+        fields = (
+            "name",
+            "chi_doan",
+            "phone",
+            "birth_year",
+            "is_minor",
+            "guardian_name",
+            "guardian_phone",
+            "is_active",
+        )
 
 
 @admin.register(Volunteer, site=stall_admin_site)
 class VolunteerAdmin(StallModelAdmin):
+    form = VolunteerForm
     list_display = ("name", "chi_doan", "phone", "is_minor", "guardian_consent_at", "is_active")
     list_filter = ("is_active", "is_minor", "chi_doan")
     search_fields = ("name", "chi_doan", "phone")
+    readonly_fields = ("guardian_consent_at", "left_at")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if form.cleaned_data.get("consent_confirmed"):
+            try:
+                volunteer_consent_record(volunteer=obj, recorded_by=request.user)
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        if not obj.is_active and obj.left_at is None:
+            volunteer_leave(volunteer=obj)
 
 
 class RunSignupInline(admin.TabularInline):

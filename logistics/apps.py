@@ -8,3 +8,6 @@ class LogisticsConfig(AppConfig):
 
     def ready(self) -> None:
         from logistics import signals  # noqa: F401 - connects the receivers
+        from logistics.personal_data import personal_data_declare
+
+        personal_data_declare()

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from logistics.models import Volunteer
 from logistics.runs import run_for_new_stops, volunteer_signup
+from logistics.volunteers import volunteer_register
 
 VOLUNTEERS = [
     ("Nguyễn Minh Khang", "10A1", "+84901234501", 2009),
@@ -21,15 +22,13 @@ def demo_seed(stall) -> None:
     run = run_for_new_stops()
     for name, chi_doan, phone, born in VOLUNTEERS:
         minor = timezone.localdate().year - born < 18
-        volunteer, _created = Volunteer.objects.get_or_create(
+        volunteer = Volunteer.objects.filter(phone=phone).first() or volunteer_register(
+            name=name,
+            chi_doan=chi_doan,
             phone=phone,
-            defaults={
-                "name": name,
-                "chi_doan": chi_doan,
-                "birth_year": born,
-                "is_minor": minor,
-                "guardian_name": "Phụ huynh của " + name.split()[-1] if minor else "",
-                "guardian_consent_at": timezone.now() if minor else None,
-            },
+            birth_year=born,
+            is_minor=minor,
+            guardian_name="Phụ huynh của " + name.split()[-1] if minor else "",
+            guardian_phone=f"+849888{phone[-5:]}" if minor else "",
         )
         volunteer_signup(volunteer=volunteer, run=run)

@@ -42,8 +42,18 @@ class Volunteer(models.Model):
     birth_year = models.PositiveSmallIntegerField(_("năm sinh"), null=True, blank=True)
     is_minor = models.BooleanField(_("dưới 18 tuổi"), default=True)
     guardian_name = models.CharField(_("họ tên cha mẹ/người giám hộ"), max_length=120, blank=True)
-    guardian_consent_at = models.DateTimeField(_("ngày cha mẹ đồng ý"), null=True, blank=True)
+    guardian_phone = models.CharField(
+        _("điện thoại cha mẹ/người giám hộ"), max_length=16, blank=True
+    )
+    # A copy of the guardian's acceptance in the volunteer's consent record (the record is
+    # the proof, with the notice version); kept here so run planning filters without a join.
+    guardian_consent_at = models.DateTimeField(
+        _("ngày cha mẹ đồng ý"), null=True, blank=True, editable=False
+    )
     is_active = models.BooleanField(_("đang tham gia"), default=True)
+    # Set when the member leaves; their data is erased a retention period later.
+    left_at = models.DateTimeField(_("thôi tham gia lúc"), null=True, blank=True, editable=False)
+    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

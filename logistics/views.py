@@ -27,6 +27,7 @@ from logistics.models import Parcel, PostalBatch, Route, RunStop, SaturdayRun
 from logistics.routing import current_stall
 from logistics.runs import ON_ROUTE_STATES, route_from_token
 from logistics.sheets import route_sheet_pdf
+from privacy.audit import audited
 from tenants.permissions import stall_officer_required
 
 # OrderStateError: two people acted on the same order at once; its message says what happened.
@@ -71,6 +72,7 @@ def overview(request):
 
 
 @stall_officer_required
+@audited(object_type="logistics.saturdayrun", id_kwarg="run_id")
 def run_detail(request, run_id: int):
     run = get_object_or_404(SaturdayRun, pk=run_id)
     routes = list(selectors.run_routes(run=run))
@@ -204,6 +206,7 @@ def order_override(request, order_id: int):
 
 
 @stall_officer_required
+@audited(object_type="logistics.route", id_kwarg="route_id", action="export")
 def route_sheet(request, route_id: int):
     route = get_object_or_404(
         Route.objects.select_related("run", "volunteer_a", "volunteer_b"), pk=route_id
@@ -221,6 +224,7 @@ def route_sheet(request, route_id: int):
 
 
 @stall_officer_required
+@audited(object_type="logistics.postalbatch")
 def batches(request):
     return render(
         request,
@@ -245,6 +249,7 @@ def batch_build(request):
 
 
 @stall_officer_required
+@audited(object_type="logistics.postalbatch", id_kwarg="batch_id")
 def batch_detail(request, batch_id: int):
     batch = get_object_or_404(PostalBatch, pk=batch_id)
     return render(
@@ -367,6 +372,7 @@ def tracking_import(request, batch_id: int):
 
 
 @stall_officer_required
+@audited(object_type="logistics.postalbatch", id_kwarg="batch_id", action="export")
 def batch_document(request, batch_id: int, kind: str):
     batch = get_object_or_404(PostalBatch, pk=batch_id)
     parcels = list(selectors.batch_parcels(batch=batch).filter(returned_at__isnull=True))
@@ -393,6 +399,7 @@ def batch_document(request, batch_id: int, kind: str):
 
 
 @stall_officer_required
+@audited(object_type="logistics.notification")
 def outbox(request):
     return render(
         request, "logistics/outbox.html", {"notifications": selectors.notifications_recent()[:100]}
@@ -411,10 +418,12 @@ def _route_or_refuse(request, token: str):
         return None, response
 
 
+@audited(object_type="logistics.route", link_visitor="liên kết tuyến giao", masked_kwarg="token")
 def volunteer_route(request, token: str):
     route, refused = _route_or_refuse(request, token)
     if refused:
         return refused
+    request.personal_data_object_id = route.pk
     response = render(
         request,
         "logistics/volunteer_route.html",

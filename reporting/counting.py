@@ -16,7 +16,8 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from catalog.models import Donation, DonationLine, Item, Order, OrderEvent, OrderLine
-from reporting.sketch import sketch_of
+from reporting.forgetting import recipients_forgotten
+from reporting.sketch import registers_merge, sketch_of
 
 State = Order.State
 Delivery = Order.Delivery
@@ -52,8 +53,13 @@ def days_between(since: dt.date, until: dt.date) -> list[dt.date]:
     return [since + dt.timedelta(days=n) for n in range((until - since).days + 1)]
 
 
-def stall_days_count(*, since: dt.date, until: dt.date) -> dict[dt.date, DayCounts]:
-    """Every day from ``since`` to ``until`` (inclusive) of the current stall, zeros included."""
+def stall_days_count(
+    *, since: dt.date, until: dt.date, stall_id: int | None = None
+) -> dict[dt.date, DayCounts]:
+    """Every day from ``since`` to ``until`` (inclusive) of the current stall, zeros included.
+
+    With ``stall_id``, recipients of anonymised orders are counted from what was frozen.
+    """
     tz = timezone.get_default_timezone()
     start, end = local_bounds(since, until)
     days = {day: DayCounts() for day in days_between(since, until)}
@@ -91,6 +97,16 @@ def stall_days_count(*, since: dt.date, until: dt.date) -> dict[dt.date, DayCoun
         hashes[day].append(phone_hash)
     for day, day_hashes in hashes.items():
         days[day].recipients_sketch = sketch_of(day_hashes)
+    # People whose orders were anonymised since: their count and registers were frozen
+    # just before (reporting.forgetting), so a re-run never lowers a past figure.
+    if stall_id is not None:
+        frozen = recipients_forgotten(stall_id=stall_id, since=since, until=until)
+        for day, (recipients, sketch) in frozen.items():
+            days[day].recipients += recipients
+            days[day].recipients_sketch = sorted(
+                index * 64 + rank
+                for index, rank in registers_merge([days[day].recipients_sketch, sketch]).items()
+            )
 
     # A state reached by the same order twice in a day (failed, re-packed, failed) counts once.
     events = OrderEvent.objects.filter(at__gte=start, at__lt=end).annotate(

@@ -75,6 +75,33 @@ class DailyFact(FactCounts):
         return f"{self.stall_id} {self.day:%d/%m/%Y}"
 
 
+class RecipientsForgotten(models.Model):
+    """What counting needs of a stall's day after some of its orders were anonymised.
+
+    Written just before the orders are blanked (a hook in the privacy registry): how many
+    distinct people of that day are no longer countable from live orders, and their sketch
+    registers. A rollup adds these to what it counts, so re-running it over a day whose
+    orders were since anonymised gives the same figures. Counts and registers only.
+    """
+
+    stall = models.ForeignKey("tenants.Stall", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("ngày"))
+    recipients = models.PositiveIntegerField(default=0)
+    recipients_sketch = ArrayField(models.IntegerField(), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("người nhận đã ẩn danh (số đếm)")
+        verbose_name_plural = _("người nhận đã ẩn danh (số đếm)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stall", "day"], name="recipientsforgotten_unique_stall_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stall_id} {self.day:%d/%m/%Y}: {self.recipients}"
+
+
 class MonthlyFact(FactCounts):
     """A stall's calendar month, summed from its days by the rollup, so that a year's
     dashboard reads twelve rows per stall instead of 365.

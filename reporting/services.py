@@ -68,7 +68,7 @@ def facts_rollup_stall(*, stall: Stall, since: dt.date, until: dt.date) -> int:
         raise ValidationError(_("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu."))
     connection.set_tenant(stall)
     try:
-        days = stall_days_count(since=since, until=until)
+        days = stall_days_count(since=since, until=until, stall_id=stall.pk)
     finally:
         # Facts live in public; a task's own schema is restored by tenant-schemas-celery.
         connection.set_schema_to_public()

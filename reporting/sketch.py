@@ -1,7 +1,7 @@
 """Distinct recipients over any period without keeping phones: a sparse HyperLogLog.
 
 Each recipient's phone hash (already a salted HMAC inside the stall) is re-keyed with a
-reporting-only key derived from SECRET_KEY, then reduced to one HyperLogLog register
+reporting-only key (``GIANHANG_SKETCH_KEY``, never rotated with SECRET_KEY), then reduced to one HyperLogLog register
 (10 bits of index, a rank of at most 55). A day's sketch keeps only the highest rank per
 register, so what reaches the public schema is at most 16 bits per recipient of a hash
 nobody can recompute without the server's secret: it cannot be turned back into a phone
@@ -28,7 +28,8 @@ _RANK_SLOTS = 64  # encoded value = index * 64 + rank
 
 
 def _reporting_key() -> bytes:
-    return hashlib.sha256(b"gianhang.reporting.recipients:" + settings.SECRET_KEY.encode()).digest()
+    key = settings.GIANHANG_SKETCH_KEY.encode()
+    return hashlib.sha256(b"gianhang.reporting.recipients:" + key).digest()
 
 
 def register_of(phone_hash: str, *, key: bytes | None = None) -> tuple[int, int]:

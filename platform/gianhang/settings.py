@@ -78,6 +78,7 @@ SHARED_APPS = [
 # Admin lives in each stall schema too, so its action log stays with the stall's data.
 TENANT_APPS = [
     "django.contrib.admin",
+    "privacy",
     "catalog",
     "logistics",
 ]
@@ -109,7 +110,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tenants.middleware.StallSessionMiddleware",
     "gianhang.security.NoStoreMiddleware",
-    "catalog.privacy_audit.AccessAuditMiddleware",
+    "privacy.audit.AccessAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -388,10 +389,9 @@ CELERY_BEAT_SCHEDULE["reporting-dashboards-warm"] = {
     "schedule": crontab(hour=3, minute=0),
     "tenant_schemas": ["public"],
 }
-# Privacy: every six hours each stall erases personal data of orders closed long enough.
-CELERY_IMPORTS = ["catalog.privacy_tasks"]
-CELERY_BEAT_SCHEDULE["privacy-orders-anonymise"] = {
-    "task": "catalog.privacy.orders_anonymise_closed",
+# Privacy: every six hours each stall erases personal data kept long enough (every app).
+CELERY_BEAT_SCHEDULE["privacy-retention"] = {
+    "task": "privacy.retention_run",
     "schedule": 60 * 60 * 6,
 }
 
@@ -430,6 +430,18 @@ GIANHANG_PHONE_HASH_SALT = env(
     "" if PRODUCTION else LOCAL_SECRETS.get("GIANHANG_PHONE_HASH_SALT", "dev-only-phone-salt"),
 ) or env("GIANHANG_PHONE_HASH_SALT")
 GIANHANG_RETENTION_DAYS = env_int("GIANHANG_RETENTION_DAYS", 90)
+# Days a volunteer's data is kept after they leave (marked inactive).
+GIANHANG_RETENTION_DAYS_BY_SUBJECT = {
+    "volunteer": env_int("GIANHANG_VOLUNTEER_RETENTION_DAYS", 365),
+}
+# The key of the distinct-recipient sketch: its own secret, never rotated with SECRET_KEY
+# (a new key would count every returning person again). Required in production; an
+# existing deployment sets it once to its current SECRET_KEY to keep past figures.
+GIANHANG_SKETCH_KEY = (
+    env("GIANHANG_SKETCH_KEY")
+    if PRODUCTION
+    else env("GIANHANG_SKETCH_KEY", LOCAL_SECRETS.get("GIANHANG_SKETCH_KEY", "dev-only-sketch-key"))
+)
 # Storefront request limits (per hour for orders, per 10 minutes for tracking lookups).
 GIANHANG_ORDER_LIMIT_PER_IP = env_int("GIANHANG_ORDER_LIMIT_PER_IP", 30)
 GIANHANG_ORDER_LIMIT_PER_PHONE = env_int("GIANHANG_ORDER_LIMIT_PER_PHONE", 5)

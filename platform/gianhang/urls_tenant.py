@@ -13,7 +13,7 @@ urlpatterns = [
     path("quan-tri/", stall_admin_site.urls),
     path("media/<str:schema>/<path:path>", media_serve, name="media"),
     path("api/v1/", include("gianhang.api_urls_tenant")),
-    path("", include("catalog.privacy_urls")),
+    path("", include("privacy.urls")),
     path("", include("logistics.urls")),
     path("", include("catalog.urls")),
 ]

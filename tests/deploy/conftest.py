@@ -26,6 +26,7 @@ def production_env(**extra: str) -> dict[str, str]:
     env.update(
         SECRET_KEY=secrets.token_urlsafe(50),
         GIANHANG_PHONE_HASH_SALT=secrets.token_urlsafe(24),
+        GIANHANG_SKETCH_KEY=secrets.token_urlsafe(24),
         GIANHANG_BASE_DOMAIN="gianhang.example.vn",
         PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "platform")]),
     )

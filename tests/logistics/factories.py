@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from catalog.models import Category, Item, Order, OrderEvent, OrderLine, StockEntry
 from logistics.models import Volunteer
+from logistics.volunteers import volunteer_register
 from tenants.models import AdminArea, Stall
 
 _seq = itertools.count(1)
@@ -103,13 +104,23 @@ def order_make(
 def volunteer_make(
     *, name: str = "Trần Văn Đức", chi_doan: str = "10A1", consent: bool = True, minor: bool = True
 ) -> Volunteer:
-    return Volunteer.objects.create(
+    phone = f"+8490{next(_seq):07d}"
+    if not consent:
+        return Volunteer.objects.create(
+            name=name,
+            chi_doan=chi_doan,
+            phone=phone,
+            is_minor=minor,
+            guardian_name="Trần Văn Hải" if minor else "",
+        )
+    # Through sign-up, as an officer records it: the consent lands in a consent record.
+    return volunteer_register(
         name=name,
         chi_doan=chi_doan,
-        phone=f"+8490{next(_seq):07d}",
+        phone=phone,
         is_minor=minor,
         guardian_name="Trần Văn Hải" if minor else "",
-        guardian_consent_at=timezone.now() if consent else None,
+        guardian_phone="+84988000111" if minor else "",
     )
 
 

@@ -91,6 +91,7 @@ def test_production_starts_with_a_strong_secret_key():
             DJANGO_SETTINGS_MODULE="gianhang.settings",
             SECRET_KEY="x7Yq-" * 12,
             GIANHANG_PHONE_HASH_SALT="s" * 32,
+            GIANHANG_SKETCH_KEY="k" * 32,
         )
     )
     assert result.returncode == 0, result.stderr

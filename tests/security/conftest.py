@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from catalog.models import Category, Item, Order, OrderLine, StockEntry
-from catalog.privacy import NOTICE_CURRENT
+from privacy.notices import NOTICE_CURRENT
 from tests.conftest import in_stall
 
 _n = itertools.count(1)

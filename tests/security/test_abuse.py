@@ -10,8 +10,8 @@ from django.db import connections
 from django.test import Client
 
 from catalog.models import Item, Order
-from catalog.privacy_models import ConsentRecord
 from catalog.services import order_place
+from privacy.models import ConsentRecord
 from tenants.models import Stall
 from tests.catalog.factories import item_make, recipient_make
 from tests.conftest import host_of, in_stall

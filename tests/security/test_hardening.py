@@ -108,7 +108,11 @@ def test_anonymous_public_pages_stay_cacheable(stall_a, client_for):
 
 # --- Production settings, each loaded in a fresh interpreter -----------------------------
 
-STRONG = {"SECRET_KEY": "kQ9z-Tw3" * 8, "GIANHANG_PHONE_HASH_SALT": "s" * 32}
+STRONG = {
+    "SECRET_KEY": "kQ9z-Tw3" * 8,
+    "GIANHANG_PHONE_HASH_SALT": "s" * 32,
+    "GIANHANG_SKETCH_KEY": "k" * 32,
+}
 
 
 def _env(**extra) -> dict[str, str]:
@@ -182,7 +186,12 @@ def test_check_deploy_reports_nothing_above_info():
 def test_production_refuses_a_key_django_would_flag_as_weak():
     result = _run(
         "import django; django.setup()",
-        _env(GIANHANG_ENV="production", SECRET_KEY="ab" * 40, GIANHANG_PHONE_HASH_SALT="s" * 32),
+        _env(
+            GIANHANG_ENV="production",
+            SECRET_KEY="ab" * 40,
+            GIANHANG_PHONE_HASH_SALT="s" * 32,
+            GIANHANG_SKETCH_KEY="k" * 32,
+        ),
     )
     assert result.returncode != 0
     assert "SECRET_KEY is too weak" in result.stderr

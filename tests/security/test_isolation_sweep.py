@@ -17,8 +17,9 @@ from django.urls import URLResolver, get_resolver
 from django.utils.regex_helper import normalize
 
 from catalog.models import Order
-from catalog.privacy import NOTICE_CURRENT, access_log_write, consent_record, data_request_open
-from catalog.privacy_models import DataRequest, SubjectKind
+from privacy.models import DataRequest, SubjectKind
+from privacy.notices import NOTICE_CURRENT
+from privacy.services import access_log_write, consent_record, data_request_open
 from tests.conftest import in_stall
 
 PERSONAL_CANARIES = (
@@ -126,7 +127,7 @@ def canary_stall_a(stall_a, order_factory, officer_factory, settings, tmp_path, 
             guardian_name=PERSONAL_CANARIES[4],
             guardian_phone="+84911000999",
         )
-        request = data_request_open(order=order, kind=DataRequest.Kind.DELETE)
+        request = data_request_open(subject_id=order.pk, kind=DataRequest.Kind.DELETE)
         log = access_log_write(
             user=officer_a, action="view", object_type="catalog.order", object_id=order.pk, path="/"
         )

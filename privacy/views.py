@@ -1,4 +1,4 @@
-"""Privacy pages: the notice, a recipient's own data and requests, the officers' registers."""
+"""Privacy pages: the notice, a person's own data and requests, the officers' registers."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import json
 import time
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import connection
@@ -19,23 +18,24 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from catalog.codes import tracking_code_clean
-from catalog.models import Order
-from catalog.privacy import (
-    NOTICE_CURRENT,
-    NOTICE_VERSIONS,
-    DataRequestStateError,
-    access_log_entries,
-    data_request_open,
-    data_request_process,
-    data_requests_for_officers,
-    order_personal_data,
-    recipient_order_verify,
-)
-from catalog.privacy_audit import audited
-from catalog.privacy_models import AccessLog, DataRequest
 from gianhang import ratelimit
 from gianhang.security import personal_data_page
+from privacy import registry
+from privacy.audit import audited
+from privacy.models import AccessLog, DataRequest, SubjectKind
+from privacy.notices import NOTICE_CURRENT, NOTICE_VERSIONS, notice_template
+from privacy.selectors import (
+    access_log_entries,
+    data_requests_for_officers,
+    data_requests_pending,
+    subject_export,
+)
+from privacy.services import (
+    DataRequestStateError,
+    data_request_open,
+    data_request_process,
+    retention_days,
+)
 from tenants.permissions import stall_officer_required
 
 # A recipient gets a few tries per quarter hour: enough for a typo, far too few to guess
@@ -52,7 +52,7 @@ def notice(request, version: str | None = None):
     version = version or NOTICE_CURRENT
     if version not in NOTICE_VERSIONS:
         raise Http404
-    template = select_template([f"catalog/privacy/notice_{version.replace('-', '_')}.html"])
+    template = select_template([notice_template(version)])
     return HttpResponse(
         template.render(
             {
@@ -60,7 +60,9 @@ def notice(request, version: str | None = None):
                 "effective": NOTICE_VERSIONS[version],
                 "is_current": version == NOTICE_CURRENT,
                 "versions": sorted(NOTICE_VERSIONS),
-                "retention_days": settings.GIANHANG_RETENTION_DAYS,
+                "retention_days": retention_days(SubjectKind.RECIPIENT),
+                "volunteer_retention_days": retention_days(SubjectKind.VOLUNTEER),
+                "donor_retention_days": retention_days(SubjectKind.DONOR),
             },
             request,
         )
@@ -81,11 +83,21 @@ def _client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
-def _verified_order(request) -> Order | None:
+def _recipients() -> registry.Subject:
+    return registry.subject_of(SubjectKind.RECIPIENT)
+
+
+def _verified_subject(request) -> int | None:
+    """The recipient this browser proved to be in the last minutes, if still not forgotten."""
     held = request.session.get(_SESSION_KEY) or {}
-    if held.get("schema") != connection.schema_name or held.get("until", 0) < time.time():
+    if held.get("schema") != connection.schema_name or held.get("until", 0) < time.time():  # type: ignore[attr-defined]
         return None
-    return Order.objects.filter(pk=held.get("order_id"), anonymised_at__isnull=True).first()
+    subject = _recipients()
+    subject_id = held.get("order_id")
+    alive = subject.model._default_manager.filter(
+        pk=subject_id, **{f"{subject.stamp[0]}__isnull": True}
+    )
+    return subject_id if alive.exists() else None
 
 
 @personal_data_page
@@ -93,7 +105,7 @@ def _verified_order(request) -> Order | None:
 def recipient_lookup(request):
     form = LookupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        code = tracking_code_clean(form.cleaned_data["code"]) or form.cleaned_data["code"]
+        code = form.cleaned_data["code"].strip().upper()
         verdicts = [
             ratelimit.hit(
                 scope="privacy-lookup-ip",
@@ -115,7 +127,7 @@ def recipient_lookup(request):
             minutes = max(1, max(v.retry_after for v in refused) // 60)
             response = render(
                 request,
-                "catalog/privacy/lookup.html",
+                "privacy/lookup.html",
                 {
                     "form": form,
                     "error": _t(
@@ -128,17 +140,20 @@ def recipient_lookup(request):
             )
             response["Retry-After"] = str(max(v.retry_after for v in refused))
             return response
-        order = recipient_order_verify(
-            code=code, last4=form.cleaned_data["last4"], phone=form.cleaned_data["phone"]
+        verify = _recipients().verify
+        subject_id = (
+            verify(code=code, last4=form.cleaned_data["last4"], phone=form.cleaned_data["phone"])
+            if verify
+            else None
         )
-        if order is not None:
+        if subject_id is not None:
             request.session.cycle_key()
             request.session[_SESSION_KEY] = {
-                "schema": connection.schema_name,
-                "order_id": order.pk,
+                "schema": connection.schema_name,  # type: ignore[attr-defined]
+                "order_id": subject_id,
                 "until": time.time() + VERIFIED_SECONDS,
             }
-            data_request_open(order=order, kind=DataRequest.Kind.ACCESS)
+            data_request_open(subject_id=subject_id, kind=DataRequest.Kind.ACCESS)
             return redirect("privacy:my-data")
         form.add_error(
             None,
@@ -147,14 +162,14 @@ def recipient_lookup(request):
                 "xác nhận đơn; số điện thoại là số bạn đã ghi khi đặt."
             ),
         )
-    return render(request, "catalog/privacy/lookup.html", {"form": form})
+    return render(request, "privacy/lookup.html", {"form": form})
 
 
 @personal_data_page
 @require_http_methods(["GET", "POST"])
 def recipient_data(request):
-    order = _verified_order(request)
-    if order is None:
+    subject_id = _verified_subject(request)
+    if subject_id is None:
         messages.info(request, _("Hãy nhập lại mã đơn và số điện thoại để xem dữ liệu."))
         return redirect("privacy:lookup")
     if request.method == "POST":
@@ -162,7 +177,7 @@ def recipient_data(request):
         if kind not in (DataRequest.Kind.DELETE, DataRequest.Kind.EXPORT):
             messages.error(request, _("Yêu cầu không hợp lệ. Hãy chọn một nút bên dưới."))
         else:
-            data_request_open(order=order, kind=kind)
+            data_request_open(subject_id=subject_id, kind=kind)
             messages.success(
                 request,
                 _(
@@ -173,20 +188,22 @@ def recipient_data(request):
         return redirect("privacy:my-data")
     return render(
         request,
-        "catalog/privacy/my_data.html",
+        "privacy/my_data.html",
         {
-            "data": order_personal_data(order=order),
-            "pending": order.data_requests.filter(state=DataRequest.State.PENDING),
+            "data": subject_export(kind=SubjectKind.RECIPIENT, subject_id=subject_id),
+            "pending": data_requests_pending(
+                subject_kind=SubjectKind.RECIPIENT, subject_id=subject_id
+            ),
         },
     )
 
 
 @stall_officer_required
-@audited(object_type="catalog.datarequest")
+@audited(object_type="privacy.datarequest")
 @require_GET
 def officer_requests(request):
     page = Paginator(data_requests_for_officers(), 50).get_page(request.GET.get("trang"))
-    return render(request, "catalog/privacy/officer_requests.html", {"page": page})
+    return render(request, "privacy/officer_requests.html", {"page": page})
 
 
 @stall_officer_required
@@ -210,10 +227,36 @@ def officer_request_process(request, request_id: int):
 @audited(object_type="catalog.order", id_kwarg="code", action="export")
 @require_GET
 def officer_order_export(request, code: str, fmt: str):
-    order = get_object_or_404(Order, code=code)
-    if fmt not in ("json", "csv"):
+    subject = _recipients()
+    subject_id = subject.find(code) if subject.find else None
+    if subject_id is None or fmt not in ("json", "csv"):
         raise Http404
-    data = order_personal_data(order=order)
+    data = subject_export(kind=SubjectKind.RECIPIENT, subject_id=subject_id)
+    return _export_response(data, filename=f"du-lieu-{code}", fmt=fmt)
+
+
+@stall_officer_required
+@audited(object_type="privacy.subject", id_kwarg="subject_id", action="export")
+@require_GET
+def officer_subject_export(request, subject_kind: str, subject_id: int, fmt: str):
+    """A volunteer's or a donor's data (or a recipient's, by order id), from every app."""
+    if subject_kind not in SubjectKind.values or fmt not in ("json", "csv"):
+        raise Http404
+    subject = registry.subject_of(subject_kind)
+    if not subject.model._default_manager.filter(pk=subject_id).exists():
+        raise Http404
+    data = subject_export(kind=subject_kind, subject_id=subject_id)
+    return _export_response(data, filename=f"du-lieu-{subject_kind}-{subject_id}", fmt=fmt)
+
+
+def _cell(value) -> str:
+    """A CSV cell that a spreadsheet shows as text, never runs as a formula."""
+    text = json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else value
+    text = "" if text is None else str(text)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _export_response(data: dict, *, filename: str, fmt: str) -> HttpResponse:
     if fmt == "json":
         body = json.dumps(data, ensure_ascii=False, indent=2)
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
@@ -222,26 +265,18 @@ def officer_order_export(request, code: str, fmt: str):
         writer = csv.writer(out)
         writer.writerow(["field", "value"])
         for key, value in data.items():
-            writer.writerow(
-                [
-                    key,
-                    json.dumps(value, ensure_ascii=False)
-                    if isinstance(value, list | dict)
-                    else value,
-                ]
-            )
+            writer.writerow([key, _cell(value)])
         # A BOM so Excel on an officer's PC opens the Vietnamese text correctly.
         response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="du-lieu-{order.code}.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response
 
 
 @stall_officer_required
+@audited(object_type="privacy.accesslog")
 @require_GET
 def officer_access_log(request):
     user_id = request.GET.get("tai_khoan")
     entries = access_log_entries(user_id=int(user_id) if (user_id or "").isdigit() else None)
     page = Paginator(entries, 100).get_page(request.GET.get("trang"))
-    return render(
-        request, "catalog/privacy/access_log.html", {"page": page, "actions": AccessLog.Action}
-    )
+    return render(request, "privacy/access_log.html", {"page": page, "actions": AccessLog.Action})

@@ -8,8 +8,8 @@ import pytest
 from django.urls import clear_url_caches
 
 from catalog.models import Order
-from catalog.privacy import access_log_write
-from catalog.privacy_models import AccessLog
+from privacy.models import AccessLog
+from privacy.services import access_log_write
 from tenants.admin_sites import StallModelAdmin, stall_admin_site
 from tests.conftest import in_stall
 
@@ -120,7 +120,7 @@ def test_opening_the_request_register_is_logged(stall_a, officer_factory, client
     assert client_for(stall_a, officer).get("/can-bo/bao-mat/yeu-cau/").status_code == 200
     with in_stall(stall_a):
         assert (
-            AccessLog.objects.filter(object_type="catalog.datarequest", user_id=officer.pk).count()
+            AccessLog.objects.filter(object_type="privacy.datarequest", user_id=officer.pk).count()
             == 1
         )
 

@@ -1,7 +1,11 @@
-"""Personal-data records kept inside a stall: consents, data-subject requests, staff access log."""
+"""Personal-data records kept inside a stall: consents, data-subject requests, staff access log.
+
+The tables were created by catalog and keep their names, so moving them here moved no row.
+"""
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +16,7 @@ __all__ = ["AccessLog", "ConsentRecord", "DataRequest", "SubjectKind"]
 class SubjectKind(models.TextChoices):
     RECIPIENT = "recipient", _("Người nhận")
     VOLUNTEER = "volunteer", _("Đoàn viên tình nguyện")
+    DONOR = "donor", _("Người tặng")
 
 
 class ConsentRecord(models.Model):
@@ -41,6 +46,7 @@ class ConsentRecord(models.Model):
     class Meta:
         verbose_name = _("bản ghi đồng ý")
         verbose_name_plural = _("bản ghi đồng ý")
+        db_table = "catalog_consentrecord"
         ordering = ["-accepted_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
@@ -64,7 +70,7 @@ class DataRequest(models.Model):
     class Kind(models.TextChoices):
         ACCESS = "access", _("Xem dữ liệu")
         EXPORT = "export", _("Xuất dữ liệu")
-        DELETE = "delete", _("Xoá dữ liệu")
+        DELETE = "delete", _("Xóa dữ liệu")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Chờ xử lý")
@@ -72,7 +78,7 @@ class DataRequest(models.Model):
         REJECTED = "rejected", _("Từ chối")
 
     class Channel(models.TextChoices):
-        SELF_SERVICE = "self", _("Người nhận tự gửi")
+        SELF_SERVICE = "self", _("Người dùng tự gửi")
         OFFICER = "officer", _("Cán bộ ghi nhận")
 
     kind = models.CharField(_("loại yêu cầu"), max_length=8, choices=Kind.choices)
@@ -85,14 +91,11 @@ class DataRequest(models.Model):
     subject_kind = models.CharField(
         _("đối tượng"), max_length=10, choices=SubjectKind.choices, default=SubjectKind.RECIPIENT
     )
-    order = models.ForeignKey(
-        "catalog.Order",
-        verbose_name=_("đơn hàng"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="data_requests",
-    )
+    # The subject's id (an order's for a recipient, a volunteer's); the column kept its old
+    # name. No foreign key: this app sits below the apps whose rows it points to.
+    subject_id = models.BigIntegerField(_("mã đối tượng"), db_column="order_id", null=True)
+    # What an officer reads to find the subject (an order's code), never a name or a phone.
+    subject_label = models.CharField(_("đơn / người"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("gửi lúc"), auto_now_add=True)
     processed_at = models.DateTimeField(_("xử lý lúc"), null=True, blank=True)
     processed_by_id = models.BigIntegerField(null=True, blank=True)
@@ -103,13 +106,14 @@ class DataRequest(models.Model):
     class Meta:
         verbose_name = _("yêu cầu về dữ liệu cá nhân")
         verbose_name_plural = _("yêu cầu về dữ liệu cá nhân")
+        db_table = "catalog_datarequest"
         ordering = ["-created_at", "-pk"]
         constraints = [
             # Pressing "delete my data" twice files one request, not two.
             models.UniqueConstraint(
-                fields=["order", "kind"],
+                fields=["subject_kind", "subject_id", "kind"],
                 condition=Q(state="pending"),
-                name="datarequest_one_pending_per_order_kind",
+                name="datarequest_one_pending_per_subject_kind",
             ),
         ]
 
@@ -124,7 +128,7 @@ class AccessLog(models.Model):
         VIEW = "view", _("Xem")
         EXPORT = "export", _("Xuất")
         CHANGE = "change", _("Sửa")
-        DELETE = "delete", _("Xoá/ẩn danh")
+        DELETE = "delete", _("Xóa/ẩn danh")
 
     user_id = models.BigIntegerField(_("mã tài khoản"))
     # A snapshot: the log still reads right after an account is renamed or removed.
@@ -138,8 +142,20 @@ class AccessLog(models.Model):
     class Meta:
         verbose_name = _("nhật ký truy cập dữ liệu cá nhân")
         verbose_name_plural = _("nhật ký truy cập dữ liệu cá nhân")
+        db_table = "catalog_accesslog"
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["user_id", "at"])]
+        indexes = [models.Index(fields=["user_id", "at"], name="catalog_acc_user_id_e913ef_idx")]
 
     def __str__(self) -> str:
         return f"{self.username} {self.action} {self.object_type}#{self.object_id}"
+
+    @property
+    def object_label(self) -> str:
+        """What was seen, in the reader's language (the model's name), not a code label."""
+        if self.object_type == "privacy.subject":
+            return str(_("dữ liệu của một người"))
+        try:
+            model = apps.get_model(self.object_type)
+        except (LookupError, ValueError):
+            return self.object_type
+        return str(model._meta.verbose_name)

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from catalog.models import Item, Order
-from catalog.privacy import data_request_open, data_request_process
-from catalog.privacy_models import AccessLog, DataRequest
+from privacy.models import AccessLog, DataRequest
+from privacy.services import data_request_open, data_request_process
 from tests.conftest import in_stall
 
 PHONE = "+84912345678"
@@ -119,7 +119,7 @@ def test_processing_a_deletion_cancels_an_open_order_and_blanks_it(
     order = order_factory(stall_a, code="CNRY-0001", phone=PHONE, quantity=2)
     officer = officer_factory(stall_a)
     with in_stall(stall_a):
-        request = data_request_open(order=order, kind="delete")
+        request = data_request_open(subject_id=order.pk, kind="delete")
     response = client_for(stall_a, officer).post(f"/can-bo/bao-mat/yeu-cau/{request.pk}/")
     assert response.status_code == 302
     with in_stall(stall_a):
@@ -139,7 +139,7 @@ def test_a_request_processed_twice_is_done_once(
     order = order_factory(stall_a, code="CNRY-0001", phone=PHONE)
     officer = officer_factory(stall_a)
     with in_stall(stall_a):
-        request = data_request_open(order=order, kind="export")
+        request = data_request_open(subject_id=order.pk, kind="export")
         data_request_process(data_request=request, officer=officer)
     response = client_for(stall_a, officer).post(
         f"/can-bo/bao-mat/yeu-cau/{request.pk}/", follow=True

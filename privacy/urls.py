@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from catalog import privacy_views as views
+from privacy import views
 
 app_name = "privacy"
 
@@ -21,6 +21,11 @@ urlpatterns = [
         "can-bo/bao-mat/don/<str:code>/xuat.<str:fmt>",
         views.officer_order_export,
         name="order-export",
+    ),
+    path(
+        "can-bo/bao-mat/xuat/<str:subject_kind>/<int:subject_id>.<str:fmt>",
+        views.officer_subject_export,
+        name="subject-export",
     ),
     path("can-bo/bao-mat/nhat-ky/", views.officer_access_log, name="access-log"),
 ]

@@ -10,10 +10,11 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from catalog.models import Order, OrderLine, StockEntry
-from catalog.privacy import RECIPIENT_FIELDS, consent_record, orders_anonymise_closed
-from catalog.privacy_models import ConsentRecord, SubjectKind
-from catalog.privacy_tasks import orders_anonymise_closed_task
+from catalog.personal_data import RECIPIENT_FIELDS, orders_anonymise_closed
 from catalog.services import order_transition
+from privacy.models import ConsentRecord, SubjectKind
+from privacy.services import consent_record
+from privacy.tasks import retention_run_task
 from tests.conftest import in_stall
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
@@ -121,7 +122,7 @@ def test_retention_of_one_stall_leaves_another_alone(stall_a, stall_b, order_fac
     _closed_orders(stall_b, order_factory)
     with time_machine.travel(T0 + dt.timedelta(days=91), tick=False):
         with in_stall(stall_a):
-            orders_anonymise_closed_task()
+            retention_run_task()
         with in_stall(stall_b):
             assert Order.objects.filter(anonymised_at__isnull=True).count() == 2
 
@@ -130,10 +131,8 @@ def test_the_retention_job_is_on_the_beat_schedule():
     from gianhang.celery import app
 
     entries = [
-        e
-        for e in settings.CELERY_BEAT_SCHEDULE.values()
-        if e["task"] == orders_anonymise_closed_task.name
+        e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == retention_run_task.name
     ]
     assert entries, "retention job missing from CELERY_BEAT_SCHEDULE"
     app.loader.import_default_modules()
-    assert orders_anonymise_closed_task.name in app.tasks
+    assert retention_run_task.name in app.tasks

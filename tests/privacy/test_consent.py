@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from catalog.privacy import NOTICE_CURRENT, consent_record
-from catalog.privacy_models import ConsentRecord, SubjectKind
+from privacy.models import ConsentRecord, SubjectKind
+from privacy.notices import NOTICE_CURRENT
+from privacy.services import consent_record
 from tests.conftest import in_stall
 
 

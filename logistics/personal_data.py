@@ -1,0 +1,87 @@
+"""What logistics holds about people, declared to the privacy registry.
+
+Recipients (by their order): the outbox's phone and text, a failed stop's note, a returned
+parcel's reason and its carrier tracking number. Volunteers are a kind of subject of their
+own: forgotten a retention period after they leave.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from logistics.models import Notification, Parcel, RoutingDecision, RunStop, SaturdayRun, Volunteer
+from privacy import registry
+from privacy.models import SubjectKind
+from privacy.selectors import consents_of
+
+
+def volunteers_due_for_anonymising(cutoff: dt.datetime) -> QuerySet[Volunteer]:
+    return Volunteer.objects.filter(is_active=False, left_at__lt=cutoff)
+
+
+def volunteer_personal_data(subject_id: int) -> dict:
+    volunteer = Volunteer.objects.get(pk=subject_id)
+    return {
+        "name": volunteer.name,
+        "chi_doan": volunteer.chi_doan,
+        "phone": volunteer.phone,
+        "birth_year": volunteer.birth_year,
+        "is_minor": volunteer.is_minor,
+        "guardian_name": volunteer.guardian_name,
+        "guardian_phone": volunteer.guardian_phone,
+        "is_active": volunteer.is_active,
+        "left_at": volunteer.left_at.isoformat() if volunteer.left_at else None,
+        "runs": sorted(
+            run.date.isoformat()
+            for run in SaturdayRun.objects.filter(signups__volunteer=volunteer).distinct()
+        ),
+        "consents": [
+            {
+                "notice_version": c.notice_version,
+                "accepted_at": c.accepted_at.isoformat(),
+                "subject_is_minor": c.subject_is_minor,
+                "guardian_name": c.guardian_name,
+                "guardian_accepted_at": (
+                    c.guardian_accepted_at.isoformat() if c.guardian_accepted_at else None
+                ),
+            }
+            for c in consents_of(subject_kind=SubjectKind.VOLUNTEER, subject_id=volunteer.pk)
+        ],
+    }
+
+
+def personal_data_declare() -> None:
+    """Called from ``LogisticsConfig.ready``."""
+    # The outbox forgets with its order: anonymising the order blanks its messages.
+    registry.personal_data_register(
+        Notification, fields={"phone": "", "text": "", "last_error": ""}, lookup="order_id"
+    )
+    registry.personal_data_register(RunStop, fields={"reason_note": ""}, lookup="order_id")
+    registry.personal_data_register(
+        Parcel, fields={"return_reason": "", "tracking_number": ""}, lookup="order_id"
+    )
+    registry.subject_register(
+        SubjectKind.VOLUNTEER,
+        model=Volunteer,
+        due=volunteers_due_for_anonymising,
+        export=volunteer_personal_data,
+        label=lambda subject_id: f"#{subject_id}",
+    )
+    registry.personal_data_register(
+        Volunteer,
+        fields={
+            "name": "",
+            "phone": "",
+            "birth_year": None,
+            "guardian_name": "",
+            "guardian_phone": "",
+        },
+        subjects=(SubjectKind.VOLUNTEER,),
+    )
+    generated = _("câu do hệ thống tự viết (khoảng cách, lý do chọn tuyến), không có tên hay số")
+    registry.personal_data_exempt(RoutingDecision, fields=["reason"], why=generated)
+    registry.personal_data_exempt(SaturdayRun, fields=["plan_note"], why=generated)
+    registry.personal_data_exempt(RunStop, fields=["reason"], why=_("mã lý do chọn từ danh sách"))

@@ -1,0 +1,1 @@
+"""Personal data: consent, the access log, notices, data-subject requests and retention."""

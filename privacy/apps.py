@@ -1,0 +1,41 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PrivacyConfig(AppConfig):
+    name = "privacy"
+    verbose_name = _("Dữ liệu cá nhân")
+
+    def ready(self) -> None:
+        from privacy import registry
+        from privacy.models import AccessLog, ConsentRecord, DataRequest, SubjectKind
+        from tenants.models import AdminArea, Stall, Unit
+
+        def of_subject(kind, ids):
+            return registry.Q(subject_kind=kind, subject_id__in=ids)
+
+        # A consent carries a guardian's name and phone, blanked with its subject's data.
+        registry.personal_data_register(
+            ConsentRecord,
+            fields={"guardian_name": "", "guardian_phone": ""},
+            subjects=SubjectKind.values,
+            subject_q=of_subject,
+            stamp="anonymised_at",
+        )
+        # Requests and the log hold ids and officers' usernames, but their pages show whose
+        # data was handled: registered so those pages are logged too.
+        registry.personal_data_register(
+            DataRequest,
+            fields={},
+            subjects=SubjectKind.values,
+            subject_q=of_subject,
+            shown_only=True,
+        )
+        registry.personal_data_register(AccessLog, fields={}, subjects=(), shown_only=True)
+        officer = _("tài khoản cán bộ: trách nhiệm giải trình, giữ cùng nhật ký")
+        registry.personal_data_exempt(DataRequest, fields=["processed_by_username"], why=officer)
+        registry.personal_data_exempt(AccessLog, fields=["username"], why=officer)
+        place = _("tên địa danh hoặc tổ chức, không phải của một người")
+        registry.personal_data_exempt(AdminArea, fields=["name", "short_name"], why=place)
+        registry.personal_data_exempt(Unit, fields=["name"], why=place)
+        registry.personal_data_exempt(Stall, fields=["name", "schema_name"], why=place)
