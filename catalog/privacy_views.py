@@ -35,12 +35,13 @@ from catalog.privacy import (
 from catalog.privacy_audit import audited
 from catalog.privacy_models import AccessLog, DataRequest
 from gianhang import ratelimit
+from gianhang.client_address import client_ip
 from gianhang.security import personal_data_page
 from tenants.permissions import stall_officer_required
 
-# A recipient gets a few tries per quarter hour: enough for a typo, far too few to guess
-# a code and four digits.
-LOOKUP_LIMIT_PER_IP = 10
+# A recipient gets a few tries per code per quarter hour: enough for a typo, far too few to
+# guess four digits. The per-IP count is only a burst guard (settings): one carrier address
+# is shared by many households.
 LOOKUP_LIMIT_PER_CODE = 5
 LOOKUP_WINDOW_SECONDS = 15 * 60
 VERIFIED_SECONDS = 15 * 60
@@ -77,10 +78,6 @@ class LookupForm(forms.Form):
     phone = forms.CharField(label=_("Số điện thoại đầy đủ"), max_length=20)
 
 
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def _verified_order(request) -> Order | None:
     held = request.session.get(_SESSION_KEY) or {}
     if held.get("schema") != connection.schema_name or held.get("until", 0) < time.time():
@@ -97,9 +94,9 @@ def recipient_lookup(request):
         verdicts = [
             ratelimit.hit(
                 scope="privacy-lookup-ip",
-                subject=_client_ip(request),
-                limit=LOOKUP_LIMIT_PER_IP,
-                window_seconds=LOOKUP_WINDOW_SECONDS,
+                subject=client_ip(request),
+                limit=settings.GIANHANG_PRIVACY_LOOKUP_LIMIT_PER_IP,
+                window_seconds=settings.GIANHANG_IP_LIMIT_WINDOW_SECONDS,
                 fail_open=False,
             ),
             ratelimit.hit(
