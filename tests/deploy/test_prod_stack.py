@@ -453,9 +453,12 @@ def assert_orders_whole(stack, report: LoadReport) -> None:
 
 
 def test_two_stalls_under_load_through_pgbouncer_never_mix_and_never_fail(stack):
-    pool_mode = [row for row in _pgbouncer_show(stack, "CONFIG") if row[0] == "pool_mode"]
-    assert pool_mode
-    assert pool_mode[0][1] == "session"
+    config = {row[0]: row[1] for row in _pgbouncer_show(stack, "CONFIG")}
+    assert config["pool_mode"] == "session"
+    assert config["server_reset_query"] == "DISCARD ALL"
+    # Not PgBouncer's defaults: proof that the shared pgbouncer.ini was the one read.
+    assert config["ignore_startup_parameters"] == "extra_float_digits,options"
+    assert config["server_login_retry"] == "1"
 
     report = run_load(stack, 30, network=10)
 
