@@ -108,7 +108,8 @@ def install_missing() -> None:
         env=env,
     )
     # Debian starts packaged services; this stack runs its own copies on its own ports.
-    for service in ("pgbouncer", "redis-server", "caddy"):
+    # (A packaged Redis or PostgreSQL may be what other things here use: left running.)
+    for service in ("pgbouncer", "caddy"):
         subprocess.run(
             ["service", service, "stop"],
             check=False,
