@@ -350,13 +350,17 @@ def test_wrong_passwords_from_a_do_not_lock_out_the_officer_signing_in_from_b(st
     officer = Visitor(stack, stack.host(slug), B)
     signed_in = _login(officer, username, password)
     assert signed_in.status == 302, signed_in.body[:400]
-    assert "sessionid" in officer.cookies
+    session = next(c for c in signed_in.headers.get_all("Set-Cookie") if c.startswith("sessionid="))
+    assert "Secure" in session
+    assert "HttpOnly" in session
+    assert "Domain=" not in session
 
 
 # --- through PgBouncer, under load ---------------------------------------------------------
 @dataclass
 class LoadReport:
-    answers: list[tuple[float, str, int]] = field(default_factory=list)  # (time, host, status)
+    answers: list[tuple[float, str, int]] = field(default_factory=list)  # (time, slug, status)
+    durations: list[float] = field(default_factory=list)
     failures: list[tuple[float, str, str]] = field(default_factory=list)  # no HTTP answer
     leaks: list[str] = field(default_factory=list)
     orders: dict[str, set[str]] = field(default_factory=dict)  # slug -> codes answered 201
@@ -371,6 +375,7 @@ def _client_loop(stack, slug: str, source: str, until: float, report: LoadReport
     orders_left = 2
     rng = random.Random(f"{slug}{source}")
     while time.monotonic() < until:
+        started = time.monotonic()
         try:
             if orders_left and rng.random() < 0.15:
                 answer = visitor.request("POST", "/api/v1/orders/", body=order_body(items))
@@ -388,6 +393,7 @@ def _client_loop(stack, slug: str, source: str, until: float, report: LoadReport
             continue
         with report.lock:
             report.answers.append((time.monotonic(), slug, answer.status))
+            report.durations.append(time.monotonic() - started)
             if other in answer.body:
                 report.leaks.append(f"{slug} showed {other}")
     visitor.close()
@@ -414,6 +420,21 @@ def run_load(stack, seconds: float, *, network: int, during=None) -> LoadReport:
         thread.join(timeout=seconds + 120)
     assert not any(thread.is_alive() for thread in threads)
     return report
+
+
+def figures(report: LoadReport, seconds: float) -> str:
+    durations = sorted(report.durations) or [0.0]
+    statuses: dict[int, int] = {}
+    for _, _, status in report.answers:
+        statuses[status] = statuses.get(status, 0) + 1
+    return (
+        f"{len(report.answers)} answers in {seconds:.0f} s "
+        f"({len(report.answers) / seconds:.1f}/s), statuses {dict(sorted(statuses.items()))}, "
+        f"p50 {durations[len(durations) // 2] * 1000:.0f} ms, "
+        f"p95 {durations[int(len(durations) * 0.95)] * 1000:.0f} ms, "
+        f"orders {sum(len(c) for c in report.orders.values())}, "
+        f"no answer {len(report.failures)}"
+    )
 
 
 def assert_orders_whole(stack, report: LoadReport) -> None:
@@ -461,6 +482,7 @@ def test_two_stalls_under_load_through_pgbouncer_never_mix_and_never_fail(stack)
     assert config["server_login_retry"] == "1"
 
     report = run_load(stack, 30, network=10)
+    print("\nload, 2 stalls x 20 clients:", figures(report, 30))
 
     statuses = [status for _, _, status in report.answers]
     assert len(statuses) > 200, f"only {len(statuses)} answers in 30 s"
@@ -500,6 +522,16 @@ def test_redis_and_postgres_restarts_under_load_lose_no_order(stack):
         marks["back"] = time.monotonic()
 
     report = run_load(stack, 35, network=20, during=restarts)
+    troubled = [at for at, _, status in report.answers if status >= 500]
+    troubled += [at for at, _, _ in report.failures]
+    print("\nload with restarts:", figures(report, 35))
+    if troubled:
+        print(
+            f"errors from {min(troubled) - marks['redis']:+.1f} s to "
+            f"{max(troubled) - marks['redis']:+.1f} s after Redis's restart "
+            f"(PostgreSQL's at {marks['postgres'] - marks['redis']:+.1f} s, "
+            f"back at {marks['back'] - marks['redis']:+.1f} s)"
+        )
 
     assert web.poll() is None
     assert worker.poll() is None
