@@ -134,6 +134,7 @@ class Stack:
         extra_env: dict[str, str] | None = None,
         log: Callable[[str], None] = print,
     ):
+        self.temporary = state_dir is None
         self.dir = Path(state_dir or tempfile.mkdtemp(prefix="gianhang-prod-"))
         self.dir.mkdir(parents=True, exist_ok=True)
         self.dir.chmod(0o755)  # the postgres account must reach its own subfolders
@@ -578,9 +579,14 @@ class Stack:
             raise
         return self
 
+    # The proxy first (no new requests), the app next, the data services last.
+    STOP_ORDER = ("caddy", "beat", "worker", "gunicorn", "redis", "pgbouncer")
+
     def stop(self) -> None:
-        """Stop what was started, newest first; Redis and PostgreSQL last, cleanly."""
-        for name in reversed(list(self.processes)):
+        """Stop what was started, the proxy first; Redis and PostgreSQL last, cleanly."""
+        names = [n for n in self.STOP_ORDER if n in self.processes]
+        names += [n for n in self.processes if n not in names]
+        for name in names:
             process = self.processes.pop(name)
             if process.poll() is not None:
                 continue
@@ -653,8 +659,14 @@ def main(argv: list[str] | None = None) -> int:
     except StackError as error:
         print(f"prod-local: {error}", file=sys.stderr)
         return 1
+    except subprocess.CalledProcessError as error:
+        said = (error.stderr or b"").decode(errors="replace").strip().splitlines()[-3:]
+        print(f"prod-local: {' '.join(map(str, error.cmd))} failed", *said, sep="\n  ")
+        return 1
     finally:
         stack.stop()
+        if stack.temporary:
+            shutil.rmtree(stack.dir, ignore_errors=True)
 
 
 if __name__ == "__main__":
