@@ -660,7 +660,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"prod-local: {error}", file=sys.stderr)
         return 1
     except subprocess.CalledProcessError as error:
-        said = (error.stderr or b"").decode(errors="replace").strip().splitlines()[-3:]
+        said = error.stderr or ""
+        if isinstance(said, bytes):
+            said = said.decode(errors="replace")
+        said = said.strip().splitlines()[-3:]
         print(f"prod-local: {' '.join(map(str, error.cmd))} failed", *said, sep="\n  ")
         return 1
     finally:
