@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
+
 def _configuration_error_hook(kind, error, tb, _previous=sys.excepthook):
     """A configuration mistake stops a process with its one-line reason, not a traceback."""
     if issubclass(kind, ImproperlyConfigured):
