@@ -142,9 +142,9 @@ def test_every_setting_in_the_env_example_has_an_explanation_above_it():
 def test_the_app_trusts_exactly_the_proxys_fixed_address(compose):
     proxy_address = compose["services"]["proxy"]["networks"]["default"]["ipv4_address"]
     for name in APP:
-        assert compose["services"][name]["environment"]["GIANHANG_TRUSTED_PROXIES"] == (
-            proxy_address
-        ), name
+        trusted = compose["services"][name]["environment"]["GIANHANG_TRUSTED_PROXIES"]
+        # The proxy, and the container's own loopback (deploy/healthcheck.py asks from there).
+        assert trusted.split(",") == [proxy_address, "127.0.0.1"], name
     caddyfile = (DEPLOY / "caddy" / "Caddyfile").read_text(encoding="utf-8")
     # Caddy itself trusts no one in front of it: it overwrites any X-Forwarded-For.
     assert "trusted_proxies" not in caddyfile.split("# Client addresses")[1].split("{", 1)[1]
