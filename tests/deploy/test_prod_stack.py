@@ -30,7 +30,7 @@ import pytest
 
 from tests.deploy.conftest import DEPLOY
 
-sys.path.insert(0, str(DEPLOY))
+sys.path.append(str(DEPLOY))
 import prod_local  # noqa: E402  (deploy/ is a folder of files, not a package)
 
 pytestmark = [pytest.mark.slow]
