@@ -10,7 +10,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint format bench clean
+.PHONY: install demo test lint format bench clean prod-local
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed (python3 --version)."; exit 1; }
@@ -36,6 +36,11 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The production topology natively (Caddy, PgBouncer, Redis, PostgreSQL from Debian):
+# deploy/RUNBOOK.md. PROD_LOCAL_ARGS="--https-port 443 --http-port 80" for the real ports.
+prod-local: install
+	$(BIN)/python deploy/prod_local.py $(PROD_LOCAL_ARGS)
 
 bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)

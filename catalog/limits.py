@@ -5,21 +5,22 @@ from __future__ import annotations
 from django.conf import settings
 
 from gianhang import ratelimit
+from gianhang.client_address import client_ip
 
 HOUR = 60 * 60
 
-
-def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+__all__ = ["client_ip", "order_attempt_allowed", "tracking_lookup_allowed"]
 
 
 def order_attempt_allowed(*, request, phone: str | None) -> ratelimit.Verdict:
-    """Orders per IP and per phone in an hour. Fails open: the database limits still hold."""
+    """A burst guard per IP, then orders per phone in an hour. Fails open: the database
+    limits still hold. One carrier address can be hundreds of households (see SECURITY.md).
+    """
     per_ip = ratelimit.hit(
         scope="order-ip",
         subject=client_ip(request),
         limit=settings.GIANHANG_ORDER_LIMIT_PER_IP,
-        window_seconds=HOUR,
+        window_seconds=settings.GIANHANG_IP_LIMIT_WINDOW_SECONDS,
     )
     if not per_ip.allowed or not phone:
         return per_ip
@@ -41,7 +42,7 @@ def tracking_lookup_allowed(*, request, code: str | None = None) -> ratelimit.Ve
         scope="track-ip",
         subject=client_ip(request),
         limit=settings.GIANHANG_TRACKING_LIMIT_PER_IP,
-        window_seconds=600,
+        window_seconds=settings.GIANHANG_IP_LIMIT_WINDOW_SECONDS,
     )
     if not per_ip.allowed or not code:
         return per_ip

@@ -8,6 +8,7 @@ import json
 import time
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import connection
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gianhang import ratelimit
+from gianhang.client_address import client_ip
 from gianhang.security import personal_data_page
 from privacy import registry
 from privacy.audit import audited
@@ -38,9 +40,9 @@ from privacy.services import (
 )
 from tenants.permissions import stall_officer_required
 
-# A recipient gets a few tries per quarter hour: enough for a typo, far too few to guess
-# a code and four digits.
-LOOKUP_LIMIT_PER_IP = 10
+# A recipient gets a few tries per code per quarter hour: enough for a typo, far too few to
+# guess four digits. The per-IP count is only a burst guard (settings): one carrier address
+# is shared by many households.
 LOOKUP_LIMIT_PER_CODE = 5
 LOOKUP_WINDOW_SECONDS = 15 * 60
 VERIFIED_SECONDS = 15 * 60
@@ -79,10 +81,6 @@ class LookupForm(forms.Form):
     phone = forms.CharField(label=_("Số điện thoại đầy đủ"), max_length=20)
 
 
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def _recipients() -> registry.Subject:
     return registry.subject_of(SubjectKind.RECIPIENT)
 
@@ -109,9 +107,9 @@ def recipient_lookup(request):
         verdicts = [
             ratelimit.hit(
                 scope="privacy-lookup-ip",
-                subject=_client_ip(request),
-                limit=LOOKUP_LIMIT_PER_IP,
-                window_seconds=LOOKUP_WINDOW_SECONDS,
+                subject=client_ip(request),
+                limit=settings.GIANHANG_PRIVACY_LOOKUP_LIMIT_PER_IP,
+                window_seconds=settings.GIANHANG_IP_LIMIT_WINDOW_SECONDS,
                 fail_open=False,
             ),
             ratelimit.hit(

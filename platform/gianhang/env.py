@@ -3,9 +3,23 @@
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
+
+
+def _configuration_error_hook(kind, error, tb, _previous=sys.excepthook):
+    """A configuration mistake stops a process with its one-line reason, not a traceback."""
+    if issubclass(kind, ImproperlyConfigured):
+        print(f"gianhang: {error}", file=sys.stderr)
+        return
+    _previous(kind, error, tb)
+
+
+# Installed when the settings are first read, so every entry point (gianhang, gunicorn,
+# celery, python -c) that stops on a missing or wrong setting says why in one line.
+sys.excepthook = _configuration_error_hook
 
 _UNSET: Any = object()
 _TRUE = {"1", "true", "yes", "on"}

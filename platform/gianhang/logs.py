@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from datetime import UTC, datetime
+
+from gianhang.client_address import client_ip
 
 # Attributes every LogRecord has; anything else was passed through ``extra=`` and is kept.
 _RECORD_ATTRS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
@@ -48,3 +51,33 @@ class JsonFormatter(logging.Formatter):
         if record.stack_info:
             entry["stack"] = self.formatStack(record.stack_info)
         return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+class AccessLogMiddleware:
+    """One line per request with the visitor's real address (``client_ip``), for operators.
+
+    The web server's own access log would show only the proxy's address. The path is
+    logged without its query string: tracking lookups carry phone digits there.
+    """
+
+    logger = logging.getLogger("gianhang.access")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.monotonic()
+        response = self.get_response(request)
+        self.logger.info(
+            "%s %s %s",
+            request.method,
+            request.path,
+            response.status_code,
+            extra={
+                "client_ip": client_ip(request),
+                "host": request.META.get("HTTP_HOST", ""),
+                "status": response.status_code,
+                "duration_ms": round((time.monotonic() - started) * 1000, 1),
+            },
+        )
+        return response

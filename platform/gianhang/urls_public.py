@@ -15,3 +15,6 @@ urlpatterns = [
     path("", include("reporting.urls")),
     path("", public_home, name="public-home"),
 ]
+
+# A database outage answers 503 "try again", anything else a short Vietnamese page.
+handler500 = "gianhang.errors.server_error"

@@ -17,3 +17,6 @@ urlpatterns = [
     path("", include("logistics.urls")),
     path("", include("catalog.urls")),
 ]
+
+# A database outage answers 503 "try again", anything else a short Vietnamese page.
+handler500 = "gianhang.errors.server_error"

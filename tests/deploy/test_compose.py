@@ -53,9 +53,12 @@ def test_web_health_check_asks_readyz_and_the_proxy_checks_healthz(compose):
 
 
 def test_redis_is_a_queue_that_never_evicts_and_keeps_an_append_only_file(compose):
-    command = compose["services"]["redis"]["command"]
-    assert command[command.index("--maxmemory-policy") + 1] == "noeviction"
-    assert command[command.index("--appendonly") + 1] == "yes"
+    redis = compose["services"]["redis"]
+    assert redis["command"][:2] == ["redis-server", "/usr/local/etc/redis/redis.conf"]
+    assert "./redis/redis.conf:/usr/local/etc/redis/redis.conf:ro" in redis["volumes"]
+    conf = (DEPLOY / "redis" / "redis.conf").read_text(encoding="utf-8")
+    assert re.search(r"^maxmemory-policy noeviction$", conf, re.MULTILINE)
+    assert re.search(r"^appendonly yes$", conf, re.MULTILINE)
 
 
 def test_cache_has_its_own_redis_that_evicts_so_the_queue_never_fills_with_pages(compose):
@@ -72,8 +75,13 @@ def test_app_reaches_postgres_through_pgbouncer_in_session_mode(compose):
     for name in APP:
         url = compose["services"][name]["environment"]["DATABASE_URL"]
         assert "@pgbouncer:6432/" in url, name
+    policy = (DEPLOY / "pgbouncer" / "pgbouncer.ini").read_text(encoding="utf-8")
+    assert re.search(r"^pool_mode = session$", policy, re.MULTILINE)
+    # The container includes the same policy file the native stack includes.
     entrypoint = (DEPLOY / "pgbouncer" / "entrypoint.sh").read_text(encoding="utf-8")
-    assert re.search(r"^pool_mode = session$", entrypoint, re.MULTILINE)
+    assert "%include /etc/pgbouncer/pgbouncer.ini" in entrypoint
+    dockerfile = (DEPLOY / "pgbouncer" / "Dockerfile").read_text(encoding="utf-8")
+    assert "COPY --chmod=0644 pgbouncer.ini /etc/pgbouncer/pgbouncer.ini" in dockerfile
 
 
 def test_app_services_run_the_project_commands(compose):
@@ -94,8 +102,9 @@ def test_web_worker_and_beat_start_only_after_migrations_succeeded(compose):
 def test_proxy_serves_the_base_domain_and_every_stall_subdomain_with_tls(compose):
     caddyfile = (DEPLOY / "caddy" / "Caddyfile").read_text(encoding="utf-8")
     assert "{$GIANHANG_BASE_DOMAIN}, *.{$GIANHANG_BASE_DOMAIN} {" in caddyfile
-    assert "reverse_proxy web:8000" in caddyfile
+    assert "reverse_proxy {$GIANHANG_UPSTREAM:web:8000}" in caddyfile
     assert "dns {$CADDY_DNS_PROVIDER}" in caddyfile
+    assert "import tls_{$CADDY_TLS:dns}" in caddyfile  # DNS-01 unless told otherwise
     assert {"80:80", "443:443"} <= set(compose["services"]["proxy"]["ports"])
 
 
@@ -151,3 +160,22 @@ def test_every_setting_in_the_env_example_has_an_explanation_above_it():
         if re.match(r"^[A-Z][A-Z0-9_]*=", line):
             above = lines[number - 1]
             assert above.startswith("#") or re.match(r"^[A-Z][A-Z0-9_]*=", above), line
+
+
+def test_the_app_trusts_exactly_the_proxys_fixed_address(compose):
+    proxy_address = compose["services"]["proxy"]["networks"]["default"]["ipv4_address"]
+    for name in APP:
+        trusted = compose["services"][name]["environment"]["GIANHANG_TRUSTED_PROXIES"]
+        # The proxy, and the container's own loopback (deploy/healthcheck.py asks from there).
+        assert trusted.split(",") == [proxy_address, "127.0.0.1"], name
+    caddyfile = (DEPLOY / "caddy" / "Caddyfile").read_text(encoding="utf-8")
+    # Caddy itself trusts no one in front of it: it overwrites any X-Forwarded-For.
+    assert "trusted_proxies" not in caddyfile.split("# Client addresses")[1].split("{", 1)[1]
+
+
+def test_web_runs_with_the_shared_gunicorn_settings(compose):
+    command = _command(compose["services"]["web"])
+    assert "--config=/app/deploy/gunicorn.conf.py" in command
+    assert "--forwarded-allow-ips=*" not in command
+    dockerfile = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
+    assert "COPY deploy/gunicorn.conf.py ./deploy/gunicorn.conf.py" in dockerfile

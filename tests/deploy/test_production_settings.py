@@ -49,3 +49,32 @@ def test_production_log_lines_are_json_with_the_schema():
     assert entry["message"] == "xin chào Tiền Giang"
     assert entry["level"] == "WARNING"
     assert entry["order_id"] == 42
+
+
+def _proxy_settings(**extra: str) -> str:
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.SECURE_PROXY_SSL_HEADER, s.GIANHANG_TRUSTED_PROXIES, s.AXES_CLIENT_IP_CALLABLE)"
+    )
+    result = _gianhang("shell", "-v", "0", "-c", code, env=production_env(**extra))
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_the_proxy_ssl_header_is_believed_only_behind_a_trusted_proxy():
+    assert _proxy_settings().startswith("None [] ")
+    behind = _proxy_settings(GIANHANG_TRUSTED_PROXIES="127.0.0.1, 172.30.80.10")
+    assert behind == (
+        "('HTTP_X_FORWARDED_PROTO', 'https') ['127.0.0.1', '172.30.80.10'] "
+        "gianhang.client_address.client_ip"
+    )
+
+
+def test_a_wrong_trusted_proxy_stops_start_up_in_one_line():
+    result = _gianhang("check", env=production_env(GIANHANG_TRUSTED_PROXIES="caddy"))
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "gianhang: GIANHANG_TRUSTED_PROXIES: 'caddy' is not an IP address or network "
+        "(e.g. 127.0.0.1 or 172.30.80.0/24)."
+    ]
