@@ -412,7 +412,7 @@ def dashboard_cached(*, unit: Unit, period: Period, exact: bool) -> Dashboard:
     version = facts_version()
     if not version:  # no cache (Redis down): build every time, never fail
         return dashboard_build(unit=unit, period=period, exact=exact)
-    key = f"reporting:board:{settings.DATABASES['default']['NAME']}:{version}:{unit.pk}:{unit.path}:{period.start}:{period.end}:{int(exact)}"
+    key = f"reporting:board:{settings.DATABASES['default']['NAME']}:{version}:{unit.pk}:{unit.path}:{period.start}:{period.end}:{period.compare}:{int(exact)}"
     board = cache.get(key)
     if board is None:
         board = dashboard_build(unit=unit, period=period, exact=exact)
