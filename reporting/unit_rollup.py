@@ -18,9 +18,11 @@ from reporting.models import FACT_COUNTS, UnitDailyFact, UnitMonthlyFact
 from reporting.sketch import dense_of, estimate, registers_merge
 
 _SUMMED = [*FACT_COUNTS, "volunteer_hours"]
-# A stall is active on a day when anything moved: goods in, goods listed, orders, gifts.
+# A stall is active on a day when anything moved: goods in, goods listed, orders, deliveries.
 ACTIVE_SQL = (
-    "(d.orders_placed > 0 OR d.items_received > 0 OR d.items_listed > 0 OR d.items_given > 0)"
+    "(d.orders_placed > 0 OR d.items_received > 0 OR d.items_listed > 0 OR d.items_given > 0"
+    " OR d.donations > 0 OR d.orders_posted > 0 OR d.orders_delivered_volunteer > 0"
+    " OR d.orders_delivered_post > 0)"
 )
 
 # Built from this module's constant column names only; values go in as parameters.
