@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -89,7 +90,7 @@ class Row:
     @property
     def card(self) -> list[tuple[str, object]]:
         labels = dict(METRICS)
-        return [(labels[key], self.values[key]) for key in CARD]
+        return [(str(labels[key]), self.values[key]) for key in CARD]
 
 
 @dataclass
@@ -139,12 +140,12 @@ class Dashboard:
 
     @property
     def detail(self) -> list[tuple[str, object, object]]:
-        return [(label, self.totals[key], self.previous[key]) for key, label in METRICS]
+        return [(str(label), self.totals[key], self.previous[key]) for key, label in METRICS]
 
 
 def _counts(facts: dict | None, stalls: int) -> dict:
     """A row's raw values from a unit's summed facts."""
-    values = {key: 0 for key, _label in METRICS}
+    values: dict[str, Any] = {key: 0 for key, _label in METRICS}
     values["volunteer_hours"] = Decimal("0")
     if facts:
         for key in values:
@@ -174,7 +175,7 @@ def dashboard_build(
     stall_counts = selectors.stall_counts_by_unit(under=unit, units=[unit, *children])
     totals = _counts(current[unit.pk], stall_counts[unit.pk])
     previous = _counts(before[unit.pk], stall_counts[unit.pk])
-    raw_rows = [
+    raw_rows: list[tuple[Unit | None, str, dict]] = [
         (child, child.name, _counts(current[child.pk], stall_counts[child.pk]))
         for child in children
     ]
@@ -241,7 +242,7 @@ def dashboard_build(
     for key in HEADLINE:
         now, then = board.totals[key], board.previous[key]
         change = "" if is_hidden(now) or is_hidden(then) else _change(totals[key], previous[key])
-        board.comparison.append((key, labels[key], now, then, change))
+        board.comparison.append((key, str(labels[key]), now, then, change))
     for (child, label, values), values_shown in zip(raw_rows, shown_rows, strict=True):
         row = Row(
             unit=child,
@@ -260,7 +261,7 @@ def dashboard_build(
         board.rows.append(row)
     ranked = sorted(
         (r for r in board.rows if r.unit is not None and r.delivered_per_stall is not None),
-        key=lambda r: (-r.delivered_per_stall, r.label),
+        key=lambda r: (-(r.delivered_per_stall or 0.0), r.label),
     )
     board.unranked = sum(1 for r in board.rows if r.unit is not None) - len(ranked)
     board.top = ranked[:RANK_SIZE]
@@ -356,15 +357,17 @@ def target_progress(*, target: Target, viewer_unit: Unit, exact: bool) -> Target
         # Stalls are organisations, not people: these counts are never hidden.
         key = "ordering" if target.kind == Target.Kind.DIGITAL_ACTIVITY else "active"
         for unit in units:
-            actual = len(facts[unit.pk][key])
-            ok = actual >= target.value
-            progress.per_unit.append((unit.name, actual, ok))
+            stalls = len(facts[unit.pk][key])
+            ok = stalls >= target.value
+            progress.per_unit.append((unit.name, stalls, ok))
             progress.met_units += ok
         progress.actual = f"{progress.met_units}/{len(units)}"
         progress.percent = round(progress.met_units * 100 / len(units)) if units else 0
         return progress
     values = [_total_for(target.kind, facts[unit.pk]) for unit in units]
     grand = sum(values)
+    actual: object
+    shown_values: list
     if exact:
         actual, shown_values = grand, values
     else:

@@ -62,7 +62,7 @@ def joint_ranges(total, tables: list[list]) -> dict[tuple[int, int], tuple[int, 
         t_lo, t_hi = 1, SMALL_BELOW - 1
     else:
         t_lo, t_hi = 1, _UNBOUNDED
-    parts = []
+    parts: list[tuple[int, dict[int, tuple[int, int]], int, int] | None] = []
     for rows in tables:
         if any(v is None for v in rows):
             parts.append(None)

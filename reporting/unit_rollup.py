@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from reporting.models import FACT_COUNTS, UnitDailyFact, UnitMonthlyFact
-from reporting.sketch import dense_of, estimate, registers_merge
+from reporting.sketch import REGISTERS, dense_estimate
 
 _SUMMED = [*FACT_COUNTS, "volunteer_hours"]
 # A stall is active on a day when anything moved: goods in, goods listed, orders, deliveries.
@@ -56,6 +56,19 @@ GROUP BY d.unit_id, d.day
 """  # noqa: S608
 
 
+def _registers(sketches: Iterable[list[int]]):
+    """Sparse sketches merged into one dense register array (numpy: a province's month
+    is tens of thousands of entries)."""
+    import numpy as np
+
+    registers = np.zeros(REGISTERS, dtype=np.uint8)
+    for sketch in sketches:
+        if sketch:
+            encoded = np.asarray(sketch, dtype=np.int64)
+            np.maximum.at(registers, encoded // 64, (encoded % 64).astype(np.uint8))
+    return registers
+
+
 def _month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
@@ -92,7 +105,7 @@ def unit_facts_refresh(*, unit_ids: list[int], since: dt.date, until: dt.date) -
         for fact in UnitDailyFact.objects.filter(
             unit_id__in=unit_ids, day__range=(since, until)
         ).only("pk", "recipients", "recipients_sketch"):
-            distinct = estimate(registers_merge([fact.recipients_sketch]))
+            distinct = dense_estimate(_registers([fact.recipients_sketch]))
             if distinct != fact.recipients:
                 fact.recipients = distinct
                 changed.append(fact)
@@ -127,16 +140,16 @@ def unit_months_refresh(*, unit_ids: list[int], since: dt.date, until: dt.date) 
     now = timezone.now()
     rows = []
     for (unit_id, month), sums in months.items():
-        sketches = sums.pop("sketches")
+        registers = _registers(sums.pop("sketches"))
         rows.append(
             UnitMonthlyFact(
                 unit_id=unit_id,
                 month=month,
                 stalls_active=sorted(sums.pop("active")),
                 stalls_ordering=sorted(sums.pop("ordering")),
-                registers=dense_of(sketches),
+                registers=registers.tobytes(),
                 computed_at=now,
-                **{**sums, "recipients": estimate(registers_merge(sketches))},
+                **{**sums, "recipients": dense_estimate(registers)},
             )
         )
     with transaction.atomic():
