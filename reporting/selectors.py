@@ -11,7 +11,7 @@ from django.db.models import DecimalField, F, IntegerField, Q, QuerySet, Sum, Va
 from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
 
 from reporting.models import DailyFact, MonthlyFact, Target, UnitDailyFact, UnitMonthlyFact
-from reporting.sketch import REGISTERS, dense_estimate
+from reporting.sketch import REGISTERS, dense_estimate, sparse_into_dense
 from tenants.models import Membership, Stall, Unit
 from tenants.selectors import units_with_role, user_is_platform_admin
 
@@ -329,11 +329,7 @@ def unit_facts_by_unit(*, unit_ids: list[int], since: dt.date, until: dt.date) -
             sums[name] += value
         sums["active"].update(row[-3])
         sums["ordering"].update(row[-2])
-        registers = sums["registers"]
-        for encoded in row[-1]:
-            index, rank = divmod(encoded, 64)
-            if rank > registers[index]:
-                registers[index] = rank
+        sparse_into_dense(sums["registers"], [row[-1]])
     for unit_id in unit_ids:
         sums = into(unit_id)
         sums["recipients"] = dense_estimate(sums["registers"])

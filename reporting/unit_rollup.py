@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from reporting.models import FACT_COUNTS, UnitDailyFact, UnitMonthlyFact
-from reporting.sketch import REGISTERS, dense_estimate
+from reporting.sketch import REGISTERS, dense_estimate, sparse_into_dense
 
 _SUMMED = [*FACT_COUNTS, "volunteer_hours"]
 # A stall is active on a day when anything moved: goods in, goods listed, orders, deliveries.
@@ -62,10 +62,7 @@ def _registers(sketches: Iterable[list[int]]):
     import numpy as np
 
     registers = np.zeros(REGISTERS, dtype=np.uint8)
-    for sketch in sketches:
-        if sketch:
-            encoded = np.asarray(sketch, dtype=np.int64)
-            np.maximum.at(registers, encoded // 64, (encoded % 64).astype(np.uint8))
+    sparse_into_dense(registers, sketches)
     return registers
 
 
