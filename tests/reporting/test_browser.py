@@ -188,6 +188,10 @@ def _journey(
     )
     _no_sideways_scroll(page)
     page.screenshot(path=str(ARTIFACTS / f"{shots}-1-home.png"), full_page=True)
+    # The full table scrolls inside itself, never the page.
+    page.click("text=Bảng đầy đủ")
+    expect(page.locator("#units-table")).to_be_visible()
+    _no_sideways_scroll(page)
 
     # This month to date, compared with the same days of last month, labelled with dates.
     page.click("text=Tháng này")
@@ -213,9 +217,10 @@ def _journey(
     _no_sideways_scroll(page)
     # Log out: a real POST, after which the reports ask for a login again.
     page.click("#logout")
-    page.wait_for_load_state()
-    page.goto(f"{server}/bao-cao/")
+    page.wait_for_url("**/accounts/login/**")
     expect(page.locator("input[name=password]")).to_be_visible(timeout=15000)
+    page.goto(f"{server}/bao-cao/don-vi/{home.pk}/")
+    page.wait_for_url("**/accounts/login/**")
     page.screenshot(path=str(ARTIFACTS / f"{shots}-3-logged-out.png"), full_page=True)
 
 
