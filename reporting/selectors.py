@@ -1,4 +1,4 @@
-"""Reads of the reporting app: facts by stall, weekly series, distinct recipients, targets."""
+"""Reads of the reporting app: facts by unit and by stall, series, distinct recipients, targets."""
 
 from __future__ import annotations
 
@@ -35,10 +35,6 @@ SUMMED = (
 def stalls_under(*, unit: Unit) -> QuerySet[Stall]:
     """Stalls run by this unit or any unit below it."""
     return Stall.objects.exclude(schema_name="public").filter(unit__path__startswith=unit.path)
-
-
-def facts_in(*, stall_ids: list[int], since: dt.date, until: dt.date) -> QuerySet[DailyFact]:
-    return DailyFact.objects.filter(stall_id__in=stall_ids, day__gte=since, day__lte=until)
 
 
 def _sums() -> dict:
@@ -95,50 +91,6 @@ def facts_by_stall(*, stall_ids: list[int], since: dt.date, until: dt.date) -> d
 
 
 LONG_PERIOD_DAYS = 184
-
-
-def facts_series(
-    *, stall_ids: list[int], since: dt.date, until: dt.date
-) -> tuple[str, dict[dt.date, dict]]:
-    """Orders placed and items given per week (Monday), or per month for long periods.
-
-    More than about six months of weeks is too many bars for a phone, and months are
-    read from the monthly rows, so a year stays cheap.
-    """
-    if (until - since).days < LONG_PERIOD_DAYS:
-        rows = (
-            facts_in(stall_ids=stall_ids, since=since, until=until)
-            .order_by()
-            .annotate(bucket=TruncWeek("day"))
-            .values("bucket")
-            .annotate(orders_placed=Sum("orders_placed"), items_given=Sum("items_given"))
-        )
-        return "week", {_as_date(row.pop("bucket")): row for row in rows}
-    months, edges = period_split(since, until)
-    series: dict[dt.date, dict] = {}
-    parts = [
-        DailyFact.objects.filter(stall_id__in=stall_ids)
-        .filter(edges)
-        .annotate(bucket=TruncMonth("day"))
-    ]
-    if months:
-        parts.append(
-            MonthlyFact.objects.filter(stall_id__in=stall_ids, month__in=months).annotate(
-                bucket=F("month")
-            )
-        )
-    for queryset in parts:
-        for row in (
-            queryset.order_by()
-            .values("bucket")
-            .annotate(orders_placed=Sum("orders_placed"), items_given=Sum("items_given"))
-        ):
-            into = series.setdefault(
-                _as_date(row["bucket"]), {"orders_placed": 0, "items_given": 0}
-            )
-            into["orders_placed"] += row["orders_placed"] or 0
-            into["items_given"] += row["items_given"] or 0
-    return "month", series
 
 
 def _as_date(value) -> dt.date:
@@ -247,33 +199,6 @@ def targets_for(*, unit: Unit, since: dt.date, until: dt.date) -> QuerySet[Targe
         .select_related("unit")
         .order_by("period_end", "kind")
     )
-
-
-def active_stall_ids(
-    *, stall_ids: list[int], since: dt.date, until: dt.date, orders_only: bool = False
-) -> set[int]:
-    """Stalls with any recorded activity (or, with ``orders_only``, any order) in the period."""
-    activity = Q(orders_placed__gt=0)
-    if not orders_only:
-        activity |= Q(items_received__gt=0) | Q(items_listed__gt=0) | Q(items_given__gt=0)
-    months, edges = period_split(since, until)
-    active = set(
-        DailyFact.objects.filter(stall_id__in=stall_ids)
-        .filter(edges)
-        .filter(activity)
-        .order_by()
-        .values_list("stall_id", flat=True)
-        .distinct()
-    )
-    if months:
-        active |= set(
-            MonthlyFact.objects.filter(stall_id__in=stall_ids, month__in=months)
-            .filter(activity)
-            .order_by()
-            .values_list("stall_id", flat=True)
-            .distinct()
-        )
-    return active
 
 
 def unit_facts_by_unit(*, unit_ids: list[int], since: dt.date, until: dt.date) -> dict[int, dict]:
