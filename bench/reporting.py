@@ -192,7 +192,11 @@ def day_seed(stalls, day: dt.date) -> None:
 
 
 def facts_synthesise(stalls, end: dt.date, days: int) -> None:
-    """Facts for every stall and day of the period, written straight into the public table."""
+    """Facts for every stall and day of the period, written straight into the public table.
+
+    Recipient sketches are drawn as real ones are: a uniform register and a geometric rank
+    (1 + the leading zeros of a hash), at most 54.
+    """
     from django.db import connection
 
     start = end - dt.timedelta(days=days - 1)
@@ -218,7 +222,9 @@ def facts_synthesise(stalls, end: dt.date, days: int) -> None:
             SELECT s, d::date, (random()*20)::int, (random()*5)::int, (random()*15)::int,
                 (random()*2)::int, r, (r * 0.5)::int, (r * 0.3)::int, (r * 0.2)::int,
                 (random())::int, (random())::int, r,
-                ARRAY(SELECT (random()*65535)::int FROM generate_series(1, r)),
+                ARRAY(SELECT (floor(random() * 1024) * 64
+                      + least(54, 1 + floor(-ln(1 - random()) / ln(2))))::int
+                      FROM generate_series(1, r)),
                 (random()*6)::int, (random()*12)::numeric(9,2), now()
             FROM unnest(%s::bigint[]) AS s,
                  generate_series(%s::date, %s::date, interval '1 day') AS d,
@@ -236,6 +242,30 @@ def facts_synthesise(stalls, end: dt.date, days: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE reporting_dailyfact")
         cursor.execute("ANALYZE reporting_monthlyfact")
+
+
+def units_preaggregate(province, end: dt.date, days: int) -> float | None:
+    """Unit rows for the synthetic year, as the rollup keeps them; seconds taken (None if
+    they were already there)."""
+    from django.db import connection
+
+    from reporting.models import UnitDailyFact
+    from reporting.unit_rollup import unit_facts_refresh
+    from tenants.models import Unit
+
+    start = end - dt.timedelta(days=days - 1)
+    units = list(Unit.objects.filter(path__startswith=province.path).values_list("pk", flat=True))
+    have = UnitDailyFact.objects.filter(unit=province, day__range=(start, end)).count()
+    have_all = UnitDailyFact.objects.filter(unit_id__in=units, day=end).count()
+    if have == days and have_all == len(units):
+        return None
+    started = time.perf_counter()
+    unit_facts_refresh(unit_ids=units, since=start, until=end)
+    seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE reporting_unitdailyfact")
+        cursor.execute("ANALYZE reporting_unitmonthlyfact")
+    return seconds
 
 
 def _timed(fn, repeat: int = 1) -> list[float]:
@@ -291,6 +321,7 @@ def main(argv: list[str] | None = None) -> int:
 
     board_stalls = stall_rows_ensure(districts, stalls, args.dashboard_stalls)
     facts_synthesise(board_stalls, bench_day, args.days)
+    preaggregate = units_preaggregate(province, bench_day, args.days)
     User = get_user_model()
     officer = User.objects.filter(
         username="bench-province@example.vn"
@@ -322,6 +353,22 @@ def main(argv: list[str] | None = None) -> int:
         return statistics.median(_timed(lambda: client.get(path), args.repeat))
 
     baseline = statistics.median(_timed(lambda: client.get("/bao-cao/"), args.repeat))
+
+    from reporting.dashboards import dashboard_build
+    from reporting.periods import period_from_preset
+
+    def built(preset: str, unit=None):
+        # Server time of the build alone: the reads and the suppression, no HTTP, no cache.
+        period = period_from_preset(preset, today)
+        return statistics.median(
+            _timed(
+                lambda: dashboard_build(unit=unit or province, period=period, exact=False),
+                args.repeat,
+            )
+        )
+
+    b30, b365 = built("30"), built("365")
+    b_district = built("365", province.children.order_by("pk").first())
     district = province.children.order_by("pk").first()
     d30, d365 = cold(url + "?ky=30"), cold(url + "?ky=365")
     d_district = cold(f"/bao-cao/don-vi/{district.pk}/?ky=365")
@@ -354,19 +401,29 @@ def main(argv: list[str] | None = None) -> int:
         f"{rollup:.1f} s total, {rollup / n * 1000:.0f} ms per stall | {rollup / visit:.1f}× |",
         f"| baseline: `/bao-cao/` (membership lookup and redirect, same middleware and login) | "
         f"{baseline * 1000:.0f} ms | 1.0 |",
-        f"| province dashboard, last 30 days, built ({nb} stalls, {fact_rows:,} daily fact rows) | "
+        f"| **province dashboard built, last 30 days: server time of the build** ({nb} stalls, "
+        f"{fact_rows:,} daily fact rows) | **{b30 * 1000:.0f} ms** | {b30 / baseline:.1f}× |",
+        f"| **province dashboard built, last 12 months: server time of the build** | "
+        f"**{b365 * 1000:.0f} ms** | {b365 / baseline:.1f}× |",
+        f"| district dashboard built, last 12 months: server time of the build | "
+        f"{b_district * 1000:.0f} ms | {b_district / baseline:.1f}× |",
+        f"| province dashboard, last 30 days, built, whole request | "
         f"{d30 * 1000:.0f} ms | {d30 / baseline:.1f}× |",
-        f"| province dashboard, last 12 months, built | {d365 * 1000:.0f} ms | {d365 / baseline:.1f}× |",
-        f"| district dashboard ({nb // 10} stalls), last 12 months, built | {d_district * 1000:.0f} ms | "
-        f"{d_district / baseline:.1f}× |",
+        f"| province dashboard, last 12 months, built, whole request | {d365 * 1000:.0f} ms | "
+        f"{d365 / baseline:.1f}× |",
+        f"| district dashboard ({nb // 10} stalls), last 12 months, built, whole request | "
+        f"{d_district * 1000:.0f} ms | {d_district / baseline:.1f}× |",
         f"| province dashboard, last 30 days, from cache | {w30 * 1000:.0f} ms | {w30 / baseline:.1f}× |",
         f"| province dashboard, last 12 months, from cache | {w365 * 1000:.0f} ms | {w365 / baseline:.1f}× |",
         f"| province CSV export, last 12 months, built | {csv_time * 1000:.0f} ms | {csv_time / baseline:.1f}× |",
         "",
         f"Goals: rollup of 500 stalls under 2 minutes ({'met' if rollup / n * 500 < 120 else 'NOT met'}"
         f"{'' if n >= 500 else f', extrapolated: {rollup / n * 500:.0f} s for 500 at the measured rate'}); "
-        f"dashboard under 300 ms (built: {'met' if max(d30, d365) < 0.3 else 'NOT met'}; from cache: "
-        f"{'met' if max(w30, w365) < 0.3 else 'NOT met'}). Load average during the run: "
+        f"province dashboard built in at most 100 ms of server time "
+        f"({'met' if max(b30, b365) <= 0.1 else 'NOT met'}: {b30 * 1000:.0f} ms for 30 days, "
+        f"{b365 * 1000:.0f} ms for 12 months; the whole request, login check, template and "
+        f"all, {d30 * 1000:.0f} and {d365 * 1000:.0f} ms); from cache under 300 ms "
+        f"({'met' if max(w30, w365) < 0.3 else 'NOT met'}). Load average during the run: "
         f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores. Medians of {args.repeat} "
         "requests through Django's test client (whole stack but the network). Rollup: the best "
         "of 2 runs (the second is an idempotent re-run of the same day)."
@@ -375,7 +432,15 @@ def main(argv: list[str] | None = None) -> int:
             if provision_each
             else ""
         ),
-        "The dashboard's facts are synthetic (random counts and recipient sketches written "
+        "Dashboards read facts pre-aggregated by unit and by day and month at rollup time "
+        "(a year of a province is about a dozen rows per district)"
+        + (
+            f"; pre-aggregating the synthetic year for every unit of the province took "
+            f"{preaggregate:.0f} s"
+            if preaggregate
+            else ""
+        )
+        + ". The dashboard's facts are synthetic (random counts and recipient sketches written "
         "straight into the public table)"
         + (
             f", for {n} real stalls and {nb - n} stall rows without a schema (dashboards read "
@@ -387,7 +452,7 @@ def main(argv: list[str] | None = None) -> int:
         END,
     ]
     _readme_write("\n".join(lines))
-    print("\n".join(lines[5:16]))
+    print("\n".join(lines[5:20]))
     return 0
 
 

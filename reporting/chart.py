@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from reporting.numbers import number_text
+
 WIDTH = 320
-HEIGHT = 160
-TOP = 14
-BOTTOM = 22
+HEIGHT = 180
+TOP = 18
+BOTTOM = 24
 LEFT = 4
 
 
@@ -54,7 +56,8 @@ def weekly_chart(
     baseline = TOP + plot_height
     bars: list[Bar] = []
     labels: list[Label] = []
-    every = max(1, round(len(weeks) / 6))
+    # At most five labels: at 12px each they stay readable on a 360px screen.
+    every = max(1, -(-len(weeks) // 5))
     fmt = "%m/%Y" if monthly else "%d/%m"
     for index, (week, a, b) in enumerate(weeks):
         x = LEFT + index * slot + slot * 0.1
@@ -67,7 +70,7 @@ def weekly_chart(
                     round(bar_width, 1),
                     round(height, 1),
                     css,
-                    f"{week:{fmt}}: {name} {value}",
+                    f"{week:{fmt}}: {name} {number_text(value)}",
                 )
             )
         if index % every == 0:

@@ -2,7 +2,8 @@
 
 Everything here is counts. ``exact`` is True only for a school officer looking at their
 own stall; everyone else (district, province, platform) sees any count from 1 to 4 as
-"<5", so a small number never points to a person.
+"<5", and further cells hidden as "*" where the totals would give a small one away
+(``reporting.suppression``), so a small number never points to a person.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -19,10 +21,11 @@ from django.utils.translation import gettext_lazy as _
 from reporting import selectors
 from reporting.models import Target
 from reporting.periods import Period
+from reporting.suppression import PRIMARY, columns_protect, is_hidden, primary
 from tenants.models import Stall, Unit
 from tenants.selectors import user_is_stall_officer
 
-SUPPRESSED = "<5"
+SUPPRESSED = PRIMARY
 SUPPRESS_BELOW = 5
 
 # (key, Vietnamese header) of the metrics shown in tables and exports, in order.
@@ -45,14 +48,19 @@ METRICS = [
 ]
 # Counts about organisations or time, not people: never suppressed.
 NOT_PERSONAL = {"stalls", "active_stalls", "volunteer_hours"}
-HEADLINE = ["active_stalls", "items_given", "orders_placed", "recipients", "volunteers"]
+HEADLINE = ["orders_placed", "items_given", "active_stalls", "recipients", "volunteers"]
+# A unit's card on a phone: these few, the rest in the table and the exports.
+CARD = ["orders_placed", "items_given", "orders_delivered_volunteer", "orders_delivered_post"]
+# The weekly chart's two series, which add up to the period's totals.
+SERIES = ("orders_placed", "items_given")
+RANK_SIZE = 5
 
 
 def shown(value, *, exact: bool, key: str = ""):
-    """The value as a person may see it: 1–4 become "<5" unless ``exact``."""
+    """One count standing alone as a person may see it: 1–4 become "<5" unless ``exact``."""
     if exact or key in NOT_PERSONAL or value is None:
         return value
-    return SUPPRESSED if 0 < value < SUPPRESS_BELOW else value
+    return primary(value)
 
 
 def viewer_sees_exact(*, user, unit: Unit) -> bool:
@@ -68,10 +76,21 @@ class Row:
     values: dict
     previous: dict
     is_school: bool = False
+    # Share of the unit's stalls with any activity in the period (0–100), or None.
+    active_share: int | None = None
+    # Orders delivered per stall (volunteers' and the post's), when both counts are shown.
+    delivered_per_stall: float | None = None
+    # (target title, "3/5", percent, on pace?) of per-unit targets that apply to this unit.
+    trends: list[tuple[str, str, int, bool]] = field(default_factory=list)
 
     @property
     def cells(self) -> list:
         return [self.values[key] for key, _label in METRICS]
+
+    @property
+    def card(self) -> list[tuple[str, object]]:
+        labels = dict(METRICS)
+        return [(str(labels[key]), self.values[key]) for key in CARD]
 
 
 @dataclass
@@ -82,10 +101,16 @@ class TargetProgress:
     met_units: int = 0
     total_units: int = 0
     percent: int | None = None
+    # Share of the target's period gone by today (0–100): the pace to compare with.
+    elapsed: int = 100
 
     @property
     def per_child(self) -> bool:
         return self.target.kind in Target.PER_CHILD_KINDS
+
+    @property
+    def on_pace(self) -> bool | None:
+        return None if self.percent is None else self.percent >= self.elapsed
 
 
 @dataclass
@@ -103,6 +128,11 @@ class Dashboard:
     bucket: str = "week"
     targets: list[TargetProgress] = field(default_factory=list)
     metrics: list = field(default_factory=list)
+    # Units ranked by orders delivered per stall: the five best and the five lowest.
+    top: list[Row] = field(default_factory=list)
+    bottom: list[Row] = field(default_factory=list)
+    unranked: int = 0
+    active_share: int | None = None
 
     @property
     def total_cells(self) -> list:
@@ -110,132 +140,163 @@ class Dashboard:
 
     @property
     def detail(self) -> list[tuple[str, object, object]]:
-        return [(label, self.totals[key], self.previous[key]) for key, label in METRICS]
+        return [(str(label), self.totals[key], self.previous[key]) for key, label in METRICS]
 
 
-def _empty() -> dict:
-    values = {key: 0 for key, _label in METRICS}
+def _counts(facts: dict | None, stalls: int) -> dict:
+    """A row's raw values from a unit's summed facts."""
+    values: dict[str, Any] = {key: 0 for key, _label in METRICS}
     values["volunteer_hours"] = Decimal("0")
+    if facts:
+        for key in values:
+            if key in facts:
+                values[key] = facts[key]
+        values["active_stalls"] = len(facts["active"])
+    values["stalls"] = stalls
     return values
 
 
-def _add(into: dict, row: dict) -> None:
-    for key, value in row.items():
-        if key in into:
-            into[key] += value
-
-
-def _group_of(stall_path: str, unit: Unit, children: list[Unit]) -> int:
-    for index, child in enumerate(children):
-        if stall_path.startswith(child.path):
-            return index
-    return len(children)  # the unit's own stall
+def _share(active: int, stalls: int) -> int | None:
+    return round(active * 100 / stalls) if stalls else None
 
 
 def dashboard_build(
     *, unit: Unit, period: Period, exact: bool, with_targets: bool = True
 ) -> Dashboard:
+    """A unit's dashboard from the facts pre-aggregated by unit: a handful of rows per
+    unit below, whatever the number of stalls."""
     children = list(unit.children.filter(is_active=True).order_by("name"))
-    stalls = list(selectors.stalls_under(unit=unit).values_list("pk", "unit__path"))
-    stall_ids = [pk for pk, _path in stalls]
-    groups = {pk: _group_of(path, unit, children) for pk, path in stalls}
     previous_period = period.previous()
+    ids = [unit.pk, *[child.pk for child in children]]
+    current = selectors.unit_facts_by_unit(unit_ids=ids, since=period.start, until=period.end)
+    before = selectors.unit_facts_by_unit(
+        unit_ids=[unit.pk], since=previous_period.start, until=previous_period.end
+    )
+    stall_counts = selectors.stall_counts_by_unit(under=unit, units=[unit, *children])
+    totals = _counts(current[unit.pk], stall_counts[unit.pk])
+    previous = _counts(before[unit.pk], stall_counts[unit.pk])
+    raw_rows: list[tuple[Unit | None, str, dict]] = [
+        (child, child.name, _counts(current[child.pk], stall_counts[child.pk]))
+        for child in children
+    ]
+    own_stalls = stall_counts[unit.pk] - sum(stall_counts[child.pk] for child in children)
+    if own_stalls and children:
+        # The unit's own stall: what is left of the unit's sums after its units below.
+        own = {key: totals[key] - sum(values[key] for _c, _l, values in raw_rows) for key in totals}
+        own["stalls"] = own_stalls
+        under = set().union(*(current[child.pk]["active"] for child in children))
+        own["active_stalls"] = len(current[unit.pk]["active"] - under)
+        own_ids = list(
+            Stall.objects.filter(unit=unit)
+            .exclude(schema_name="public")
+            .values_list("pk", flat=True)
+        )
+        own["recipients"] = selectors.recipients_distinct(
+            groups=dict.fromkeys(own_ids, 0), since=period.start, until=period.end
+        )[0]
+        raw_rows.append((None, str(_("Gian hàng của chính đơn vị")), own))
 
-    current = selectors.facts_by_stall(stall_ids=stall_ids, since=period.start, until=period.end)
-    before = selectors.facts_by_stall(
-        stall_ids=stall_ids, since=previous_period.start, until=previous_period.end
+    bucket, series = selectors.unit_facts_series(
+        unit_id=unit.pk, since=period.start, until=period.end
     )
-    totals, previous = _empty(), _empty()
-    by_group = {g: (_empty(), _empty()) for g in range(len(children) + 1)}
-    for pk, group in groups.items():
-        cur, prev = by_group[group]
-        cur["stalls"] += 1
-        prev["stalls"] += 1
-        for facts, into in ((current.get(pk), cur), (before.get(pk), prev)):
-            if facts is None:
+    buckets = _buckets(bucket, period)
+    raw_series = {key: [int(series.get(b, {}).get(key) or 0) for b in buckets] for key in SERIES}
+
+    shown_totals = dict(totals)
+    shown_rows = [dict(values) for _c, _l, values in raw_rows]
+    shown_series = {key: list(values) for key, values in raw_series.items()}
+    if not exact:
+        for key, _label in METRICS:
+            if key in NOT_PERSONAL:
                 continue
-            _add(into, facts)
-            if (
-                facts["orders_placed"]
-                or facts["items_received"]
-                or facts["items_listed"]
-                or facts["items_given"]
-            ):
-                into["active_stalls"] += 1
-    for cur, prev in by_group.values():
-        _add(totals, cur)
-        _add(previous, prev)
-    totals["stalls"] = previous["stalls"] = len(stalls)
-    # Summed daily distinct counts over-count people who came back: use the sketches.
-    totals["recipients"], per_group = selectors.recipients_distinct(
-        groups=groups, since=period.start, until=period.end
-    )
-    previous["recipients"], per_group_before = selectors.recipients_distinct(
-        groups=groups, since=previous_period.start, until=previous_period.end
-    )
-    for group, (cur, prev) in by_group.items():
-        cur["recipients"] = per_group.get(group, 0)
-        prev["recipients"] = per_group_before.get(group, 0)
+            tables = [[values[key] for _c, _l, values in raw_rows]] if raw_rows else []
+            if key in SERIES:
+                tables.append(raw_series[key])
+            total, protected = (
+                columns_protect(totals[key], tables)
+                if tables
+                else (
+                    primary(totals[key]),
+                    [],
+                )
+            )
+            shown_totals[key] = total
+            if raw_rows:
+                for into, value in zip(shown_rows, protected[0], strict=True):
+                    into[key] = value
+            if key in SERIES:
+                shown_series[key] = protected[-1]
 
     board = Dashboard(
         unit=unit,
         period=period,
         previous_period=previous_period,
         exact=exact,
-        totals=_shown_all(totals, exact),
+        totals=shown_totals,
         previous=_shown_all(previous, exact),
         metrics=METRICS,
+        bucket=bucket,
+        active_share=_share(totals["active_stalls"], totals["stalls"]),
     )
     labels = dict(METRICS)
     for key in HEADLINE:
-        board.comparison.append(
-            (
-                key,
-                labels[key],
-                board.totals[key],
-                board.previous[key],
-                _change(totals[key], previous[key], exact, key),
-            )
+        now, then = board.totals[key], board.previous[key]
+        change = "" if is_hidden(now) or is_hidden(then) else _change(totals[key], previous[key])
+        board.comparison.append((key, str(labels[key]), now, then, change))
+    for (child, label, values), values_shown in zip(raw_rows, shown_rows, strict=True):
+        row = Row(
+            unit=child,
+            label=label,
+            values=values_shown,
+            previous={},
+            is_school=child is not None and child.kind == Unit.Kind.SCHOOL,
+            active_share=_share(values["active_stalls"], values["stalls"]),
         )
-    for index, child in enumerate(children):
-        cur, prev = by_group[index]
-        board.rows.append(
-            Row(
-                unit=child,
-                label=child.name,
-                values=_shown_all(cur, exact),
-                previous=_shown_all(prev, exact),
-                is_school=child.kind == Unit.Kind.SCHOOL,
-            )
+        delivered = (
+            values_shown["orders_delivered_volunteer"],
+            values_shown["orders_delivered_post"],
         )
-    own_cur, own_prev = by_group[len(children)]
-    if own_cur["stalls"] and children:
-        board.rows.append(
-            Row(
-                unit=None,
-                label=str(_("Gian hàng của chính đơn vị")),
-                values=_shown_all(own_cur, exact),
-                previous=_shown_all(own_prev, exact),
-            )
-        )
-    board.bucket, series = selectors.facts_series(
-        stall_ids=stall_ids, since=period.start, until=period.end
+        if values["stalls"] and all(isinstance(v, int) for v in delivered):
+            row.delivered_per_stall = round(sum(delivered) / values["stalls"], 2)
+        board.rows.append(row)
+    ranked = sorted(
+        (r for r in board.rows if r.unit is not None and r.delivered_per_stall is not None),
+        key=lambda r: (-(r.delivered_per_stall or 0.0), r.label),
     )
-    for bucket in _buckets(board.bucket, period):
-        values = series.get(bucket, {})
-        board.weeks.append(
-            (
-                bucket,
-                shown(values.get("orders_placed", 0) or 0, exact=exact),
-                shown(values.get("items_given", 0) or 0, exact=exact),
-            )
-        )
+    board.unranked = sum(1 for r in board.rows if r.unit is not None) - len(ranked)
+    board.top = ranked[:RANK_SIZE]
+    board.bottom = ranked[::-1][:RANK_SIZE] if len(ranked) > RANK_SIZE else []
+    board.weeks = list(
+        zip(buckets, shown_series["orders_placed"], shown_series["items_given"], strict=True)
+    )
     if with_targets:
         board.targets = [
             target_progress(target=t, viewer_unit=unit, exact=exact)
             for t in selectors.targets_for(unit=unit, since=period.start, until=period.end)
         ]
+        _trends_attach(board)
     return board
+
+
+def _trends_attach(board: Dashboard) -> None:
+    """Each unit below gets its progress on the per-unit targets shown on the page."""
+    by_name = {r.label: r for r in board.rows if r.unit is not None}
+    for progress in board.targets:
+        if not progress.per_child:
+            continue
+        for name, actual, _ok in progress.per_unit:
+            row = by_name.get(name)
+            if row is None or not isinstance(actual, int):
+                continue
+            percent = min(100, round(actual * 100 / progress.target.value))
+            row.trends.append(
+                (
+                    progress.target.title,
+                    f"{actual}/{progress.target.value}",
+                    percent,
+                    percent >= progress.elapsed,
+                )
+            )
 
 
 def _buckets(kind: str, period: Period) -> list[dt.date]:
@@ -258,18 +319,18 @@ def _shown_all(values: dict, exact: bool) -> dict:
     return {key: shown(value, exact=exact, key=key) for key, value in values.items()}
 
 
-def _change(now, before, exact: bool, key: str) -> str:
-    """ "+12%" / "−30%" / "" — hidden when either side is suppressed (it would give it away)."""
-    if (
-        not exact
-        and key not in NOT_PERSONAL
-        and (0 < now < SUPPRESS_BELOW or 0 < before < SUPPRESS_BELOW)
-    ):
-        return ""
+def _change(now, before) -> str:
+    """ "+12%" / "−30%" / "mới" / "" (the caller hides it when either side is hidden)."""
     if not before:
         return "" if not now else "mới"
     percent = round((now - before) * 100 / before)
     return f"+{percent}%" if percent > 0 else (f"−{-percent}%" if percent < 0 else "0%")
+
+
+def _elapsed(target: Target, today: dt.date) -> int:
+    span = (target.period_end - target.period_start).days + 1
+    gone = (min(today, target.period_end) - target.period_start).days + 1
+    return max(0, min(100, round(gone * 100 / span)))
 
 
 def target_progress(*, target: Target, viewer_unit: Unit, exact: bool) -> TargetProgress:
@@ -284,51 +345,48 @@ def target_progress(*, target: Target, viewer_unit: Unit, exact: bool) -> Target
     else:
         units = [scope]
     since, until = target.period_start, target.period_end
-    per_unit: list[tuple[str, object, bool]] = []
-    met = 0
-    grand = 0
-    for unit in units:
-        stall_ids = list(selectors.stalls_under(unit=unit).values_list("pk", flat=True))
-        if target.kind in Target.PER_CHILD_KINDS:
-            actual = len(
-                selectors.active_stall_ids(
-                    stall_ids=stall_ids,
-                    since=since,
-                    until=until,
-                    orders_only=target.kind == Target.Kind.DIGITAL_ACTIVITY,
-                )
-            )
-            ok = actual >= target.value
-            per_unit.append((unit.name, actual, ok))
-        else:
-            actual = _total_for(target.kind, stall_ids, since, until)
-            ok = False
-            per_unit.append((unit.name, shown(actual, exact=exact), ok))
-        met += ok
-        grand += actual
+    facts = selectors.unit_facts_by_unit(unit_ids=[u.pk for u in units], since=since, until=until)
     progress = TargetProgress(
-        target=target, per_unit=per_unit, actual=None, met_units=met, total_units=len(units)
+        target=target,
+        per_unit=[],
+        actual=None,
+        total_units=len(units),
+        elapsed=_elapsed(target, timezone.localdate()),
     )
     if target.kind in Target.PER_CHILD_KINDS:
-        progress.actual = f"{met}/{len(units)}"
-        progress.percent = round(met * 100 / len(units)) if units else 0
+        # Stalls are organisations, not people: these counts are never hidden.
+        key = "ordering" if target.kind == Target.Kind.DIGITAL_ACTIVITY else "active"
+        for unit in units:
+            stalls = len(facts[unit.pk][key])
+            ok = stalls >= target.value
+            progress.per_unit.append((unit.name, stalls, ok))
+            progress.met_units += ok
+        progress.actual = f"{progress.met_units}/{len(units)}"
+        progress.percent = round(progress.met_units * 100 / len(units)) if units else 0
+        return progress
+    values = [_total_for(target.kind, facts[unit.pk]) for unit in units]
+    grand = sum(values)
+    actual: object
+    shown_values: list
+    if exact:
+        actual, shown_values = grand, values
     else:
-        progress.actual = shown(grand, exact=exact)
-        # A percentage of a suppressed count would give the count away.
-        progress.percent = (
-            None if progress.actual == SUPPRESSED else min(100, round(grand * 100 / target.value))
-        )
-        progress.per_unit = [(name, value, False) for name, value, _ok in per_unit]
+        actual, (shown_values,) = columns_protect(grand, [values])
+    progress.per_unit = [
+        (unit.name, value, False) for unit, value in zip(units, shown_values, strict=True)
+    ]
+    progress.actual = actual
+    # A percentage of a hidden count would give the count away.
+    progress.percent = None if is_hidden(actual) else min(100, round(grand * 100 / target.value))
     return progress
 
 
-def _total_for(kind: str, stall_ids: list[int], since: dt.date, until: dt.date) -> int:
-    facts = selectors.facts_by_stall(stall_ids=stall_ids, since=since, until=until).values()
+def _total_for(kind: str, facts: dict) -> int:
     if kind == Target.Kind.VOLUNTEERS:
-        return sum(f["volunteers"] for f in facts)
+        return facts["volunteers"]
     if kind == Target.Kind.ITEMS_GIVEN:
-        return sum(f["items_given"] for f in facts)
-    return sum(f["orders_delivered_volunteer"] + f["orders_delivered_post"] for f in facts)
+        return facts["items_given"]
+    return facts["orders_delivered_volunteer"] + facts["orders_delivered_post"]
 
 
 # Facts change only when a rollup writes them (and targets when an officer sets one), so
@@ -357,7 +415,7 @@ def dashboard_cached(*, unit: Unit, period: Period, exact: bool) -> Dashboard:
     version = facts_version()
     if not version:  # no cache (Redis down): build every time, never fail
         return dashboard_build(unit=unit, period=period, exact=exact)
-    key = f"reporting:board:{settings.DATABASES['default']['NAME']}:{version}:{unit.pk}:{unit.path}:{period.start}:{period.end}:{int(exact)}"
+    key = f"reporting:board:{settings.DATABASES['default']['NAME']}:{version}:{unit.pk}:{unit.path}:{period.start}:{period.end}:{period.compare}:{int(exact)}"
     board = cache.get(key)
     if board is None:
         board = dashboard_build(unit=unit, period=period, exact=exact)

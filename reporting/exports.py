@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils.text import slugify
@@ -23,14 +22,31 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from gianhang.pdf import fonts_register
 from reporting.dashboards import Dashboard
+from reporting.numbers import number_text, xlsx_format
 
 
 def table_rows(board: Dashboard) -> tuple[list[str], list[list]]:
     """Header and rows of the dashboard's table (units below; or the unit itself)."""
-    header = [_("Đơn vị"), *[str(label) for _key, label in board.metrics]]
-    rows = [[row.label, *row.cells] for row in board.rows]
-    rows.append([_("Tổng") if board.rows else board.unit.name, *board.total_cells])
+    header = [
+        _("Đơn vị"),
+        *[str(label) for _key, label in board.metrics],
+        _("Tỉ lệ gian hàng hoạt động (%)"),
+        _("Đơn đã giao mỗi gian hàng"),
+    ]
+    rows = [
+        [row.label, *row.cells, row.active_share, _ratio(row.delivered_per_stall)]
+        for row in board.rows
+    ]
+    rows.append(
+        [_("Tổng") if board.rows else board.unit.name, *board.total_cells, board.active_share, None]
+    )
     return header, rows
+
+
+def _ratio(value: float | None) -> float | None:
+    """Orders per stall: the one figure with two decimals (a float; counts are ints and
+    hours Decimals)."""
+    return None if value is None else round(float(value), 2)
 
 
 def week_rows(board: Dashboard) -> tuple[list[str], list[list]]:
@@ -87,8 +103,12 @@ def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
     return response
 
 
-def _plain(value):
-    return float(value) if isinstance(value, Decimal) else value
+def _cell(value):
+    """A CSV cell: numbers as the page writes them (1.234; 12,5), text made formula-safe."""
+    if isinstance(value, str):
+        # A cell starting with = + - @ would be a formula in a spreadsheet: neutralise it.
+        return f"'{value}" if value[:1] in "=+-@" else value
+    return number_text(value, 2 if isinstance(value, float) else 1)
 
 
 def csv_response(board: Dashboard, table: str = "don-vi") -> HttpResponse:
@@ -101,10 +121,7 @@ def csv_response(board: Dashboard, table: str = "don-vi") -> HttpResponse:
     )
     writer.writerow(header)
     for row in rows:
-        # A cell starting with = + - @ would be a formula in a spreadsheet: neutralise it.
-        writer.writerow(
-            [f"'{c}" if isinstance(c, str) and c[:1] in "=+-@" else _plain(c) for c in row]
-        )
+        writer.writerow([_cell(c) for c in row])
     response = HttpResponse(
         buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8"
     )
@@ -131,7 +148,11 @@ def xlsx_response(board: Dashboard) -> HttpResponse:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in rows:
-            sheet.append([_plain(c) for c in row])
+            sheet.append(row)
+            for cell in sheet[sheet.max_row]:
+                fmt = xlsx_format(cell.value)
+                if fmt is not None:
+                    cell.number_format = "#,##0.00" if isinstance(cell.value, float) else fmt
         sheet.column_dimensions["A"].width = 36
         sheet.freeze_panes = "B3"
     out = io.BytesIO()
@@ -175,20 +196,23 @@ def pdf_bytes(board: Dashboard) -> bytes:
     detail = [[_("Chỉ số"), _("Kỳ này"), _("Kỳ trước")]]
     detail += [[str(label), _fmt(now), _fmt(before)] for label, now, before in board.detail]
     story.append(_table(detail, [80 * mm, 30 * mm, 30 * mm], font, bold))
-    if board.rows:
-        story += [
-            Spacer(1, 4 * mm),
-            Paragraph(_("Các đơn vị trực thuộc (nhiều món đã trao nhất)"), body),
-        ]
-        given = [k for k, _l in board.metrics].index("items_given")
-        placed = [k for k, _l in board.metrics].index("orders_placed")
-        ranked = sorted(board.rows, key=lambda r: _sort_key(r.cells[given]), reverse=True)[:12]
-        units = [[_("Đơn vị"), _("Số gian hàng"), _("Đơn đã đặt"), _("Món đã trao")]]
-        units += [
-            [row.label[:60], _fmt(row.cells[0]), _fmt(row.cells[placed]), _fmt(row.cells[given])]
-            for row in ranked
-        ]
-        story.append(_table(units, [95 * mm, 25 * mm, 25 * mm, 25 * mm], font, bold))
+    if board.top:
+        ranks = [(_("Năm đơn vị giao nhiều đơn nhất mỗi gian hàng"), board.top)]
+        if board.bottom:
+            ranks.append((_("Năm đơn vị giao ít đơn nhất mỗi gian hàng"), board.bottom))
+        for heading, ranked in ranks:
+            story += [Spacer(1, 4 * mm), Paragraph(heading, body)]
+            units = [[_("Đơn vị"), _("Số gian hàng"), _("Hoạt động"), _("Đơn đã giao / gian hàng")]]
+            units += [
+                [
+                    row.label[:60],
+                    _fmt(row.values["stalls"]),
+                    f"{row.active_share}%" if row.active_share is not None else "",
+                    number_text(_ratio(row.delivered_per_stall), 2),
+                ]
+                for row in ranked
+            ]
+            story.append(_table(units, [85 * mm, 25 * mm, 25 * mm, 35 * mm], font, bold))
     if board.targets:
         story += [Spacer(1, 4 * mm), Paragraph(_("Mục tiêu"), body)]
         rows = [[_("Mục tiêu"), "N", _("Đạt")]]
@@ -196,7 +220,7 @@ def pdf_bytes(board: Dashboard) -> bytes:
             [
                 Paragraph(p.target.title, body),
                 _fmt(p.target.value),
-                f"{p.actual}" + (f" ({p.percent}%)" if p.percent is not None else ""),
+                _fmt(p.actual) + (f" ({p.percent}%)" if p.percent is not None else ""),
             ]
             for p in board.targets[:6]
         ]
@@ -205,7 +229,10 @@ def pdf_bytes(board: Dashboard) -> bytes:
         story += [
             Spacer(1, 3 * mm),
             Paragraph(
-                _("Số từ 1 đến 4 được ghi “<5” để bảo vệ quyền riêng tư. Báo cáo chỉ có số lượng."),
+                _(
+                    "Số từ 1 đến 4 được ghi “<5”; ô ghi “*” được ẩn thêm để không ai "
+                    "tính ngược ra số nhỏ từ tổng. Báo cáo chỉ có số lượng."
+                ),
                 body,
             ),
         ]
@@ -213,16 +240,8 @@ def pdf_bytes(board: Dashboard) -> bytes:
     return out.getvalue()
 
 
-def _sort_key(value) -> int:
-    return value if isinstance(value, int) else 1
-
-
 def _fmt(value) -> str:
-    if isinstance(value, Decimal):
-        return f"{value:,.1f}".replace(",", " ")
-    if isinstance(value, int):
-        return f"{value:,}".replace(",", ".")
-    return str(value)
+    return number_text(value)
 
 
 def _table(data, widths, font, bold) -> Table:

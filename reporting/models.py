@@ -181,3 +181,59 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class UnitFactParts(FactCounts):
+    """What a unit's pre-aggregated row adds to the counts: which stalls were active.
+
+    The arrays hold stall ids (public, not personal) so that "stalls active in the
+    period" is a union over a handful of rows, not a scan of every stall's days.
+    """
+
+    unit = models.ForeignKey("tenants.Unit", on_delete=models.CASCADE, related_name="+")
+    stalls_active = ArrayField(models.IntegerField(), default=list, blank=True)
+    stalls_ordering = ArrayField(models.IntegerField(), default=list, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class UnitDailyFact(UnitFactParts):
+    """Everything under one unit (its own stall and every unit below) on one day.
+
+    Written by the rollup from the stalls' days, so a province's dashboard reads one row
+    per district per day whatever the number of stalls.
+    """
+
+    day = models.DateField(_("ngày"))
+    recipients_sketch = ArrayField(models.IntegerField(), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("số liệu ngày của đơn vị")
+        verbose_name_plural = _("số liệu ngày của đơn vị")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "day"], name="unitdailyfact_unique_unit_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.day:%d/%m/%Y}"
+
+
+class UnitMonthlyFact(UnitFactParts):
+    """A unit's calendar month, summed from its days (``recipients`` is the month's
+    distinct estimate; ``registers`` its dense HyperLogLog)."""
+
+    month = models.DateField(_("tháng"))
+    registers = models.BinaryField(default=bytes)
+
+    class Meta:
+        verbose_name = _("số liệu tháng của đơn vị")
+        verbose_name_plural = _("số liệu tháng của đơn vị")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "month"], name="unitmonthlyfact_unique_unit_month"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.month:%m/%Y}"

@@ -101,3 +101,16 @@ def dense_estimate(registers) -> int:
     return estimate_from_sums(
         filled=int(filled.size), inverse_sum=float(np.sum(np.exp2(-filled.astype(np.float64))))
     )
+
+
+def sparse_into_dense(registers, sketches: Iterable[Iterable[int]]) -> None:
+    """Merge sparse sketches into a dense numpy register array, in place (vectorised: a
+    province's month of days is tens of thousands of entries)."""
+    import numpy as np
+
+    for sketch in sketches:
+        if sketch:
+            encoded = np.asarray(sketch, dtype=np.int64)
+            np.maximum.at(
+                registers, encoded // _RANK_SLOTS, (encoded % _RANK_SLOTS).astype(np.uint8)
+            )

@@ -7,7 +7,7 @@ import datetime as dt
 from celery import shared_task
 from django.db import connection
 
-from reporting.services import facts_rollup_stall, nightly_window
+from reporting.services import facts_rollup_stall, facts_rollup_today, nightly_window
 from tenants.models import Stall
 
 
@@ -17,12 +17,19 @@ def facts_rollup_stall_task(since: str | None = None, until: str | None = None) 
 
     With no dates: the nightly window (the last week up to yesterday, local time).
     """
-    stall = Stall.objects.get(schema_name=connection.schema_name)
+    stall = Stall.objects.select_related("unit").get(schema_name=connection.schema_name)
     if since and until:
         start, end = dt.date.fromisoformat(since), dt.date.fromisoformat(until)
     else:
         start, end = nightly_window()
     return facts_rollup_stall(stall=stall, since=start, until=end)
+
+
+@shared_task(name="reporting.facts_rollup_today", soft_time_limit=120, time_limit=150)
+def facts_rollup_today_task() -> int:
+    """Recount today so far for the stall this task was sent from (every few minutes)."""
+    stall = Stall.objects.select_related("unit").get(schema_name=connection.schema_name)
+    return facts_rollup_today(stall=stall)
 
 
 @shared_task(name="reporting.dashboards_warm", soft_time_limit=600, time_limit=660)

@@ -16,7 +16,7 @@ from reporting.chart import weekly_chart
 from reporting.dashboards import dashboard_cached, viewer_sees_exact
 from reporting.forms import TargetForm
 from reporting.models import Target
-from reporting.periods import PRESETS, period_from_params
+from reporting.periods import PRESETS, period_from_params, preset_of
 from reporting.selectors import units_to_report_on, user_sets_targets_on
 from reporting.services import target_create, target_delete
 from tenants.models import Unit
@@ -89,7 +89,8 @@ def unit_report(request, unit_id: int):
             "chart": chart,
             "crumbs": _breadcrumbs(request, unit),
             "presets": PRESETS,
-            "preset": request.GET.get("ky", "" if request.GET.get("tu") else "30"),
+            "preset": preset_of(period, timezone.localdate()),
+            "period_has_today": period.includes(timezone.localdate()),
             "can_set_targets": user_sets_targets_on(user=request.user, unit=unit),
         },
     )

@@ -395,6 +395,11 @@ CELERY_BEAT_SCHEDULE["reporting-nightly-rollup"] = {
     "task": "reporting.facts_rollup_stall",
     "schedule": crontab(hour=1, minute=30),
 }
+# Reporting: every 15 minutes each stall recounts today, so dashboards include today.
+CELERY_BEAT_SCHEDULE["reporting-today-rollup"] = {
+    "task": "reporting.facts_rollup_today",
+    "schedule": 15 * 60.0,
+}
 # Reporting: once, in the public schema, after the rollups: prepare overseers' dashboards.
 CELERY_BEAT_SCHEDULE["reporting-dashboards-warm"] = {
     "task": "reporting.dashboards_warm",

@@ -89,9 +89,11 @@ def fact_make(stall, day: dt.date, **counts):
     """A day's fact as the rollup would write it, its month re-summed too."""
     from reporting.models import DailyFact
     from reporting.services import facts_months_refresh
+    from reporting.unit_rollup import unit_facts_refresh, unit_path_ids
 
     fact = DailyFact.objects.create(stall=stall, day=day, **counts)
     facts_months_refresh(stall_id=stall.pk, since=day, until=day)
+    unit_facts_refresh(unit_ids=unit_path_ids(stall.unit.path), since=day, until=day)
     return fact
 
 

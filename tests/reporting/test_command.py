@@ -38,3 +38,21 @@ def test_rollup_since_until_in_day_month_year_writes_every_day(stall_a, stall_b)
 def test_rollup_refuses_bad_input_with_a_message(db, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("report", "rollup", *args, "--no-progress", stdout=io.StringIO())
+
+
+def test_units_rebuilds_the_unit_facts_from_the_stalls_facts(two_districts):
+    from reporting.models import UnitDailyFact, UnitMonthlyFact
+
+    t = two_districts
+    DailyFact.objects.create(stall=t["stall_a"], day=dt.date(2026, 1, 30), orders_placed=4)
+    DailyFact.objects.create(stall=t["stall_b"], day=dt.date(2026, 2, 2), orders_placed=9)
+    out = io.StringIO()
+    call_command("report", "units", "--no-progress", stdout=out)
+    assert (
+        UnitDailyFact.objects.get(unit=t["province"], day=dt.date(2026, 1, 30)).orders_placed == 4
+    )
+    assert (
+        UnitMonthlyFact.objects.get(unit=t["province"], month=dt.date(2026, 2, 1)).orders_placed
+        == 9
+    )
+    assert "30/01/2026–02/02/2026" in out.getvalue()

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from reporting.suppression import joint_ranges
 from tenants.models import Membership
 from tests.conftest import make_user
 from tests.reporting.conftest import fact_make
@@ -181,3 +182,85 @@ def test_warming_builds_each_overseers_default_dashboard_into_the_cache(two_dist
     assert built == 3  # the district and its two schools
     assert cache.keys(f"reporting:board:*:{facts_version()}:{t['district_a'].pk}:*")
     assert not cache.keys(f"reporting:board:*:{facts_version()}:{t['district_b'].pk}:*")
+
+
+def test_a_lone_small_district_cannot_be_worked_out_from_the_total(two_districts, client_for):
+    t = two_districts
+    fact_make(t["stall_a"], yesterday(), orders_placed=3, items_given=40)
+    fact_make(t["stall_b"], yesterday(), orders_placed=30, items_given=50)
+    officer = make_user("tinh@example.vn", unit=t["province"], role=R.PROVINCE_OFFICER)
+    response = client_for(None, officer).get(f"/bao-cao/don-vi/{t['province'].pk}/")
+    board = response.context["board"]
+    placed = {row.label: row.values["orders_placed"] for row in board.rows}
+    assert placed == {t["district_a"].name: "<5", t["district_b"].name: "*"}
+    assert board.totals["orders_placed"] == 33
+    # The weekly series adds up to the same total: its small week is protected too.
+    weeks = [n for _week, n, _given in board.weeks]
+    ranges = joint_ranges(board.totals["orders_placed"], [list(placed.values()), weeks])
+    assert ranges
+    assert all(lo < hi for lo, hi in ranges.values()), ranges
+    body = response.content.decode()
+    assert "ẩn thêm" in body  # the page says what "*" means
+
+
+def test_share_of_active_stalls_and_ranking_by_delivered_per_stall(two_districts, client_for):
+    from tenants.models import Unit
+    from tenants.services import unit_get_or_create
+    from tests.reporting.conftest import dashboard_stall
+
+    t = two_districts
+    fact_make(t["stall_a"], yesterday(), orders_delivered_volunteer=20, orders_delivered_post=10)
+    fact_make(t["stall_b"], yesterday(), orders_delivered_volunteer=9, orders_delivered_post=0)
+    extra = []
+    for n in range(5):
+        district = unit_get_or_create(
+            kind=Unit.Kind.DISTRICT,
+            name=f"Huyện Đoàn {n}",
+            code=f"tien-giang/h{n}",
+            parent=t["province"],
+        )
+        stall = dashboard_stall(slug=f"truong-h{n}", name=f"Đoàn trường H{n}", parent=district)
+        fact_make(stall, yesterday(), orders_delivered_volunteer=10 + n * 5)
+        extra.append(district)
+    officer = make_user("tinh@example.vn", unit=t["province"], role=R.PROVINCE_OFFICER)
+    response = client_for(None, officer).get(f"/bao-cao/don-vi/{t['province'].pk}/")
+    board = response.context["board"]
+    rows = {row.label: row for row in board.rows}
+    # District A: two stalls, one active; 30 delivered over 2 stalls.
+    assert rows[t["district_a"].name].active_share == 50
+    assert rows[t["district_a"].name].delivered_per_stall == 15.0
+    # Ties (15 per stall) in alphabetical order.
+    assert [r.label for r in board.top] == [
+        "Huyện Đoàn 4",
+        "Huyện Đoàn 3",
+        "Huyện Đoàn 2",
+        "Huyện Đoàn 1",
+        t["district_a"].name,
+    ]
+    assert [r.label for r in board.bottom][:2] == [t["district_b"].name, "Huyện Đoàn 0"]
+    assert "Năm đơn vị thấp nhất" in response.content.decode()
+
+
+def test_each_unit_shows_its_progress_on_a_per_unit_target(two_districts, client_for):
+    from reporting.models import Target
+    from reporting.services import target_ensure
+
+    t = two_districts
+    today = timezone.localdate()
+    fact_make(t["stall_a"], yesterday(), orders_placed=6)
+    fact_make(t["stall_a2"], yesterday(), items_received=6)
+    target_ensure(
+        unit=t["province"],
+        kind=Target.Kind.ACTIVE_STALLS_PER_DISTRICT,
+        title="Hai gian hàng hoạt động mỗi huyện",
+        period_start=today - dt.timedelta(days=20),
+        period_end=today + dt.timedelta(days=20),
+        value=2,
+    )
+    officer = make_user("tinh@example.vn", unit=t["province"], role=R.PROVINCE_OFFICER)
+    response = client_for(None, officer).get(f"/bao-cao/don-vi/{t['province'].pk}/")
+    rows = {row.label: row for row in response.context["board"].rows}
+    title, figure, percent, on_pace = rows[t["district_a"].name].trends[0]
+    assert (figure, percent, on_pace) == ("2/2", 100, True)
+    assert rows[t["district_b"].name].trends[0][1:] == ("0/2", 0, False)
+    assert "chậm tiến độ" in response.content.decode()

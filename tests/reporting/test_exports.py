@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from decimal import Decimal
 
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -38,9 +39,12 @@ def test_the_csv_has_a_bom_vietnamese_headers_and_one_row_per_district(two_distr
     assert header[0] == "Đơn vị"
     assert {"Món đã trao", "Đơn đã đặt"} <= set(header)
     by_unit = {row[0]: dict(zip(header, row, strict=True)) for row in rows[2:]}
-    assert by_unit[t["district_b"].name]["Đơn đã đặt"] == "12"
+    # 2 is shown as "<5"; with the total 14 visible, the 12 is hidden too ("*"), or
+    # 14 − 12 would give the 2 away.
     assert by_unit[t["district_a"].name]["Đơn đã đặt"] == "<5"
+    assert by_unit[t["district_b"].name]["Đơn đã đặt"] == "*"
     assert by_unit["Tổng"]["Đơn đã đặt"] == "14"
+    assert by_unit[t["district_b"].name]["Món đã trao"] == "30"
 
 
 def test_the_xlsx_has_the_same_table(two_districts, client_for):
@@ -130,3 +134,61 @@ def test_every_table_of_the_page_exports_weeks_and_targets_too(two_districts, cl
     assert "30%" in targets
     book = load_workbook(io.BytesIO(client.get(f"{base}.xlsx?{query}").content))
     assert book.sheetnames == ["Đơn vị", "Theo tuần", "Mục tiêu"]
+
+
+def _vietnamese_numbers_case(t):
+    """A district with numbers that need grouping and decimals: 1.234 orders, 12,5 hours."""
+    query, day = _period_query()
+    fact_make(
+        t["stall_b"], day, orders_placed=1234, items_given=2500, volunteer_hours=Decimal("12.5")
+    )
+    fact_make(t["stall_a"], day, orders_placed=40, items_given=60, volunteer_hours=Decimal("3"))
+    return query
+
+
+def test_every_export_writes_numbers_the_vietnamese_way(two_districts, client_for):
+    t = two_districts
+    query = _vietnamese_numbers_case(t)
+    officer = make_user("tinh@example.vn", unit=t["province"], role=R.PROVINCE_OFFICER)
+    client = client_for(None, officer)
+    base = f"/bao-cao/don-vi/{t['province'].pk}/bao-cao"
+
+    page = client.get(f"/bao-cao/don-vi/{t['province'].pk}/?{query}").content.decode()
+    assert "1.274" in page  # the province's orders: 1.234 + 40
+    assert "15,5" in page  # volunteer hours: 12,5 + 3
+
+    rows = list(
+        csv.reader(io.StringIO(client.get(f"{base}.csv?{query}").content.decode("utf-8-sig")))
+    )
+    header = rows[1]
+    by_unit = {row[0]: dict(zip(header, row, strict=True)) for row in rows[2:]}
+    assert by_unit[t["district_b"].name]["Đơn đã đặt"] == "1.234"
+    assert by_unit[t["district_b"].name]["Giờ tình nguyện"] == "12,5"
+    assert by_unit["Tổng"]["Món đã trao"] == "2.560"
+    assert by_unit["Tổng"]["Giờ tình nguyện"] == "15,5"
+    for row in rows[2:]:
+        for cell in row[1:]:
+            assert "." not in cell or cell.replace(".", "").isdigit(), cell  # no 12.5
+
+    book = load_workbook(io.BytesIO(client.get(f"{base}.xlsx?{query}").content))
+    sheet = book["Đơn vị"]
+    header = [c.value for c in sheet[2]]
+    row = next(r for r in sheet.iter_rows(min_row=3) if r[0].value == t["district_b"].name)
+    cells = dict(zip(header, row, strict=True))
+    assert cells["Đơn đã đặt"].value == 1234
+    assert cells["Đơn đã đặt"].number_format == "#,##0"
+    assert float(cells["Giờ tình nguyện"].value) == 12.5
+    assert cells["Giờ tình nguyện"].number_format == "#,##0.0"
+    for sheet in book.worksheets:
+        for line in sheet.iter_rows(min_row=3):
+            for cell in line:
+                if isinstance(cell.value, int | float | Decimal) and not isinstance(
+                    cell.value, bool
+                ):
+                    assert cell.number_format in ("#,##0", "#,##0.0", "#,##0.00"), cell
+
+    text = PdfReader(io.BytesIO(client.get(f"{base}.pdf?{query}").content)).pages[0].extract_text()
+    assert "1.274" in text
+    assert "15,5" in text
+    assert "15.5" not in text
+    assert "0.0" not in text
