@@ -19,7 +19,7 @@ from catalog.models import Item, Order, OrderEvent, OrderLine, StockEntry, actor
 from catalog.phones import phone_hash, phone_lock_key, phone_normalise
 from catalog.privacy import NOTICE_CURRENT, consent_record
 from catalog.privacy_models import SubjectKind
-from tenants.models import AdminArea
+from tenants.geography import commune_current
 
 State = Order.State
 
@@ -179,11 +179,8 @@ def _recipient_clean(recipient: Recipient) -> dict:
         fields["phone"] = phone_normalise(recipient.phone)
     except ValidationError as exc:
         errors["phone"] = exc.messages[0]
-    commune = None
-    if recipient.commune_id:
-        commune = AdminArea.objects.filter(
-            pk=recipient.commune_id, era=AdminArea.Era.CURRENT, level=AdminArea.Level.COMMUNE
-        ).first()
+    # Static geography, read from memory: no round trip per order.
+    commune = commune_current(pk=recipient.commune_id) if recipient.commune_id else None
     if commune is None:
         errors["commune"] = _("Hãy chọn xã/phường nơi nhận hàng.")
     elif recipient.province_id and commune.parent_id != recipient.province_id:
@@ -275,19 +272,22 @@ def _limits_check(*, stall, hashed: str, lines: dict[int, int], titles: dict[int
             )
 
 
-def _order_insert(fields: dict) -> Order:
-    # The code is random; on the rare collision the unique constraint tells us, and the
-    # savepoint lets us try again without losing the reservation made so far.
-    for _attempt in range(8):
-        try:
-            with transaction.atomic():
-                return Order.objects.create(code=tracking_code_new(), **fields)
-        except IntegrityError:
-            continue
-    raise IntegrityError("could not allocate a unique tracking code")
+def _code_taken(exc: IntegrityError) -> bool:
+    """The insert hit the unique tracking code (a random collision), not another rule."""
+    constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", "") or ""
+    return "order_code" in constraint
 
 
-@transaction.atomic
+def _prefetched(order: Order, **related: list) -> None:
+    """Fill ``order.<name>.all()`` with rows already in hand, as ``prefetch_related`` would."""
+    cache = order.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, rows in related.items():
+        queryset = getattr(order, name).all()  # lazy: no query
+        queryset._result_cache = rows
+        queryset._prefetch_done = True
+        cache[name] = queryset
+
+
 def order_place(
     *,
     stall,
@@ -300,13 +300,39 @@ def order_place(
 
     Raises ``ValidationError`` (field → message) for bad recipient data and
     ``OrderRefused`` for a refusal (out of stock, limits). Either way nothing is saved.
-    Orders of one phone are serialised with an advisory lock, so parallel orders cannot
-    slip past the per-recipient limits; stock is reserved with conditional UPDATEs in
-    item-id order, so it never goes below zero and two orders never deadlock.
+    The tracking code is random: on the rare collision the whole transaction is tried
+    again with a new code (cheaper than a savepoint around every insert).
     """
     fields = _recipient_clean(recipient)
     wanted = _lines_clean(lines)
+    for _attempt in range(8):
+        try:
+            return _order_place_once(
+                stall=stall,
+                wanted=wanted,
+                fields=fields,
+                consent_version=consent_version,
+                actor=actor,
+            )
+        except IntegrityError as exc:
+            if not _code_taken(exc):
+                raise
+    raise IntegrityError("could not allocate a unique tracking code")
+
+
+@transaction.atomic
+def _order_place_once(
+    *, stall, wanted: dict[int, int], fields: dict, consent_version: str, actor
+) -> Order:
+    """One attempt, with a round-trip budget (see tests/catalog/test_order_place_queries.py).
+
+    Orders of one phone are serialised with an advisory lock, so parallel orders cannot
+    slip past the per-recipient limits; stock is reserved with conditional UPDATEs in
+    item-id order, so it never goes below zero and two orders never deadlock. Every row
+    is written once, in one statement per table; nothing written is read back.
+    """
     hashed = fields["phone_hash"]
+    # Its own statement: the limits read below must see orders committed while we waited.
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [phone_lock_key(hashed)])
 
@@ -324,14 +350,21 @@ def order_place(
             )
     titles = {pk: item.title for pk, item in items.items()}
     _limits_check(stall=stall, hashed=hashed, lines=wanted, titles=titles)
-    # Only asked when the stall wants officers to confirm new phones.
+    # Officers have little time: a phone the stall already knows goes straight through
+    # (only asked when the stall wants officers to confirm new phones).
     needs_officer = (
         stall.confirm_new_phones and not Order.objects.filter(phone_hash=hashed).exists()
     )
+    steps = [State.PLACED] if needs_officer else [State.PLACED, State.CONFIRMED]
 
     actor_id = actor_id_of(actor)
-    order = _order_insert(
-        {**fields, "consent_version": consent_version[:20], "consent_at": timezone.now()}
+    now = timezone.now()
+    order = Order.objects.create(
+        code=tracking_code_new(),
+        state=steps[-1],
+        consent_version=consent_version[:20],
+        consent_at=now,
+        **fields,
     )
     # The consent (and a guardian's, for a child) is saved with the order or not at all.
     consent_record(
@@ -344,9 +377,9 @@ def order_place(
         guardian_phone=order.guardian_phone,
         recorded_by=actor,
     )
-    OrderLine.objects.bulk_create(
+    order_lines = OrderLine.objects.bulk_create(
         [
-            OrderLine(order=order, item_id=item_id, quantity=quantity)
+            OrderLine(order=order, item=items[item_id], quantity=quantity)
             for item_id, quantity in sorted(wanted.items())
         ]
     )
@@ -362,17 +395,14 @@ def order_place(
             for item_id, quantity in sorted(wanted.items())
         ]
     )
-    OrderEvent.objects.create(order=order, from_state="", to_state=State.PLACED, actor_id=actor_id)
-    transaction.on_commit(
-        lambda: order_state_changed.send(
-            sender=Order, order=order, from_state="", to_state=State.PLACED
-        )
+    events = OrderEvent.objects.bulk_create(
+        [
+            OrderEvent(order=order, from_state=from_state, to_state=to_state, actor_id=actor_id)
+            for from_state, to_state in zip(["", *steps], steps, strict=False)
+        ]
     )
-    # Officers have little time: a phone the stall already knows goes straight through.
-    if not needs_officer:
-        order = order_transition(
-            order=order, to_state=State.CONFIRMED, actor=actor, expected_from=State.PLACED
-        )
+    # What the caller shows (lines with titles, history) is what was just written.
+    _prefetched(order, lines=order_lines, events=events)
 
     # Stock last: a popular item's row stays locked only from here to the commit, so
     # parallel orders queue on it for one UPDATE each, not for the whole order.
@@ -392,6 +422,14 @@ def order_place(
                 % {"title": titles[item_id]},
                 item_id=item_id,
             )
+
+    def announce() -> None:
+        for from_state, to_state in zip(["", *steps], steps, strict=False):
+            order_state_changed.send(
+                sender=Order, order=order, from_state=from_state, to_state=to_state
+            )
+
+    transaction.on_commit(announce)
     return order
 
 
