@@ -9,10 +9,11 @@ from datetime import timedelta
 import django.dispatch
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q, Sum
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalog import batch
 from catalog.cache import catalog_changed
 from catalog.codes import tracking_code_clean, tracking_code_new
 from catalog.models import Item, Order, OrderEvent, OrderLine, StockEntry, actor_id_of
@@ -38,10 +39,11 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-# Sent after commit of every state change: (sender=Order, order=..., from_state=..., to_state=...).
-# A new order sends it once with from_state="" and to_state="placed" (then, usually, a second
-# time for placed → confirmed). Logistics routes confirmed orders and queues recipient
-# notifications from it.
+# Sent after commit of every state change: (sender=Order, order=..., from_state=...,
+# to_state=..., steps=...). ``steps`` lists every state the order entered in that commit,
+# in order; a new order sends it once with from_state="" and steps ("placed",) or
+# ("placed", "confirmed") when the stall confirms it at once. Senders of a single step may
+# leave ``steps`` out. Logistics routes confirmed orders and queues recipient notifications.
 order_state_changed = django.dispatch.Signal()
 
 
@@ -235,18 +237,21 @@ def _lines_clean(lines: Mapping[int, int]) -> dict[int, int]:
     return cleaned
 
 
-def _limits_check(*, stall, hashed: str, lines: dict[int, int], titles: dict[int, str]) -> None:
-    """Per-recipient limits of the stall, counted over the stall's period (not cancelled)."""
+def _limits_recent(*, stall, hashed: str) -> QuerySet:
+    """(item, quantity) of this phone's lines in the stall's period, cancelled orders aside."""
     since = timezone.now() - timedelta(days=stall.limit_period_days)
-    recent = OrderLine.objects.filter(
-        order__phone_hash=hashed, order__placed_at__gte=since
-    ).exclude(order__state=State.CANCELLED)
-    # One query for the whole period and for each wanted item.
-    totals = recent.aggregate(
-        total=Sum("quantity"),
-        **{f"item_{item_id}": Sum("quantity", filter=Q(item_id=item_id)) for item_id in lines},
+    return (
+        OrderLine.objects.filter(order__phone_hash=hashed, order__placed_at__gte=since)
+        .exclude(order__state=State.CANCELLED)
+        .values_list("item_id", "quantity")
     )
-    already = totals["total"] or 0
+
+
+def _limits_check(
+    *, stall, recent: list[tuple[int, int]], lines: dict[int, int], titles: dict[int, str]
+) -> None:
+    """Per-recipient limits of the stall, counted over the stall's period (not cancelled)."""
+    already = sum(quantity for _item_id, quantity in recent)
     wanted = sum(lines.values())
     if already + wanted > stall.max_items_per_period:
         left = max(stall.max_items_per_period - already, 0)
@@ -259,7 +264,8 @@ def _limits_check(*, stall, hashed: str, lines: dict[int, int], titles: dict[int
             % {"max": stall.max_items_per_period, "days": stall.limit_period_days, "left": left},
         )
     for item_id, quantity in sorted(lines.items()):
-        if (totals[f"item_{item_id}"] or 0) + quantity > stall.max_same_item:
+        same = sum(q for other_id, q in recent if other_id == item_id)
+        if same + quantity > stall.max_same_item:
             raise OrderRefused(
                 "limit_same_item",
                 _("“%(title)s”: mỗi người nhận được tối đa %(max)d cái trong %(days)d ngày.")
@@ -324,49 +330,58 @@ def order_place(
 def _order_place_once(
     *, stall, wanted: dict[int, int], fields: dict, consent_version: str, actor
 ) -> Order:
-    """One attempt, with a round-trip budget (see tests/catalog/test_order_place_queries.py).
+    """One attempt in three round trips: read, record the consent, write and reserve.
 
     Orders of one phone are serialised with an advisory lock, so parallel orders cannot
     slip past the per-recipient limits; stock is reserved with conditional UPDATEs in
-    item-id order, so it never goes below zero and two orders never deadlock. Every row
-    is written once, in one statement per table; nothing written is read back.
+    item-id order, so it never goes below zero and two orders never deadlock. Nothing
+    written is read back. The budget is kept by tests/catalog/test_order_place_queries.py.
     """
     hashed = fields["phone_hash"]
-    # Its own statement: the limits read below must see orders committed while we waited.
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [phone_lock_key(hashed)])
+    # 1. Read. The lock comes first and is its own statement, so the limits read after it
+    #    sees every order of this phone committed while we waited. The order's id is
+    #    taken from its sequence here, so every row below can be written in one go.
+    lock = (
+        "SELECT pg_advisory_xact_lock(%s), nextval(pg_get_serial_sequence(%s, 'id'))",
+        [phone_lock_key(hashed), connection.ops.quote_name(Order._meta.db_table)],
+    )
+    reads = [
+        lock,
+        batch.select(
+            Item.objects.filter(pk__in=sorted(wanted)).values_list("pk", "title", "is_listed")
+        ),
+        batch.select(_limits_recent(stall=stall, hashed=hashed)),
+    ]
+    # Only asked when the stall wants officers to confirm new phones.
+    if stall.confirm_new_phones:
+        reads.append(batch.select(Order.objects.filter(phone_hash=hashed).values_list("pk")[:1]))
+    [[(_locked, order_id)], item_rows, recent, *known] = batch.run(reads)
 
-    items = {
-        item.pk: item
-        for item in Item.objects.filter(pk__in=list(wanted)).only("pk", "title", "is_listed")
-    }
+    titles = {pk: title for pk, title, _listed in item_rows}
+    listed = {pk for pk, _title, is_listed in item_rows if is_listed}
     for item_id in sorted(wanted):
-        item = items.get(item_id)
-        if item is None or not item.is_listed:
+        if item_id not in listed:
             raise OrderRefused(
                 "item_unavailable",
                 _("Một món trong giỏ không còn trên gian hàng. Hãy xoá nó khỏi giỏ rồi đặt lại."),
                 item_id=item_id,
             )
-    titles = {pk: item.title for pk, item in items.items()}
-    _limits_check(stall=stall, hashed=hashed, lines=wanted, titles=titles)
-    # Officers have little time: a phone the stall already knows goes straight through
-    # (only asked when the stall wants officers to confirm new phones).
-    needs_officer = (
-        stall.confirm_new_phones and not Order.objects.filter(phone_hash=hashed).exists()
-    )
+    _limits_check(stall=stall, recent=recent, lines=wanted, titles=titles)
+    # Officers have little time: a phone the stall already knows goes straight through.
+    needs_officer = stall.confirm_new_phones and not known[0]
     steps = [State.PLACED] if needs_officer else [State.PLACED, State.CONFIRMED]
 
     actor_id = actor_id_of(actor)
     now = timezone.now()
-    order = Order.objects.create(
+    order = Order(
+        pk=order_id,
         code=tracking_code_new(),
         state=steps[-1],
         consent_version=consent_version[:20],
         consent_at=now,
         **fields,
     )
-    # The consent (and a guardian's, for a child) is saved with the order or not at all.
+    # 2. The consent (and a guardian's, for a child) is saved with the order or not at all.
     consent_record(
         subject_kind=SubjectKind.RECIPIENT,
         subject_id=order.pk,
@@ -377,42 +392,49 @@ def _order_place_once(
         guardian_phone=order.guardian_phone,
         recorded_by=actor,
     )
-    order_lines = OrderLine.objects.bulk_create(
-        [
-            OrderLine(order=order, item=items[item_id], quantity=quantity)
-            for item_id, quantity in sorted(wanted.items())
-        ]
-    )
-    StockEntry.objects.bulk_create(
-        [
-            StockEntry(
-                item_id=item_id,
-                kind=StockEntry.Kind.RESERVATION,
-                quantity=-quantity,
-                order=order,
-                actor_id=actor_id,
-            )
-            for item_id, quantity in sorted(wanted.items())
-        ]
-    )
-    events = OrderEvent.objects.bulk_create(
-        [
-            OrderEvent(order=order, from_state=from_state, to_state=to_state, actor_id=actor_id)
-            for from_state, to_state in zip(["", *steps], steps, strict=False)
-        ]
-    )
-    # What the caller shows (lines with titles, history) is what was just written.
-    _prefetched(order, lines=order_lines, events=events)
-
-    # Stock last: a popular item's row stays locked only from here to the commit, so
-    # parallel orders queue on it for one UPDATE each, not for the whole order.
-    catalog_changed()
-    for item_id in sorted(wanted):
-        quantity = wanted[item_id]
-        reserved = Item.objects.filter(pk=item_id, available__gte=quantity).update(
-            available=F("available") - quantity
+    # 3. Write the order, its lines, the ledger and both history steps, and reserve the
+    #    stock last: a popular item's row stays locked only from its UPDATE to the commit,
+    #    so parallel orders queue on it for one statement each, not for the whole order.
+    items = {pk: Item(pk=pk, title=title) for pk, title in titles.items()}
+    order_lines = [
+        OrderLine(order=order, item=items[item_id], quantity=quantity)
+        for item_id, quantity in sorted(wanted.items())
+    ]
+    ledger = [
+        StockEntry(
+            item_id=item_id,
+            kind=StockEntry.Kind.RESERVATION,
+            quantity=-quantity,
+            order=order,
+            actor_id=actor_id,
         )
-        if reserved == 0:
+        for item_id, quantity in sorted(wanted.items())
+    ]
+    events = [
+        OrderEvent(order=order, from_state=from_state, to_state=to_state, actor_id=actor_id)
+        for from_state, to_state in zip(["", *steps], steps, strict=False)
+    ]
+    item_table = connection.ops.quote_name(Item._meta.db_table)
+    reservations = [
+        (
+            f"UPDATE {item_table} SET available = available - %s "  # noqa: S608 - a model's table
+            "WHERE id = %s AND available >= %s",
+            [quantity, item_id, quantity],
+        )
+        for item_id, quantity in sorted(wanted.items())  # in id order: no deadlocks
+    ]
+    catalog_changed()
+    results = batch.run(
+        [
+            batch.insert([order]),
+            batch.insert(order_lines),
+            batch.insert(ledger),
+            batch.insert(events),
+            *reservations,
+        ]
+    )
+    for item_id, count in zip(sorted(wanted), results[4:], strict=True):
+        if count == 0:
             raise OrderRefused(
                 "out_of_stock",
                 _(
@@ -422,12 +444,13 @@ def _order_place_once(
                 % {"title": titles[item_id]},
                 item_id=item_id,
             )
+    # What the caller shows (lines with titles, history) is what was just written.
+    _prefetched(order, lines=order_lines, events=events)
 
     def announce() -> None:
-        for from_state, to_state in zip(["", *steps], steps, strict=False):
-            order_state_changed.send(
-                sender=Order, order=order, from_state=from_state, to_state=to_state
-            )
+        order_state_changed.send(
+            sender=Order, order=order, from_state="", to_state=steps[-1], steps=tuple(steps)
+        )
 
     transaction.on_commit(announce)
     return order

@@ -51,20 +51,21 @@ def enqueue(task, *args, **kwargs) -> bool:
 
 
 @app.task(name="logistics.order_step", soft_time_limit=30, time_limit=60, **COMMON)
-def order_step(order_id: int, to_state: str) -> None:
-    """What follows one step of an order: the recipient's message, and the route once confirmed.
+def order_step(order_id: int, to_states: list[str]) -> None:
+    """What follows the steps of an order: the recipient's messages, the route once confirmed.
 
-    Sent after the step's commit, so a request pays one message to the broker and no more.
+    Sent after the steps' commit, so a request pays one message to the broker and no more.
     Both parts are idempotent (one message per history row, a guarded routing decision),
     so a task delivered twice does nothing twice.
     """
     order = Order.objects.filter(pk=order_id).first()
     if order is None:
         return
-    notification = notifications.notification_queue(order=order, to_state=to_state)
-    if notification is not None:
-        enqueue(notification_send, notification.pk)
-    if to_state == Order.State.CONFIRMED and not order.delivery:
+    for to_state in to_states:
+        notification = notifications.notification_queue(order=order, to_state=to_state)
+        if notification is not None:
+            enqueue(notification_send, notification.pk)
+    if Order.State.CONFIRMED in to_states and not order.delivery:
         routing.order_route(order_id=order_id)
 
 
