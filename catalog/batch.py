@@ -39,7 +39,7 @@ def insert(objs: Sequence[Model]) -> Statement:
     with_pk = objs[0].pk is not None
     fields = [field for field in model._meta.concrete_fields if with_pk or not field.primary_key]
     query = InsertQuery(model)
-    query.insert_values(fields, objs)
+    query.insert_values(fields, list(objs))
     [(sql, params)] = query.get_compiler(connection=connection).as_sql()
     for obj in objs:
         obj._state.adding = False
@@ -47,11 +47,11 @@ def insert(objs: Sequence[Model]) -> Statement:
     return sql, list(params)
 
 
-def run(statements: Sequence[Statement]) -> list[list[tuple] | int]:
+def run(statements: Sequence[Statement]) -> list[Any]:
     """Run the statements in one round trip; for each, its rows (a SELECT) or its row count."""
     sql = ";\n".join(statement for statement, _params in statements)
     params = [param for _statement, values in statements for param in values]
-    results: list[list[tuple] | int] = []
+    results: list[Any] = []  # rows (a list of tuples) or a row count, statement by statement
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while True:

@@ -24,6 +24,7 @@ Arguments the fast path does not cover (an app or a migration to go to, ``--fake
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from django.db import connections, transaction
 from django.db.migrations import operations as ops
@@ -132,7 +133,8 @@ class PlannedExecutor(MigrationExecutor):
 
     def _planned(self, schemas: list[str]) -> None:
         started = time.perf_counter()
-        connection = connections[self.options.get("database") or self.TENANT_DB_ALIAS]
+        # django-tenants' backend (set_schema, set_schema_to_public), unknown to the stubs.
+        connection: Any = connections[self.options.get("database") or self.TENANT_DB_ALIAS]
         connection.set_schema_to_public()
         executor = DjangoMigrationExecutor(connection)  # loads the graph once, for every group
         loader, graph = executor.loader, executor.loader.graph
