@@ -61,12 +61,18 @@ def order_step(order_id: int, to_states: list[str]) -> None:
     order = Order.objects.filter(pk=order_id).first()
     if order is None:
         return
-    for to_state in to_states:
-        notification = notifications.notification_queue(order=order, to_state=to_state)
-        if notification is not None:
-            enqueue(notification_send, notification.pk)
     if Order.State.CONFIRMED in to_states and not order.delivery:
         routing.order_route(order_id=order_id)
+    for to_state in to_states:
+        notification = notifications.notification_queue(order=order, to_state=to_state)
+        if notification is None:
+            continue
+        # Sent here rather than by one more task per message; a gateway that fails for
+        # now gets the retrying task, and the sweeper catches anything left pending.
+        try:
+            notifications.notification_send(notification_id=notification.pk)
+        except notifications.TransientSendError:
+            enqueue(notification_send, notification.pk)
 
 
 @app.task(name="logistics.order_route", soft_time_limit=30, time_limit=60, **COMMON)
