@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -505,7 +506,8 @@ def main(argv: list[str]) -> dict:
     result["markdown"] = _markdown(result)
     if stock["oversold"] or hot["oversold"] or missing:
         print(result["markdown"])
-        raise SystemExit("oversold or unrouted orders: see the figures above")
+        raise SystemExit(f"oversold or unrouted orders: see above and {folder / 'worker.log'}")
+    shutil.rmtree(folder, ignore_errors=True)
     return result
 
 
