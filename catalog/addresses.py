@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from tenants.geography import commune_current
 from tenants.models import AdminArea
 
 logger = logging.getLogger(__name__)
@@ -47,11 +48,8 @@ def communes_legacy(*, district_id: int | None) -> QuerySet[AdminArea]:
 
 
 def commune_by_code(code: str) -> AdminArea | None:
-    return (
-        AdminArea.objects.filter(era=Era.CURRENT, level=Level.COMMUNE, code=str(code or "")[:10])
-        .select_related("parent")
-        .first()
-    )
+    """A current commune with its province, from the process's copy of the static list."""
+    return commune_current(code=code)
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,11 @@ from datetime import timedelta
 import django.dispatch
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q, Sum
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalog import batch
 from catalog.cache import catalog_changed
 from catalog.codes import tracking_code_clean, tracking_code_new
 from catalog.models import Item, Order, OrderEvent, OrderLine, StockEntry, actor_id_of
@@ -20,7 +21,7 @@ from catalog.phones import phone_hash, phone_lock_key, phone_normalise
 from privacy.models import SubjectKind
 from privacy.notices import NOTICE_CURRENT
 from privacy.services import consent_record
-from tenants.models import AdminArea
+from tenants.geography import commune_current
 
 State = Order.State
 
@@ -39,10 +40,11 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-# Sent after commit of every state change: (sender=Order, order=..., from_state=..., to_state=...).
-# A new order sends it once with from_state="" and to_state="placed" (then, usually, a second
-# time for placed → confirmed). Logistics routes confirmed orders and queues recipient
-# notifications from it.
+# Sent after commit of every state change: (sender=Order, order=..., from_state=...,
+# to_state=..., steps=...). ``steps`` lists every state the order entered in that commit,
+# in order; a new order sends it once with from_state="" and steps ("placed",) or
+# ("placed", "confirmed") when the stall confirms it at once. Senders of a single step may
+# leave ``steps`` out. Logistics routes confirmed orders and queues recipient notifications.
 order_state_changed = django.dispatch.Signal()
 
 
@@ -180,11 +182,8 @@ def _recipient_clean(recipient: Recipient) -> dict:
         fields["phone"] = phone_normalise(recipient.phone)
     except ValidationError as exc:
         errors["phone"] = exc.messages[0]
-    commune = None
-    if recipient.commune_id:
-        commune = AdminArea.objects.filter(
-            pk=recipient.commune_id, era=AdminArea.Era.CURRENT, level=AdminArea.Level.COMMUNE
-        ).first()
+    # Static geography, read from memory: no round trip per order.
+    commune = commune_current(pk=recipient.commune_id) if recipient.commune_id else None
     if commune is None:
         errors["commune"] = _("Hãy chọn xã/phường nơi nhận hàng.")
     elif recipient.province_id and commune.parent_id != recipient.province_id:
@@ -239,18 +238,36 @@ def _lines_clean(lines: Mapping[int, int]) -> dict[int, int]:
     return cleaned
 
 
-def _limits_check(*, stall, hashed: str, lines: dict[int, int], titles: dict[int, str]) -> None:
-    """Per-recipient limits of the stall, counted over the stall's period (not cancelled)."""
-    since = timezone.now() - timedelta(days=stall.limit_period_days)
-    recent = OrderLine.objects.filter(
-        order__phone_hash=hashed, order__placed_at__gte=since
-    ).exclude(order__state=State.CANCELLED)
-    # One query for the whole period and for each wanted item.
-    totals = recent.aggregate(
-        total=Sum("quantity"),
-        **{f"item_{item_id}": Sum("quantity", filter=Q(item_id=item_id)) for item_id in lines},
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+# The reads of every order, written out: they run on every order, and a queryset costs
+# more to build than the statement costs to run.
+def _items_wanted(wanted: Mapping[int, int]) -> batch.Statement:
+    """(id, title, is_listed) of the items in the basket."""
+    return (
+        f"SELECT id, title, is_listed FROM {_table(Item)} WHERE id = ANY(%s)",  # noqa: S608
+        [sorted(wanted)],
     )
-    already = totals["total"] or 0
+
+
+def _limits_recent(*, stall, hashed: str) -> batch.Statement:
+    """(item, quantity) of this phone's lines in the stall's period, cancelled orders aside."""
+    since = timezone.now() - timedelta(days=stall.limit_period_days)
+    return (
+        f"SELECT line.item_id, line.quantity FROM {_table(OrderLine)} line "  # noqa: S608
+        f"JOIN {_table(Order)} o ON o.id = line.order_id "
+        "WHERE o.phone_hash = %s AND o.placed_at >= %s AND o.state <> %s",
+        [hashed, since, State.CANCELLED.value],
+    )
+
+
+def _limits_check(
+    *, stall, recent: list[tuple[int, int]], lines: dict[int, int], titles: dict[int, str]
+) -> None:
+    """Per-recipient limits of the stall, counted over the stall's period (not cancelled)."""
+    already = sum(quantity for _item_id, quantity in recent)
     wanted = sum(lines.values())
     if already + wanted > stall.max_items_per_period:
         left = max(stall.max_items_per_period - already, 0)
@@ -263,7 +280,8 @@ def _limits_check(*, stall, hashed: str, lines: dict[int, int], titles: dict[int
             % {"max": stall.max_items_per_period, "days": stall.limit_period_days, "left": left},
         )
     for item_id, quantity in sorted(lines.items()):
-        if (totals[f"item_{item_id}"] or 0) + quantity > stall.max_same_item:
+        same = sum(q for other_id, q in recent if other_id == item_id)
+        if same + quantity > stall.max_same_item:
             raise OrderRefused(
                 "limit_same_item",
                 _("“%(title)s”: mỗi người nhận được tối đa %(max)d cái trong %(days)d ngày.")
@@ -276,19 +294,22 @@ def _limits_check(*, stall, hashed: str, lines: dict[int, int], titles: dict[int
             )
 
 
-def _order_insert(fields: dict) -> Order:
-    # The code is random; on the rare collision the unique constraint tells us, and the
-    # savepoint lets us try again without losing the reservation made so far.
-    for _attempt in range(8):
-        try:
-            with transaction.atomic():
-                return Order.objects.create(code=tracking_code_new(), **fields)
-        except IntegrityError:
-            continue
-    raise IntegrityError("could not allocate a unique tracking code")
+def _code_taken(exc: IntegrityError) -> bool:
+    """The insert hit the unique tracking code (a random collision), not another rule."""
+    constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", "") or ""
+    return "order_code" in constraint
 
 
-@transaction.atomic
+def _prefetched(order: Order, **related: list) -> None:
+    """Fill ``order.<name>.all()`` with rows already in hand, as ``prefetch_related`` would."""
+    cache = order.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, rows in related.items():
+        queryset = getattr(order, name).all()  # lazy: no query
+        queryset._result_cache = rows
+        queryset._prefetch_done = True
+        cache[name] = queryset
+
+
 def order_place(
     *,
     stall,
@@ -301,40 +322,80 @@ def order_place(
 
     Raises ``ValidationError`` (field → message) for bad recipient data and
     ``OrderRefused`` for a refusal (out of stock, limits). Either way nothing is saved.
-    Orders of one phone are serialised with an advisory lock, so parallel orders cannot
-    slip past the per-recipient limits; stock is reserved with conditional UPDATEs in
-    item-id order, so it never goes below zero and two orders never deadlock.
+    The tracking code is random: on the rare collision the whole transaction is tried
+    again with a new code (cheaper than a savepoint around every insert).
     """
     fields = _recipient_clean(recipient)
     wanted = _lines_clean(lines)
-    hashed = fields["phone_hash"]
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [phone_lock_key(hashed)])
+    for _attempt in range(8):
+        try:
+            return _order_place_once(
+                stall=stall,
+                wanted=wanted,
+                fields=fields,
+                consent_version=consent_version,
+                actor=actor,
+            )
+        except IntegrityError as exc:
+            if not _code_taken(exc):
+                raise
+    raise IntegrityError("could not allocate a unique tracking code")
 
-    items = {
-        item.pk: item
-        for item in Item.objects.filter(pk__in=list(wanted)).only("pk", "title", "is_listed")
-    }
+
+@transaction.atomic
+def _order_place_once(
+    *, stall, wanted: dict[int, int], fields: dict, consent_version: str, actor
+) -> Order:
+    """One attempt in three round trips: read, record the consent, write and reserve.
+
+    Orders of one phone are serialised with an advisory lock, so parallel orders cannot
+    slip past the per-recipient limits; stock is reserved with conditional UPDATEs in
+    item-id order, so it never goes below zero and two orders never deadlock. Nothing
+    written is read back. The budget is kept by tests/catalog/test_order_place_queries.py.
+    """
+    hashed = fields["phone_hash"]
+    # 1. Read. The lock comes first and is its own statement, so the limits read after it
+    #    sees every order of this phone committed while we waited. The order's id is
+    #    taken from its sequence here, so every row below can be written in one go.
+    lock = (
+        "SELECT pg_advisory_xact_lock(%s), nextval(pg_get_serial_sequence(%s, 'id'))",
+        [phone_lock_key(hashed), _table(Order)],
+    )
+    reads = [
+        lock,
+        _items_wanted(wanted),
+        _limits_recent(stall=stall, hashed=hashed),
+    ]
+    # Only asked when the stall wants officers to confirm new phones.
+    if stall.confirm_new_phones:
+        reads.append(batch.select(Order.objects.filter(phone_hash=hashed).values_list("pk")[:1]))
+    [[(_locked, order_id)], item_rows, recent, *known] = batch.run(reads)
+
+    titles = {pk: title for pk, title, _listed in item_rows}
+    listed = {pk for pk, _title, is_listed in item_rows if is_listed}
     for item_id in sorted(wanted):
-        item = items.get(item_id)
-        if item is None or not item.is_listed:
+        if item_id not in listed:
             raise OrderRefused(
                 "item_unavailable",
                 _("Một món trong giỏ không còn trên gian hàng. Hãy xoá nó khỏi giỏ rồi đặt lại."),
                 item_id=item_id,
             )
-    titles = {pk: item.title for pk, item in items.items()}
-    _limits_check(stall=stall, hashed=hashed, lines=wanted, titles=titles)
-    # Only asked when the stall wants officers to confirm new phones.
-    needs_officer = (
-        stall.confirm_new_phones and not Order.objects.filter(phone_hash=hashed).exists()
-    )
+    _limits_check(stall=stall, recent=recent, lines=wanted, titles=titles)
+    # Officers have little time: a phone the stall already knows goes straight through.
+    needs_officer = stall.confirm_new_phones and not known[0]
+    steps = [State.PLACED] if needs_officer else [State.PLACED, State.CONFIRMED]
 
     actor_id = actor_id_of(actor)
-    order = _order_insert(
-        {**fields, "consent_version": consent_version[:20], "consent_at": timezone.now()}
+    now = timezone.now()
+    order = Order(
+        pk=order_id,
+        code=tracking_code_new(),
+        state=steps[-1],
+        consent_version=consent_version[:20],
+        consent_at=now,
+        **fields,
     )
-    # The consent (and a guardian's, for a child) is saved with the order or not at all.
+    # 2. The consent (and a guardian's, for a child) is saved with the order or not at all.
     consent_record(
         subject_kind=SubjectKind.RECIPIENT,
         subject_id=order.pk,
@@ -345,45 +406,48 @@ def order_place(
         guardian_phone=order.guardian_phone,
         recorded_by=actor,
     )
-    OrderLine.objects.bulk_create(
-        [
-            OrderLine(order=order, item_id=item_id, quantity=quantity)
-            for item_id, quantity in sorted(wanted.items())
-        ]
-    )
-    StockEntry.objects.bulk_create(
-        [
-            StockEntry(
-                item_id=item_id,
-                kind=StockEntry.Kind.RESERVATION,
-                quantity=-quantity,
-                order=order,
-                actor_id=actor_id,
-            )
-            for item_id, quantity in sorted(wanted.items())
-        ]
-    )
-    OrderEvent.objects.create(order=order, from_state="", to_state=State.PLACED, actor_id=actor_id)
-    transaction.on_commit(
-        lambda: order_state_changed.send(
-            sender=Order, order=order, from_state="", to_state=State.PLACED
+    # 3. Write the order, its lines, the ledger and both history steps, and reserve the
+    #    stock last: a popular item's row stays locked only from its UPDATE to the commit,
+    #    so parallel orders queue on it for one statement each, not for the whole order.
+    items = {pk: Item(pk=pk, title=title) for pk, title in titles.items()}
+    order_lines = [
+        OrderLine(order=order, item=items[item_id], quantity=quantity)
+        for item_id, quantity in sorted(wanted.items())
+    ]
+    ledger = [
+        StockEntry(
+            item_id=item_id,
+            kind=StockEntry.Kind.RESERVATION,
+            quantity=-quantity,
+            order=order,
+            actor_id=actor_id,
         )
-    )
-    # Officers have little time: a phone the stall already knows goes straight through.
-    if not needs_officer:
-        order = order_transition(
-            order=order, to_state=State.CONFIRMED, actor=actor, expected_from=State.PLACED
+        for item_id, quantity in sorted(wanted.items())
+    ]
+    events = [
+        OrderEvent(order=order, from_state=from_state, to_state=to_state, actor_id=actor_id)
+        for from_state, to_state in zip(["", *steps], steps, strict=False)
+    ]
+    reservations = [
+        (
+            f"UPDATE {_table(Item)} SET available = available - %s "  # noqa: S608 - a model's table
+            "WHERE id = %s AND available >= %s",
+            [quantity, item_id, quantity],
         )
-
-    # Stock last: a popular item's row stays locked only from here to the commit, so
-    # parallel orders queue on it for one UPDATE each, not for the whole order.
+        for item_id, quantity in sorted(wanted.items())  # in id order: no deadlocks
+    ]
     catalog_changed()
-    for item_id in sorted(wanted):
-        quantity = wanted[item_id]
-        reserved = Item.objects.filter(pk=item_id, available__gte=quantity).update(
-            available=F("available") - quantity
-        )
-        if reserved == 0:
+    results = batch.run(
+        [
+            batch.insert([order]),
+            batch.insert(order_lines),
+            batch.insert(ledger),
+            batch.insert(events),
+            *reservations,
+        ]
+    )
+    for item_id, count in zip(sorted(wanted), results[4:], strict=True):
+        if count == 0:
             raise OrderRefused(
                 "out_of_stock",
                 _(
@@ -393,6 +457,15 @@ def order_place(
                 % {"title": titles[item_id]},
                 item_id=item_id,
             )
+    # What the caller shows (lines with titles, history) is what was just written.
+    _prefetched(order, lines=order_lines, events=events)
+
+    def announce() -> None:
+        order_state_changed.send(
+            sender=Order, order=order, from_state="", to_state=steps[-1], steps=tuple(steps)
+        )
+
+    transaction.on_commit(announce)
     return order
 
 

@@ -11,15 +11,25 @@ from catalog.services import order_state_changed
 
 
 @receiver(order_state_changed, sender=Order, dispatch_uid="logistics.order_step")
-def order_step(sender, order: Order, from_state: str, to_state: str, **kwargs) -> None:
+def order_step(
+    sender, order: Order, from_state: str, to_state: str, steps: tuple[str, ...] = (), **kwargs
+) -> None:
+    """Hand the step to the worker: one message to the broker, nothing more in the request."""
+    # Imported at call time: the tasks module pulls in the Celery app and the services.
     from logistics import tasks
     from logistics.notifications import notification_queue
 
-    if to_state == Order.State.CONFIRMED and not order.delivery:
-        transaction.on_commit(lambda: tasks.enqueue(tasks.order_route, order.pk))
-    notification = notification_queue(order=order, to_state=to_state)
-    if notification is not None:
-        transaction.on_commit(lambda: tasks.enqueue(tasks.notification_send, notification.pk))
+    states = list(steps or (to_state,))
+
+    def hand_over() -> None:
+        if tasks.enqueue(tasks.order_step, order.pk, states):
+            return
+        # Broker down: the messages go to the outbox now and its sweeper sends them later;
+        # the periodic routing sweeper decides the route of anything confirmed.
+        for state in states:
+            notification_queue(order=order, to_state=state)
+
+    transaction.on_commit(hand_over)
 
 
 @receiver(post_save, sender=OrderEvent, dispatch_uid="logistics.order_cancelled")

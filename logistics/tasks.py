@@ -8,6 +8,7 @@ import socket
 import redis
 from django.db import DatabaseError, InterfaceError, OperationalError
 
+from catalog.models import Order
 from gianhang import redis_guard
 from gianhang.celery import app
 from logistics import batches, notifications, routing, runs
@@ -79,6 +80,31 @@ def enqueue(task, *args, **kwargs) -> bool:
         )
         return False
     return True
+
+
+@app.task(name="logistics.order_step", soft_time_limit=30, time_limit=60, **COMMON)
+def order_step(order_id: int, to_states: list[str]) -> None:
+    """What follows the steps of an order: the recipient's messages, the route once confirmed.
+
+    Sent after the steps' commit, so a request pays one message to the broker and no more.
+    Both parts are idempotent (one message per history row, a guarded routing decision),
+    so a task delivered twice does nothing twice.
+    """
+    order = Order.objects.filter(pk=order_id).first()
+    if order is None:
+        return
+    if Order.State.CONFIRMED in to_states and not order.delivery:
+        routing.order_route(order_id=order_id)
+    for to_state in to_states:
+        notification = notifications.notification_queue(order=order, to_state=to_state)
+        if notification is None:
+            continue
+        # Sent here rather than by one more task per message; a gateway that fails for
+        # now gets the retrying task, and the sweeper catches anything left pending.
+        try:
+            notifications.notification_send(notification_id=notification.pk)
+        except notifications.TransientSendError:
+            enqueue(notification_send, notification.pk)
 
 
 @app.task(name="logistics.order_route", soft_time_limit=30, time_limit=60, **COMMON)

@@ -72,25 +72,27 @@ def consent_record(
                 )
             )
         guardian_accepted_at = guardian_accepted_at or accepted_at or now
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                return ConsentRecord.objects.create(
-                    subject_kind=subject_kind,
-                    subject_id=subject_id,
-                    notice_version=notice_version,
-                    accepted_at=accepted_at or now,
-                    subject_is_minor=subject_is_minor,
-                    guardian_name=guardian_name,
-                    guardian_phone=guardian_phone,
-                    guardian_accepted_at=guardian_accepted_at if subject_is_minor else None,
-                    recorded_by_id=_actor_id(recorded_by),
-                )
-        except IntegrityError:
-            # Already on file for this version: a retried request records nothing twice.
-            return ConsentRecord.objects.get(
-                subject_kind=subject_kind, subject_id=subject_id, notice_version=notice_version
-            )
+    record = ConsentRecord(
+        subject_kind=subject_kind,
+        subject_id=subject_id,
+        notice_version=notice_version,
+        accepted_at=accepted_at or now,
+        subject_is_minor=subject_is_minor,
+        guardian_name=guardian_name,
+        guardian_phone=guardian_phone,
+        guardian_accepted_at=guardian_accepted_at if subject_is_minor else None,
+        recorded_by_id=_actor_id(recorded_by),
+    )
+    # One INSERT … ON CONFLICT, no savepoints (it runs inside every order placement): a
+    # retried request touches the record already on file (same version, nothing else
+    # changed) and gets its id, so nothing is recorded twice.
+    ConsentRecord.objects.bulk_create(
+        [record],
+        update_conflicts=True,
+        unique_fields=["subject_kind", "subject_id", "notice_version"],
+        update_fields=["notice_version"],
+    )
+    return record
 
 
 # --- Forgetting ---------------------------------------------------------------------------

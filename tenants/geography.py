@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 import sqlite3
+import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
@@ -26,6 +28,70 @@ def _dataset_path() -> Path:
     return Path(vietnamadminunits.__file__).parent / "data" / "dataset.db"
 
 
+@dataclass(frozen=True)
+class _CurrentAreas:
+    by_pk: dict[int, AdminArea]
+    commune_by_code: dict[str, AdminArea]
+
+
+_current: _CurrentAreas | None = None
+_current_lock = threading.Lock()
+
+
+def _current_areas() -> _CurrentAreas:
+    """The current provinces and communes, read once per process.
+
+    The list changes only when ``geography_load`` runs (a reform of the administrative map),
+    so every order reads it from memory instead of asking PostgreSQL each time. The objects
+    are shared between requests: read them, never change them.
+    """
+    global _current
+    areas = _current
+    if areas is not None:
+        return areas
+    with _current_lock:
+        if _current is None:
+            rows = list(
+                AdminArea.objects.filter(
+                    era=Era.CURRENT, level__in=[Level.PROVINCE, Level.COMMUNE]
+                ).order_by("pk")
+            )
+            by_pk = {area.pk: area for area in rows}
+            communes: dict[str, AdminArea] = {}
+            for area in rows:
+                if area.level == Level.COMMUNE:
+                    if area.parent_id in by_pk:
+                        area.parent = by_pk[area.parent_id]
+                    communes[area.code] = area
+            # Cached only once loaded: a process started before ``geo`` ran asks again.
+            if rows:
+                _current = _CurrentAreas(by_pk=by_pk, commune_by_code=communes)
+            else:
+                return _CurrentAreas(by_pk={}, commune_by_code={})
+        return _current
+
+
+def geography_cache_clear() -> None:
+    """Forget the in-process copy (after a load, or between tests that reload)."""
+    global _current
+    with _current_lock:
+        _current = None
+
+
+def commune_current(*, pk: int | None = None, code: str | None = None) -> AdminArea | None:
+    """A current (2025) commune by id or by code, with its province as ``parent``; from memory."""
+    areas = _current_areas()
+    if pk is not None:
+        area = areas.by_pk.get(pk)
+        return area if area is not None and area.level == Level.COMMUNE else None
+    return areas.commune_by_code.get(str(code or "")[:10])
+
+
+def area_current(pk: int | None) -> AdminArea | None:
+    """A current province or commune by id, from memory (None for legacy or unknown ids)."""
+    return _current_areas().by_pk.get(pk) if pk is not None else None
+
+
 @transaction.atomic
 def geography_load(*, replace: bool = False) -> int:
     """Load provinces, districts and communes, current and legacy. Returns rows written."""
@@ -33,6 +99,7 @@ def geography_load(*, replace: bool = False) -> int:
         if not replace:
             return 0
         AdminArea.objects.all().delete()
+    transaction.on_commit(geography_cache_clear)
     db = sqlite3.connect(_dataset_path())
     db.row_factory = sqlite3.Row
     written = 0

@@ -92,7 +92,7 @@ ROOT_URLCONF = "gianhang.urls_tenant"
 # New stalls are cloned from this template schema, never migrated one by one.
 TENANT_BASE_SCHEMA = "stall_template"
 TENANT_CREATION_FAKES_MIGRATIONS = True
-TENANT_MIGRATION_EXECUTOR = env("GIANHANG_MIGRATION_EXECUTOR", "standard")
+TENANT_MIGRATION_EXECUTOR = env("GIANHANG_MIGRATION_EXECUTOR", "planned")  # tenants/upgrades.py
 TENANT_MULTIPROCESSING_MAX_PROCESSES = env_int("GIANHANG_MIGRATION_PROCESSES", 2)
 # Set the search_path once per request/tenant switch instead of before every query.
 TENANT_LIMIT_SET_CALLS = True

@@ -15,7 +15,9 @@ class Command(BaseCommand):
     help = "Chuẩn bị cơ sở dữ liệu: lược đồ chung, lược đồ mẫu, mọi gian hàng, danh mục hành chính."
 
     def add_arguments(self, parser):
-        parser.add_argument("--executor", default=None, help="standard | multiprocessing")
+        parser.add_argument(
+            "--executor", default=None, help="planned (default) | standard | multiprocessing"
+        )
 
     def handle(self, *args, **options):
         verbosity = max(0, options["verbosity"] - 1)
