@@ -36,6 +36,7 @@ from catalog.privacy_audit import audited
 from catalog.privacy_models import AccessLog, DataRequest
 from gianhang import ratelimit
 from gianhang.security import personal_data_page
+from gianhang.text import CleanCharField
 from tenants.permissions import stall_officer_required
 
 # A recipient gets a few tries per quarter hour: enough for a typo, far too few to guess
@@ -68,13 +69,13 @@ def notice(request, version: str | None = None):
 
 
 class LookupForm(forms.Form):
-    code = forms.CharField(label=_("Mã đơn"), max_length=16)
+    code = CleanCharField(label=_("Mã đơn"), max_length=16)
     last4 = forms.RegexField(
         label=_("4 số cuối điện thoại"),
         regex=r"^\d{4}$",
         error_messages={"invalid": _("Nhập đúng 4 chữ số cuối.")},
     )
-    phone = forms.CharField(label=_("Số điện thoại đầy đủ"), max_length=20)
+    phone = CleanCharField(label=_("Số điện thoại đầy đủ"), max_length=20)
 
 
 def _client_ip(request) -> str:

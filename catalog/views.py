@@ -281,7 +281,7 @@ def track(request):
     if request.method == "POST":
         form = TrackingForm(request.POST)
         if form.is_valid():
-            verdict = tracking_lookup_allowed(request=request)
+            verdict = tracking_lookup_allowed(request=request, code=form.cleaned_data["code"])
             if not verdict.allowed:
                 form.add_error(
                     None,

@@ -15,3 +15,8 @@ urlpatterns = [
     path("", include("reporting.urls")),
     path("", public_home, name="public-home"),
 ]
+
+# Under /api/ errors answer JSON; elsewhere Django's pages (see gianhang.api).
+handler400 = "gianhang.api.handler400"
+handler404 = "gianhang.api.handler404"
+handler500 = "gianhang.api.handler500"

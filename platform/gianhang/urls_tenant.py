@@ -17,3 +17,8 @@ urlpatterns = [
     path("", include("logistics.urls")),
     path("", include("catalog.urls")),
 ]
+
+# Under /api/ errors answer JSON; elsewhere Django's pages (see gianhang.api).
+handler400 = "gianhang.api.handler400"
+handler404 = "gianhang.api.handler404"
+handler500 = "gianhang.api.handler500"
