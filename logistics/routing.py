@@ -36,7 +36,7 @@ class StallZone:
     @classmethod
     def of(cls, stall) -> StallZone:
         lat, lon = stall.latitude, stall.longitude
-        if (lat is None or lon is None) and stall.commune_id:
+        if not coordinates_usable(lat, lon) and stall.commune_id:
             commune = stall.commune
             lat, lon = commune.latitude, commune.longitude
         if not coordinates_usable(lat, lon):
@@ -55,7 +55,7 @@ class StallZone:
             return (
                 Delivery.POST,
                 None,
-                _("Gian hàng chưa có toạ độ dùng được để tính khoảng cách: gửi bưu điện."),
+                _("Gian hàng chưa có tọa độ dùng được để tính khoảng cách: gửi bưu điện."),
             )
         if not coordinates_usable(latitude, longitude):
             return Delivery.POST, None, _("Không có toạ độ để tính khoảng cách: gửi bưu điện.")

@@ -183,7 +183,7 @@ def stall_coordinates_problem(latitude, longitude) -> str | None:
         return _("Cần cả vĩ độ lẫn kinh độ, hoặc bỏ trống cả hai.")
     if not coordinates_usable(latitude, longitude):
         return _(
-            "Toạ độ không hợp lệ: vĩ độ từ -90 đến 90, kinh độ từ -180 đến 180, dạng số thập phân."
+            "Tọa độ không hợp lệ: vĩ độ từ -90 đến 90, kinh độ từ -180 đến 180, dạng số thập phân."
         )
     lat, lon = float(latitude), float(longitude)
     if not (
@@ -191,7 +191,7 @@ def stall_coordinates_problem(latitude, longitude) -> str | None:
         and VIET_NAM_LONGITUDE[0] <= lon <= VIET_NAM_LONGITUDE[1]
     ):
         return _(
-            "Toạ độ (%(lat)s, %(lon)s) nằm ngoài Việt Nam: vĩ độ %(lat_min)s–%(lat_max)s, "
+            "Tọa độ (%(lat)s, %(lon)s) nằm ngoài Việt Nam: vĩ độ %(lat_min)s–%(lat_max)s, "
             "kinh độ %(lon_min)s–%(lon_max)s. Hãy kiểm tra lại (vĩ độ và kinh độ có bị đổi chỗ không?)."
         ) % {
             "lat": lat,
