@@ -290,6 +290,11 @@ SPECTACULAR_SETTINGS = {
     # One name for the order states wherever they appear (state, to_state): keeps the
     # schema tidy and `check --deploy` free of drf_spectacular.W001.
     "ENUM_NAME_OVERRIDES": {"OrderStateEnum": "catalog.models.Order.State"},
+    # Every operation's possible errors (400, and 413/415 with a body) declared as JSON.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "gianhang.schema.error_responses",
+    ],
 }
 
 # --- Background jobs --------------------------------------------------------------------
