@@ -60,4 +60,5 @@ def _run_all_checks(operation, mode, host: str) -> None:
     except Unsatisfiable:
         # Nothing to make invalid (no parameters, no body): the positive run covered it.
         assert mode == GenerationMode.NEGATIVE
-        assert not operation.query and not operation.body
+        assert not operation.query
+        assert not operation.body
