@@ -7,6 +7,7 @@ import math
 import pytest
 from django_tenants.utils import schema_exists
 
+from tenants.admin import StallAdminForm
 from tenants.geography import coordinates_usable, stall_coordinates_problem
 from tenants.models import Stall
 from tenants.services import ProvisioningError, stall_provision
@@ -91,3 +92,12 @@ def test_stall_import_reports_impossible_coordinates_by_line(db, tmp_path):
     assert set(Stall.objects.filter(slug__startswith="thpt-").values_list("slug", flat=True)) == {
         "thpt-tot"
     }
+
+
+def test_platform_admin_form_refuses_a_stall_outside_viet_nam(db):
+    form = StallAdminForm(data={"latitude": "48.85", "longitude": "2.35"})
+    assert not form.is_valid()
+    assert "ngoài Việt Nam" in " ".join(form.errors["latitude"])
+    ok = StallAdminForm(data={"latitude": "10.35", "longitude": "106.37"})
+    ok.is_valid()
+    assert "latitude" not in ok.errors
