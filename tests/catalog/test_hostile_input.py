@@ -289,3 +289,11 @@ def test_schema_declares_json_only_bodies_and_bounds(stall_a, client_for):
     assert "placed" in json.dumps(states["state"])
     item = schema["components"]["schemas"]["ItemOfficerRequest"]["properties"]
     assert item["age_max"]["maximum"] == 100
+
+
+def test_an_english_reader_gets_the_same_refusal_in_english(stall_a, client_for):
+    response = _post_json(
+        client_for(stall_a), "/api/v1/orders/", "[" * 3000, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == "The JSON data is nested too deeply."
