@@ -57,7 +57,6 @@ class ItemAdminForm(forms.ModelForm):
         for name in ("age_min", "age_max"):
             field = self.fields.get(name)
             if field is not None:
-                field.min_value, field.max_value = ITEM_AGE_MIN, ITEM_AGE_MAX
                 field.validators.append(MaxValueValidator(ITEM_AGE_MAX))
                 field.widget.attrs.update(min=ITEM_AGE_MIN, max=ITEM_AGE_MAX)
 

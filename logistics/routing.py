@@ -57,7 +57,7 @@ class StallZone:
                 None,
                 _("Gian hàng chưa có tọa độ dùng được để tính khoảng cách: gửi bưu điện."),
             )
-        if not coordinates_usable(latitude, longitude):
+        if latitude is None or longitude is None or not coordinates_usable(latitude, longitude):
             return Delivery.POST, None, _("Không có toạ độ để tính khoảng cách: gửi bưu điện.")
         km = distance_km(self.latitude, self.longitude, latitude, longitude)
         if km <= self.radius_km:

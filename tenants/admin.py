@@ -68,7 +68,7 @@ class StallAdminForm(forms.ModelForm):
         fields = ["latitude", "longitude"]  # the admin adds the others it shows
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         problem = stall_coordinates_problem(data.get("latitude"), data.get("longitude"))
         if problem:
             self.add_error("latitude", problem)

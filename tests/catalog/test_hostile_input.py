@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from catalog.models import Item, Order
 from tests.catalog.factories import commune_current, item_make
@@ -292,8 +293,11 @@ def test_schema_declares_json_only_bodies_and_bounds(stall_a, client_for):
 
 
 def test_an_english_reader_gets_the_same_refusal_in_english(stall_a, client_for):
-    response = _post_json(
-        client_for(stall_a), "/api/v1/orders/", "[" * 3000, HTTP_ACCEPT_LANGUAGE="en"
-    )
+    try:
+        response = _post_json(
+            client_for(stall_a), "/api/v1/orders/", "[" * 3000, HTTP_ACCEPT_LANGUAGE="en"
+        )
+    finally:
+        translation.activate("vi")  # the request left English active in this thread
     assert response.status_code == 400
     assert response.json()["detail"] == "The JSON data is nested too deeply."
