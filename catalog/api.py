@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
@@ -47,6 +46,7 @@ from catalog.services import (
     order_transition,
 )
 from catalog.stock import StockError, donation_record, stock_change
+from gianhang.api import throttled
 from tenants.permissions import IsStallOfficer
 
 BAD_INPUT = OpenApiResponse(description=_("Dữ liệu gửi lên chưa đúng."))
@@ -56,21 +56,45 @@ DENIED = OpenApiResponse(description=_("Chưa đăng nhập hoặc không phải
 
 
 def _throttled(verdict) -> Throttled:
-    return Throttled(
-        wait=verdict.retry_after,
-        detail=_("Bạn đã gửi quá nhiều yêu cầu. Hãy thử lại sau %(n)d giây.")
-        % {"n": verdict.retry_after},
-    )
+    return throttled(retry_after=verdict.retry_after)
 
 
 class StallPagination(LimitOffsetPagination):
-    """Pages of at most 100; an absurd offset is an empty page, never a database error."""
+    """Pages of 1 to 100 rows from offset 0 to 1,000,000, as the schema says; else 400."""
 
     max_limit = 100
     max_offset = 1_000_000
 
+    def get_limit(self, request) -> int:
+        return self._bounded(request, self.limit_query_param, 1, self.max_limit, self.default_limit)
+
     def get_offset(self, request) -> int:
-        return min(super().get_offset(request), self.max_offset)
+        return self._bounded(request, self.offset_query_param, 0, self.max_offset, 0)
+
+    def _bounded(self, request, name: str, low: int, high: int, default) -> int:
+        raw = request.query_params.get(name)
+        if raw is None:
+            return default
+        if not raw.isascii() or not raw.isdigit() or not low <= int(raw) <= high:
+            raise serializers.ValidationError(
+                {
+                    name: [
+                        _("Phải là số nguyên từ %(low)d đến %(high)d.") % {"low": low, "high": high}
+                    ]
+                }
+            )
+        return int(raw)
+
+    def get_schema_operation_parameters(self, view):
+        bounds = {
+            self.limit_query_param: (1, self.max_limit),
+            self.offset_query_param: (0, self.max_offset),
+        }
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            low, high = bounds[parameter["name"]]
+            parameter["schema"] = {"type": "integer", "minimum": low, "maximum": high}
+        return parameters
 
 
 class PublicApi:
@@ -81,8 +105,9 @@ class PublicApi:
 
 
 class ItemFilterSerializer(serializers.Serializer):
-    category = serializers.SlugField(required=False, max_length=80)
-    size = serializers.CharField(required=False, max_length=8)
+    # An empty filter (``size=``) means "no filter", as on the storefront page.
+    category = serializers.SlugField(required=False, max_length=80, allow_blank=True)
+    size = serializers.CharField(required=False, max_length=8, allow_blank=True)
     grade = serializers.IntegerField(required=False, min_value=1, max_value=12)
     q = serializers.CharField(required=False, max_length=100, allow_blank=True)
 
@@ -276,10 +301,14 @@ class OfficerItemViewSet(
         return Response(ItemOfficerSerializer(item).data)
 
 
+class OrderFilterSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=Order.State.choices, required=False)
+
+
 @extend_schema_view(
     list=extend_schema(
-        parameters=[OpenApiParameter("state", str, enum=Order.State.values)],
-        responses={200: OrderOfficerSerializer(many=True), 403: DENIED},
+        parameters=[OrderFilterSerializer],
+        responses={200: OrderOfficerSerializer(many=True), 400: BAD_INPUT, 403: DENIED},
     ),
     retrieve=extend_schema(responses={200: OrderOfficerSerializer, 403: DENIED, 404: NOT_FOUND}),
 )
@@ -289,9 +318,11 @@ class OfficerOrderViewSet(OfficerApi, viewsets.ReadOnlyModelViewSet):
     personal_data_audit = ("catalog.order", "pk", "view")
 
     def get_queryset(self):
-        state = self.request.query_params.get("state")
-        if state not in Order.State.values:
-            state = None
+        state = None
+        if self.action == "list":
+            filters = OrderFilterSerializer(data=self.request.query_params)
+            filters.is_valid(raise_exception=True)
+            state = filters.validated_data.get("state")
         return selectors.orders_by_state(state=state).prefetch_related("lines__item")
 
     @extend_schema(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from catalog import addresses
@@ -11,9 +12,12 @@ from catalog.codes import tracking_code_clean
 from catalog.models import Item, ItemPhoto
 from catalog.phones import phone_normalise
 from catalog.photos import photo_check
+from gianhang.text import CleanCharField, CleanTextField, clean_formfield
 from privacy.notices import NOTICE_CURRENT, NOTICE_VERSIONS
 
 KIDS_CLOTHING_SIZES = [str(n) for n in range(1, 17)]
+# "For ages a–b" on an item: a person's age, in years.
+ITEM_AGE_MIN, ITEM_AGE_MAX = 0, 100
 
 
 def item_size_problem(size_kind: str, size: str) -> str | None:
@@ -33,6 +37,7 @@ def item_size_problem(size_kind: str, size: str) -> str | None:
 class ItemAdminForm(forms.ModelForm):
     class Meta:
         model = Item
+        formfield_callback = clean_formfield
         fields = [
             "category",
             "title",
@@ -47,6 +52,14 @@ class ItemAdminForm(forms.ModelForm):
             "subject",
             "is_listed",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("age_min", "age_max"):
+            field = self.fields.get(name)
+            if field is not None:
+                field.validators.append(MaxValueValidator(ITEM_AGE_MAX))
+                field.widget.attrs.update(min=ITEM_AGE_MIN, max=ITEM_AGE_MAX)
 
     def clean_size(self) -> str:
         return (self.cleaned_data.get("size") or "").strip().upper()
@@ -89,8 +102,8 @@ class CheckoutForm(forms.Form):
 
     MODE_CURRENT, MODE_LEGACY = "current", "legacy"
 
-    name = forms.CharField(label=_("Họ tên người nhận"), max_length=120)
-    phone = forms.CharField(
+    name = CleanCharField(label=_("Họ tên người nhận"), max_length=120)
+    phone = CleanCharField(
         label=_("Số điện thoại di động"),
         max_length=32,
         help_text=_("Ví dụ 0901234567. Đoàn trường gọi số này khi giao hàng."),
@@ -135,18 +148,18 @@ class CheckoutForm(forms.Form):
         queryset=addresses.communes_legacy(district_id=None),
         empty_label=_("— Chọn xã —"),
     )
-    address_line = forms.CharField(label=_("Số nhà, đường, ấp/khu phố"), max_length=200)
-    note = forms.CharField(
+    address_line = CleanCharField(label=_("Số nhà, đường, ấp/khu phố"), max_length=200)
+    note = CleanTextField(
         label=_("Ghi chú (không bắt buộc)"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     is_minor = forms.BooleanField(label=_("Người nhận dưới 16 tuổi"), required=False)
-    guardian_name = forms.CharField(
+    guardian_name = CleanCharField(
         label=_("Họ tên cha mẹ/người giám hộ"), required=False, max_length=120
     )
-    guardian_phone = forms.CharField(
+    guardian_phone = CleanCharField(
         label=_("Điện thoại cha mẹ/người giám hộ"), required=False, max_length=32
     )
     consent = forms.BooleanField(
@@ -250,7 +263,7 @@ class CheckoutForm(forms.Form):
 
 
 class TrackingForm(forms.Form):
-    code = forms.CharField(
+    code = CleanCharField(
         label=_("Mã đơn"),
         max_length=20,
         widget=forms.TextInput(attrs={"autocapitalize": "characters", "placeholder": "ABCD-1234"}),

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from django.conf import settings
+import hashlib
+import logging
+from datetime import timedelta
 
+from django.conf import settings
+from django.db import DatabaseError
+from django.utils import timezone
+
+from catalog.models import TrackingAttempt
 from gianhang import ratelimit
 from gianhang.client_address import client_ip
+
+logger = logging.getLogger(__name__)
 
 HOUR = 60 * 60
 
@@ -35,8 +44,9 @@ def order_attempt_allowed(*, request, phone: str | None) -> ratelimit.Verdict:
 def tracking_lookup_allowed(*, request, code: str | None = None) -> ratelimit.Verdict:
     """Tracking lookups per IP, and per code: code + 4 digits must not be guessable.
 
-    The per-code count holds against many addresses guessing the digits of one known code
-    (seen on a parcel label, say): whatever the IPs, a code gets a few tries an hour.
+    The one check of the tracking page and the tracking API alike. The per-code count holds
+    against many addresses guessing the digits of one known code (seen on a parcel label,
+    say): whatever the IPs, a code gets a few tries an hour, Redis up or down.
     """
     per_ip = ratelimit.hit(
         scope="track-ip",
@@ -46,9 +56,38 @@ def tracking_lookup_allowed(*, request, code: str | None = None) -> ratelimit.Ve
     )
     if not per_ip.allowed or not code:
         return per_ip
-    return ratelimit.hit(
-        scope="track-code",
-        subject=code,
-        limit=settings.GIANHANG_TRACKING_LIMIT_PER_CODE,
-        window_seconds=HOUR,
+    return tracking_code_allowed(code=code)
+
+
+def tracking_code_allowed(*, code: str) -> ratelimit.Verdict:
+    """Count one lookup of ``code``: on Redis, or in the database while Redis is down."""
+    limit = settings.GIANHANG_TRACKING_LIMIT_PER_CODE
+    verdict = ratelimit.hit(scope="track-code", subject=code, limit=limit, window_seconds=HOUR)
+    if not verdict.degraded:
+        return verdict
+    return _tracking_code_hit_in_database(code=code, limit=limit, window_seconds=HOUR)
+
+
+def _tracking_code_hit_in_database(*, code: str, limit: int, window_seconds: int):
+    """Insert, then count: of N concurrent lookups the k-th committed sees at least k rows,
+    so no more than ``limit`` pass in a window however many arrive at once."""
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:track-code:{code}".encode()).hexdigest()
+    now = timezone.now()
+    since = now - timedelta(seconds=window_seconds)
+    try:
+        TrackingAttempt.objects.filter(at__lt=since).delete()
+        TrackingAttempt.objects.create(code_digest=digest)
+        window = TrackingAttempt.objects.filter(code_digest=digest, at__gte=since)
+        count = window.count()
+        oldest = window.order_by("at").values_list("at", flat=True).first() or now
+    except DatabaseError:
+        logger.exception("tracking limit: neither Redis nor the database answered")
+        return ratelimit.Verdict(allowed=False, count=0, limit=limit, retry_after=60, degraded=True)
+    retry_after = window_seconds - int((now - oldest).total_seconds())
+    return ratelimit.Verdict(
+        allowed=count <= limit,
+        count=count,
+        limit=limit,
+        retry_after=max(retry_after, 1),
+        degraded=True,
     )

@@ -334,6 +334,23 @@ class OrderEvent(models.Model):
         return f"{self.from_state or '–'} → {self.to_state}"
 
 
+class TrackingAttempt(models.Model):
+    """One tracking lookup of a code, kept only while Redis (the usual counter) is down.
+
+    The per-code limit falls back to counting these rows, so a code's four digits stay
+    unguessable during an outage. ``code_digest`` is a keyed hash, never the code.
+    """
+
+    code_digest = models.CharField(max_length=64)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["code_digest", "at"], name="trackingattempt_code_at")]
+
+    def __str__(self) -> str:
+        return f"{self.code_digest[:8]} @ {self.at}"
+
+
 def actor_id_of(user) -> int | None:
     """Public-schema user id for ledger and history rows (users live outside the stall)."""
     if user is None or not getattr(user, "is_authenticated", False):

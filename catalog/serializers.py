@@ -6,10 +6,16 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from catalog.forms import ITEM_AGE_MAX, ITEM_AGE_MIN
 from catalog.models import Category, Donation, Item, ItemPhoto, Order, OrderEvent, OrderLine
 from catalog.phones import phone_normalise
 from catalog.services import RECIPIENT_CANCELLABLE, TRANSITIONS
 from catalog.stock import MANUAL_KINDS
+from gianhang.text import (
+    CleanCharSerializerField,
+    CleanTextModelSerializerMixin,
+    CleanTextSerializerField,
+)
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -83,28 +89,28 @@ class OrderCreateSerializer(serializers.Serializer):
     """What a recipient sends to place an order."""
 
     lines = OrderLineInSerializer(many=True, allow_empty=False, max_length=20)
-    name = serializers.CharField(max_length=120)
-    phone = serializers.CharField(
+    name = CleanCharSerializerField(max_length=120)
+    phone = CleanCharSerializerField(
         max_length=32, help_text=_("Số di động Việt Nam, ví dụ 0901234567.")
     )
-    commune_code = serializers.CharField(
+    commune_code = CleanCharSerializerField(
         max_length=10,
         required=False,
         allow_blank=True,
         help_text=_("Mã xã/phường hiện hành (từ 1/7/2025)."),
     )
-    legacy_address = serializers.CharField(
+    legacy_address = CleanCharSerializerField(
         max_length=255,
         required=False,
         allow_blank=True,
         help_text=_("Hoặc địa chỉ cũ có huyện: “Xã …, Huyện …, Tỉnh …”; sẽ được chuyển đổi."),
     )
-    address_line = serializers.CharField(max_length=200)
-    note = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+    address_line = CleanCharSerializerField(max_length=200)
+    note = CleanTextSerializerField(max_length=1000, required=False, allow_blank=True)
     consent = serializers.BooleanField(help_text=_("Đồng ý với thông báo về dữ liệu cá nhân."))
     recipient_is_minor = serializers.BooleanField(default=False)
-    guardian_name = serializers.CharField(max_length=120, required=False, allow_blank=True)
-    guardian_phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    guardian_name = CleanCharSerializerField(max_length=120, required=False, allow_blank=True)
+    guardian_phone = CleanCharSerializerField(max_length=32, required=False, allow_blank=True)
 
     def validate_phone(self, value: str) -> str:
         return phone_normalise(value)
@@ -230,7 +236,7 @@ class RefusalSerializer(serializers.Serializer):
 # --- Officers ----------------------------------------------------------------------------
 
 
-class ItemOfficerSerializer(serializers.ModelSerializer):
+class ItemOfficerSerializer(CleanTextModelSerializerMixin, serializers.ModelSerializer):
     category = serializers.SlugRelatedField(slug_field="slug", queryset=Category.objects.all())
 
     class Meta:
@@ -254,6 +260,10 @@ class ItemOfficerSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["available", "created_at", "updated_at"]
+        extra_kwargs = {
+            "age_min": {"min_value": ITEM_AGE_MIN, "max_value": ITEM_AGE_MAX},
+            "age_max": {"min_value": ITEM_AGE_MIN, "max_value": ITEM_AGE_MAX},
+        }
 
     def validate(self, attrs: dict) -> dict:
         from catalog.forms import item_size_problem
@@ -310,13 +320,13 @@ class OrderOfficerSerializer(serializers.ModelSerializer):
 
 class TransitionSerializer(serializers.Serializer):
     to_state = serializers.ChoiceField(choices=Order.State.choices)
-    public_note = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    public_note = CleanCharSerializerField(max_length=200, required=False, allow_blank=True)
 
 
 class StockChangeSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=[(k.value, k.label) for k in MANUAL_KINDS])
     quantity = serializers.IntegerField(min_value=-100000, max_value=100000)
-    note = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    note = CleanCharSerializerField(max_length=200, required=False, allow_blank=True)
 
 
 class DonationLineInSerializer(serializers.Serializer):
@@ -324,7 +334,7 @@ class DonationLineInSerializer(serializers.Serializer):
     quantity = serializers.IntegerField(min_value=1, max_value=100000)
 
 
-class DonationSerializer(serializers.ModelSerializer):
+class DonationSerializer(CleanTextModelSerializerMixin, serializers.ModelSerializer):
     lines = DonationLineInSerializer(many=True, allow_empty=False, write_only=True)
 
     class Meta:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -39,6 +40,8 @@ from catalog.services import (
     order_find,
     order_place,
 )
+from gianhang.input_guard import bad_request
+from gianhang.text import text_clean
 from privacy.notices import NOTICE_CURRENT
 
 PAGE_SIZE = 24
@@ -84,13 +87,43 @@ def home(request):
     )
 
 
+_CATEGORY_SLUG = re.compile(r"^[-a-z0-9_]{1,80}$")
+
+
+def _list_filters(request) -> dict | None:
+    """The item list's filters, or None when one cannot be a real filter (a 400)."""
+    category = request.GET.get("danh-muc") or ""
+    size = text_clean(request.GET.get("co") or "")
+    grade_text = request.GET.get("lop") or ""
+    page_text = request.GET.get("trang") or "1"
+    if category and not _CATEGORY_SLUG.match(category):
+        return None
+    if len(size) > 8 or (grade_text and _int_or_none(grade_text) is None):
+        return None
+    if not (page_text.isascii() and page_text.isdigit() and 1 <= int(page_text) <= 99_999):
+        return None
+    return {
+        "category": category,
+        "size": size,
+        "grade": _int_or_none(grade_text),
+        "query": text_clean(request.GET.get("q") or "")[:100],
+        "page_number": page_text,
+    }
+
+
 @require_GET
 def item_list(request):
-    category = (request.GET.get("danh-muc") or "")[:80]
-    size = (request.GET.get("co") or "")[:8]
-    grade = _int_or_none(request.GET.get("lop"))
-    query = (request.GET.get("q") or "")[:100]
-    page_number = (request.GET.get("trang") or "1")[:6]
+    filters = _list_filters(request)
+    if filters is None:
+        return bad_request(
+            request,
+            _(
+                "Bộ lọc không hợp lệ: lớp từ 1 đến 12, trang là số từ 1, cỡ tối đa 8 ký tự. "
+                "Hãy chọn lại từ danh sách hàng."
+            ),
+        )
+    category, size, grade = filters["category"], filters["size"], filters["grade"]
+    query, page_number = filters["query"], filters["page_number"]
     kept = {
         k: v
         for k, v in (("q", query), ("danh-muc", category), ("co", size), ("lop", grade or ""))
@@ -283,7 +316,7 @@ def track(request):
     if request.method == "POST":
         form = TrackingForm(request.POST)
         if form.is_valid():
-            verdict = tracking_lookup_allowed(request=request)
+            verdict = tracking_lookup_allowed(request=request, code=form.cleaned_data["code"])
             if not verdict.allowed:
                 form.add_error(
                     None,

@@ -7,13 +7,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Order
+from gianhang.text import CleanCharField
 from logistics.models import RunStop, Volunteer
 
 MAX_CSV_BYTES = 512 * 1024
 
 
 class HandOverForm(forms.Form):
-    receipt_number = forms.CharField(label=_("Số biên nhận của bưu điện"), max_length=60)
+    receipt_number = CleanCharField(label=_("Số biên nhận của bưu điện"), max_length=60)
     handed_over_on = forms.DateField(
         label=_("Ngày giao"),
         initial=timezone.localdate,
@@ -22,7 +23,7 @@ class HandOverForm(forms.Form):
 
 
 class TrackingForm(forms.Form):
-    tracking_number = forms.CharField(label=_("Mã vận đơn"), max_length=40)
+    tracking_number = CleanCharField(label=_("Mã vận đơn"), max_length=40)
 
 
 class TrackingCsvForm(forms.Form):
@@ -36,7 +37,7 @@ class TrackingCsvForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    reason = forms.CharField(label=_("Lý do hoàn"), max_length=200)
+    reason = CleanCharField(label=_("Lý do hoàn"), max_length=200)
 
 
 class OverrideForm(forms.Form):
@@ -68,4 +69,4 @@ class StopMarkForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("Lý do"), required=False, choices=[("", "—"), *RunStop.FailReason.choices]
     )
-    note = forms.CharField(label=_("Ghi chú"), required=False, max_length=200)
+    note = CleanCharField(label=_("Ghi chú"), required=False, max_length=200)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from catalog.models import Order
 from catalog.services import order_transition
 from logistics.models import RoutingDecision, RunStop
-from tenants.geography import distance_km
+from tenants.geography import coordinates_usable, distance_km
 
 logger = logging.getLogger(__name__)
 
@@ -36,9 +36,12 @@ class StallZone:
     @classmethod
     def of(cls, stall) -> StallZone:
         lat, lon = stall.latitude, stall.longitude
-        if (lat is None or lon is None) and stall.commune_id:
+        if not coordinates_usable(lat, lon) and stall.commune_id:
             commune = stall.commune
             lat, lon = commune.latitude, commune.longitude
+        if not coordinates_usable(lat, lon):
+            # NaN, 999 or half a pair: no distance can be measured from there.
+            lat = lon = None
         served = frozenset(stall.served_communes.values_list("pk", flat=True))
         return cls(lat, lon, float(stall.delivery_radius_km), served)
 
@@ -48,7 +51,13 @@ class StallZone:
         """(delivery, distance in km or None, reason shown to officers)."""
         if commune_id is not None and commune_id in self.served_commune_ids:
             return Delivery.VOLUNTEER, None, _("Xã/phường nằm trong danh sách giao tận nơi.")
-        if self.latitude is None or self.longitude is None or latitude is None or longitude is None:
+        if self.latitude is None or self.longitude is None:
+            return (
+                Delivery.POST,
+                None,
+                _("Gian hàng chưa có tọa độ dùng được để tính khoảng cách: gửi bưu điện."),
+            )
+        if latitude is None or longitude is None or not coordinates_usable(latitude, longitude):
             return Delivery.POST, None, _("Không có toạ độ để tính khoảng cách: gửi bưu điện.")
         km = distance_km(self.latitude, self.longitude, latitude, longitude)
         if km <= self.radius_km:

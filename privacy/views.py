@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gianhang import ratelimit
 from gianhang.client_address import client_ip
 from gianhang.security import personal_data_page
+from gianhang.text import CleanCharField
 from privacy import registry
 from privacy.audit import audited
 from privacy.models import AccessLog, DataRequest, SubjectKind
@@ -72,13 +73,13 @@ def notice(request, version: str | None = None):
 
 
 class LookupForm(forms.Form):
-    code = forms.CharField(label=_("Mã đơn"), max_length=16)
+    code = CleanCharField(label=_("Mã đơn"), max_length=16)
     last4 = forms.RegexField(
         label=_("4 số cuối điện thoại"),
         regex=r"^\d{4}$",
         error_messages={"invalid": _("Nhập đúng 4 chữ số cuối.")},
     )
-    phone = forms.CharField(label=_("Số điện thoại đầy đủ"), max_length=20)
+    phone = CleanCharField(label=_("Số điện thoại đầy đủ"), max_length=20)
 
 
 def _recipients() -> registry.Subject:

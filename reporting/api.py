@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
@@ -42,10 +42,7 @@ class ReportUnitApi(APIView):
     permission_classes = [OnPublicHost, IsAuthenticated]
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("tu", str, description="YYYY-MM-DD"),
-            OpenApiParameter("den", str, description="YYYY-MM-DD"),
-        ],
+        parameters=[PeriodQuerySerializer],
         responses=DashboardSerializer,
     )
     def get(self, request, unit_id: int):

@@ -5,12 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gianhang.text import CleanCharField
 from reporting.models import Target
 
 
 class TargetForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại mục tiêu"), choices=Target.Kind.choices)
-    title = forms.CharField(label=_("Tên mục tiêu"), max_length=200)
+    title = CleanCharField(label=_("Tên mục tiêu"), max_length=200)
     period_start = forms.DateField(
         label=_("Từ ngày"),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],

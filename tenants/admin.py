@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 
+from gianhang.text import text_form_class
 from tenants.admin_sites import platform_admin_site
+from tenants.geography import stall_coordinates_problem
 from tenants.models import AdminArea, Domain, Membership, Stall, Unit
 
 
@@ -22,6 +25,13 @@ class PlatformOnlyAdmin(admin.ModelAdmin):
 
     def _allowed(self, request) -> bool:
         return platform_admin_site.has_permission(request)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Names typed here are cleaned by the same rule as every other form's free text.
+        form_class = text_form_class(db_field)
+        if form_class is not None:
+            kwargs.setdefault("form_class", form_class)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def has_module_permission(self, request):
         return self._allowed(request)
@@ -52,8 +62,22 @@ class DomainInline(admin.TabularInline):
     extra = 0
 
 
+class StallAdminForm(forms.ModelForm):
+    class Meta:
+        model = Stall
+        fields = ["latitude", "longitude"]  # the admin adds the others it shows
+
+    def clean(self):
+        data = super().clean() or {}
+        problem = stall_coordinates_problem(data.get("latitude"), data.get("longitude"))
+        if problem:
+            self.add_error("latitude", problem)
+        return data
+
+
 @admin.register(Stall, site=platform_admin_site)
 class StallAdmin(PlatformOnlyAdmin):
+    form = StallAdminForm
     list_display = ["name", "slug", "unit", "is_active", "created_at"]
     list_filter = ["is_active"]
     search_fields = ["name", "slug"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from gianhang.text import text_form_class
 from tenants.permissions import request_is_stall_officer
 from tenants.selectors import user_is_platform_admin
 
@@ -40,6 +41,13 @@ class StallAdminSite(admin.AdminSite):
 
 class StallModelAdmin(admin.ModelAdmin):
     """Stall officers may do everything with their own stall's rows (the schema fences them)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Free text typed here is cleaned by the same rule as on every other form.
+        form_class = text_form_class(db_field)
+        if form_class is not None:
+            kwargs.setdefault("form_class", form_class)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def _officer(self, request) -> bool:
         return request_is_stall_officer(request)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from unidecode import unidecode
 
 from tenants.models import AdminArea
@@ -224,3 +225,47 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * radius * math.asin(math.sqrt(a))
+
+
+# Viet Nam's mainland and islands (Hoàng Sa, Trường Sa and their schools included), with a
+# margin: a stall's coordinates outside this box are a typo, not a school.
+VIET_NAM_LATITUDE = (6.0, 23.5)
+VIET_NAM_LONGITUDE = (102.0, 118.0)
+
+
+def coordinates_usable(latitude, longitude) -> bool:
+    """Both present, finite and on the globe: safe to measure a distance with."""
+    try:
+        lat, lon = float(latitude), float(longitude)
+    except (TypeError, ValueError):
+        return False
+    return math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180
+
+
+def stall_coordinates_problem(latitude, longitude) -> str | None:
+    """Why a stall's coordinates cannot be kept (a Vietnamese sentence), or None if they can."""
+    if latitude is None and longitude is None:
+        return None
+    if latitude is None or longitude is None:
+        return _("Cần cả vĩ độ lẫn kinh độ, hoặc bỏ trống cả hai.")
+    if not coordinates_usable(latitude, longitude):
+        return _(
+            "Tọa độ không hợp lệ: vĩ độ từ -90 đến 90, kinh độ từ -180 đến 180, dạng số thập phân."
+        )
+    lat, lon = float(latitude), float(longitude)
+    if not (
+        VIET_NAM_LATITUDE[0] <= lat <= VIET_NAM_LATITUDE[1]
+        and VIET_NAM_LONGITUDE[0] <= lon <= VIET_NAM_LONGITUDE[1]
+    ):
+        return _(
+            "Tọa độ (%(lat)s, %(lon)s) nằm ngoài Việt Nam: vĩ độ %(lat_min)s–%(lat_max)s, "
+            "kinh độ %(lon_min)s–%(lon_max)s. Hãy kiểm tra lại (vĩ độ và kinh độ có bị đổi chỗ không?)."
+        ) % {
+            "lat": lat,
+            "lon": lon,
+            "lat_min": VIET_NAM_LATITUDE[0],
+            "lat_max": VIET_NAM_LATITUDE[1],
+            "lon_min": VIET_NAM_LONGITUDE[0],
+            "lon_max": VIET_NAM_LONGITUDE[1],
+        }
+    return None

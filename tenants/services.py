@@ -13,6 +13,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_exists
 
+from gianhang.text import text_clean
+from tenants.geography import coordinates_usable, stall_coordinates_problem
 from tenants.models import SLUG_PATTERN, AdminArea, Domain, Membership, Stall, Unit
 
 TEMPLATE_SCHEMA = settings.TENANT_BASE_SCHEMA
@@ -173,6 +175,16 @@ def _stall_provision(
     rows and the account all disappear together. Nothing is ever half-created.
     """
     slug = (slug or "").strip().lower()
+    name = text_clean(name or "")
+    if not name:
+        raise ProvisioningError(_("Hãy nhập tên gian hàng."), code="no_name")
+    if commune is not None and latitude is None and longitude is None:
+        latitude, longitude = commune.latitude, commune.longitude
+        if not coordinates_usable(latitude, longitude):
+            latitude = longitude = None
+    problem = stall_coordinates_problem(latitude, longitude)
+    if problem:
+        raise ProvisioningError(problem, code="bad_coordinates")
     base_domain = base_domain or settings.BASE_DOMAIN
     domain = f"{slug}.{base_domain}"
     schema_name = Stall.schema_for_slug(slug)
@@ -195,18 +207,19 @@ def _stall_provision(
             _("Đơn vị “%(unit)s” đã có gian hàng.") % {"unit": unit.name}, code="unit_has_stall"
         )
 
-    if commune is not None and latitude is None:
-        latitude, longitude = commune.latitude, commune.longitude
     stall = Stall(
         schema_name=schema_name,
         slug=slug,
-        name=name.strip(),
+        name=name,
         unit=unit,
         commune=commune,
         latitude=latitude,
         longitude=longitude,
     )
-    stall.full_clean(exclude=["schema_name"])
+    try:
+        stall.full_clean(exclude=["schema_name"])
+    except ValidationError as exc:
+        raise ProvisioningError(" ".join(exc.messages), code="invalid") from None
     stall.save(verbosity=0)
     Domain.objects.create(domain=domain, tenant=stall, is_primary=True)
 

@@ -51,9 +51,9 @@ def main(argv: list[str] | None = None) -> int:
         # It collects static files at start: hashed names, long cache lifetimes, compressed.
         os.environ.setdefault("GIANHANG_COLLECTED_STATIC", "1")
     services = None
-    if command not in _OFFLINE_COMMANDS:
-        services = ensure_services(default_data_dir())
     try:
+        if command not in _OFFLINE_COMMANDS:
+            services = ensure_services(default_data_dir())
         if command == "celery":
             from celery.bin.celery import main as celery_main
 
@@ -65,9 +65,27 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        # One line for a person; the whole trace only when asked for.
+        if "--traceback" in argv:
+            raise
+        print(f"gianhang: {error_line(exc)}", file=sys.stderr)
+        return 1
     finally:
         if services is not None:
             services.stop()
+
+
+def error_line(exc: BaseException) -> str:
+    """The error as one line: its own message(s), with its kind when that is all there is."""
+    messages = getattr(exc, "messages", None)  # Django's ValidationError: a list of sentences
+    text = " ".join(str(m) for m in messages) if messages else str(exc)
+    text = " ".join(text.split())
+    if not text:
+        return type(exc).__name__
+    if type(exc).__module__.startswith(("django.core.exceptions", "django.core.management")):
+        return text
+    return f"{text} ({type(exc).__name__}; thêm --traceback để xem chi tiết)"
 
 
 if __name__ == "__main__":

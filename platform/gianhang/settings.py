@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "gianhang.input_guard.InputGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -321,6 +322,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 24,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON bodies only, bounded in size and depth before parsing.
+    "DEFAULT_PARSER_CLASSES": ["gianhang.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "gianhang.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -336,6 +339,11 @@ SPECTACULAR_SETTINGS = {
     # One name for the order states wherever they appear (state, to_state): keeps the
     # schema tidy and `check --deploy` free of drf_spectacular.W001.
     "ENUM_NAME_OVERRIDES": {"OrderStateEnum": "catalog.models.Order.State"},
+    # Every operation's possible errors (400, and 413/415 with a body) declared as JSON.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "gianhang.schema.error_responses",
+    ],
 }
 
 # --- Background jobs --------------------------------------------------------------------

@@ -16,5 +16,8 @@ urlpatterns = [
     path("", public_home, name="public-home"),
 ]
 
-# A database outage answers 503 "try again", anything else a short Vietnamese page.
+# Under /api/ errors answer JSON; elsewhere the site's pages. A database outage answers
+# 503 "try again", anything else a short Vietnamese page (gianhang.errors).
+handler400 = "gianhang.api.handler400"
+handler404 = "gianhang.api.handler404"
 handler500 = "gianhang.errors.server_error"

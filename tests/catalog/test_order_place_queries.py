@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 
 import catalog.services
 from catalog.models import Order, OrderEvent, OrderLine, StockEntry
-from privacy.models import ConsentRecord
 from catalog.services import order_place
+from privacy.models import ConsentRecord
 from tenants.geography import commune_current, geography_cache_clear
 from tests.catalog.factories import item_make, recipient_make
 from tests.conftest import in_stall
