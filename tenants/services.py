@@ -13,7 +13,15 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_exists
 
-from tenants.models import SLUG_PATTERN, AdminArea, Domain, Membership, Stall, Unit
+from tenants.models import (
+    SLUG_PATTERN,
+    AdminArea,
+    Domain,
+    Membership,
+    Stall,
+    TemporaryPassword,
+    Unit,
+)
 
 TEMPLATE_SCHEMA = settings.TENANT_BASE_SCHEMA
 
@@ -236,4 +244,5 @@ def _officer_account(*, email: str):
         return user, None
     password = secrets.token_urlsafe(12)
     user = User.objects.create_user(username=email, email=email, password=password)
+    TemporaryPassword.objects.get_or_create(user=user)
     return user, password

@@ -1,4 +1,4 @@
-"""Pages of the tenants app: the public home, a stall's placeholder home, login, media."""
+"""Pages of the tenants app: the public home, a stall's placeholder home, media."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import mimetypes
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth import views as auth_views
 from django.db import connection
 from django.http import FileResponse, Http404
 from django.shortcuts import render
@@ -29,11 +28,6 @@ def public_home(request):
 def stall_home(request):
     """A stall's home until the storefront is mounted at the root (catalog.urls)."""
     return render(request, "tenants/stall_home.html", {"unit": request.tenant.unit})
-
-
-class LoginView(auth_views.LoginView):
-    template_name = "gianhang/login.html"
-    redirect_authenticated_user = True
 
 
 @require_GET

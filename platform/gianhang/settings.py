@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tenants.middleware.StallSessionMiddleware",
+    "tenants.middleware.TemporaryPasswordMiddleware",
     "gianhang.security.NoStoreMiddleware",
     "catalog.privacy_audit.AccessAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -113,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tenants.context_processors.stall",
+                "gianhang.workspace_nav.staff_nav",
             ],
         },
     }
