@@ -11,6 +11,7 @@ from catalog.codes import tracking_code_clean
 from catalog.models import Item, ItemPhoto
 from catalog.phones import phone_normalise
 from catalog.photos import photo_check
+from tenants.collation import vi_sorted
 
 KIDS_CLOTHING_SIZES = [str(n) for n in range(1, 17)]
 
@@ -76,8 +77,20 @@ class ItemPhotoForm(forms.ModelForm):
         return image
 
 
+class VietnameseOrderIterator(forms.models.ModelChoiceIterator):
+    """Choices in Vietnamese alphabetical order ("Cái Bè" before "Chợ Gạo", "Đ" after "D")."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for area in vi_sorted(self.queryset, key=lambda area: area.name):
+            yield self.choice(area)
+
+
 class AreaChoiceField(forms.ModelChoiceField):
     """Shows just the area's own name: the parent is already chosen above it."""
+
+    iterator = VietnameseOrderIterator
 
     def label_from_instance(self, obj) -> str:
         return obj.name

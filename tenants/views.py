@@ -11,12 +11,16 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from tenants.collation import vi_sorted
 from tenants.selectors import stalls_active, stalls_for_officer
 
 
 @require_GET
 def public_home(request):
-    stalls = stalls_active().select_related("unit").prefetch_related("domains")[:200]
+    stalls = vi_sorted(
+        stalls_active().select_related("unit").prefetch_related("domains")[:200],
+        key=lambda stall: stall.name,
+    )
     return render(
         request,
         "tenants/public_home.html",
