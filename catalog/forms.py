@@ -11,7 +11,7 @@ from catalog.codes import tracking_code_clean
 from catalog.models import Item, ItemPhoto
 from catalog.phones import phone_normalise
 from catalog.photos import photo_check
-from tenants.collation import vi_sorted
+from tenants.collation import area_sort_key
 
 KIDS_CLOTHING_SIZES = [str(n) for n in range(1, 17)]
 
@@ -83,7 +83,7 @@ class VietnameseOrderIterator(forms.models.ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for area in vi_sorted(self.queryset, key=lambda area: area.name):
+        for area in sorted(self.queryset, key=area_sort_key):
             yield self.choice(area)
 
 

@@ -60,3 +60,8 @@ def vi_sort_key(text: str) -> tuple:
 def vi_sorted(items: Iterable[T], *, key: Callable[[T], str] = str) -> list[T]:
     """The items in Vietnamese alphabetical order of ``key(item)``."""
     return sorted(items, key=lambda item: vi_sort_key(key(item)))
+
+
+def area_sort_key(area) -> tuple:
+    """Administrative areas by their own name: "Tỉnh Đồng Tháp" sorts under Đ, not under T."""
+    return (vi_sort_key(area.short_name or area.name), vi_sort_key(area.name))

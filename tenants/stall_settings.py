@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import QuerySet
 
-from tenants.collation import vi_sorted
+from tenants.collation import area_sort_key
 from tenants.models import AdminArea, Stall
 
 
@@ -21,7 +21,7 @@ def communes_near_stall(*, stall: Stall) -> list[AdminArea]:
     areas: QuerySet[AdminArea] = AdminArea.objects.filter(
         era=AdminArea.Era.CURRENT, level=AdminArea.Level.COMMUNE, parent_id=province_id
     )
-    return vi_sorted(areas, key=lambda area: area.name)
+    return sorted(areas, key=area_sort_key)
 
 
 @transaction.atomic
