@@ -70,9 +70,13 @@ def login_landing(request):
         )
         if url:
             links.append((stall, url))
-    if len(links) == 1:
-        return HttpResponseRedirect(links[0][1])
-    return render(request, "gianhang/login_landing.html", {"links": links})
+    # Not a redirect: the Content-Security-Policy's form-action 'self' stops a sign-in
+    # form's redirect chain from leaving this host. A page that moves on by itself does not.
+    return render(
+        request,
+        "gianhang/login_landing.html",
+        {"links": links, "go_to": links[0][1] if len(links) == 1 else None},
+    )
 
 
 def _port(request) -> str | None:
