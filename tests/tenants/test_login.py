@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from tenants.models import Membership, TemporaryPassword, Unit
@@ -153,7 +154,14 @@ def test_log_out_needs_a_post_and_then_the_workspace_is_closed(stall_a, officer_
     assert client.get("/can-bo/")["Location"].startswith("/dang-nhap/")
 
 
-def test_first_login_with_a_temporary_password_must_set_a_new_one(db):
+@pytest.fixture
+def back_to_public():
+    """The test client's requests on a stall host leave the shared connection in its schema."""
+    yield
+    connection.set_schema_to_public()
+
+
+def test_first_login_with_a_temporary_password_must_set_a_new_one(db, back_to_public):
     district = unit_get_or_create(kind=Unit.Kind.DISTRICT, name="Huyện Đoàn Cái Bè", code="cai-be")
     made = stall_provision(
         slug="truong-tam", name="Đoàn trường Tạm", parent_unit=district,
