@@ -31,7 +31,7 @@ BOARD_STATES = [
     State.CANCELLED,
 ]
 # Steps an officer takes by hand here; routing, delivery and the post are logistics' pages.
-OFFICER_STEPS = {
+OFFICER_STEPS: dict[str, list[str]] = {
     State.PLACED: [State.CONFIRMED, State.CANCELLED],
     State.CONFIRMED: [State.PACKED, State.CANCELLED],
     State.PACKED: [State.CANCELLED],
@@ -40,11 +40,12 @@ PAGE_SIZE = 50
 
 
 def _step_label(state: str) -> str:
-    return {
+    labels: dict[str, str] = {
         State.CONFIRMED: _("Xác nhận"),
         State.PACKED: _("Đánh dấu đã đóng gói"),
         State.CANCELLED: _("Hủy đơn"),
-    }[state]
+    }
+    return labels[state]
 
 
 @require_GET
@@ -64,7 +65,7 @@ def order_board(request):
         PAGE_SIZE,
     ).get_page(request.GET.get("trang"))
     for order in page:
-        order.phone_national = phone_display(order.phone)
+        order.phone_national = phone_display(order.phone)  # type: ignore[attr-defined]
     steps = [(s, _step_label(s)) for s in OFFICER_STEPS.get(state, [])]
     return render(
         request,
@@ -85,10 +86,12 @@ def order_board_step(request):
     """Move each ticked order one step; say which moved and which could not, and why."""
     to_state = request.POST.get("to", "")
     from_state = request.POST.get("from", "")
-    back = f"/can-bo/don-hang/?trang-thai={from_state}" if from_state in State.values else None
+    if from_state not in State.values:
+        from_state = State.PLACED
+    back = f"/can-bo/don-hang/?trang-thai={from_state}"
     if to_state not in OFFICER_STEPS.get(from_state, []):
         messages.error(request, _("Bước này không làm được ở đây. Hãy chọn lại."))
-        return redirect(back or "workspace:orders")
+        return redirect(back)
     ids = [int(v) for v in request.POST.getlist("id") if v.isdigit()][:500]
     if not ids:
         messages.warning(request, _("Hãy đánh dấu ít nhất một đơn trước khi bấm."))
@@ -125,7 +128,7 @@ def order_page(request, code: str):
     )
     if order is None:
         raise Http404
-    order.phone_national = phone_display(order.phone)
+    order.phone_national = phone_display(order.phone)  # type: ignore[attr-defined]
     history = [
         {
             "at": event.at,

@@ -72,8 +72,8 @@ def volunteers(request):
     signed = set(run.signups.values_list("volunteer_id", flat=True)) if run else set()
     people = volunteers_in_list_order()
     for person in people:
-        person.phone_national = phone_display(person.phone)
-        person.signed_up = person.pk in signed
+        person.phone_national = phone_display(person.phone)  # type: ignore[attr-defined]
+        person.signed_up = person.pk in signed  # type: ignore[attr-defined]
     return render(
         request,
         "logistics/volunteers.html",
