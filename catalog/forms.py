@@ -14,6 +14,7 @@ from catalog.phones import phone_normalise
 from catalog.photos import photo_check
 from gianhang.text import CleanCharField, CleanTextField, clean_formfield
 from privacy.notices import NOTICE_CURRENT, NOTICE_VERSIONS
+from tenants.collation import area_sort_key
 
 KIDS_CLOTHING_SIZES = [str(n) for n in range(1, 17)]
 # "For ages a–b" on an item: a person's age, in years.
@@ -90,8 +91,20 @@ class ItemPhotoForm(forms.ModelForm):
         return image
 
 
+class VietnameseOrderIterator(forms.models.ModelChoiceIterator):
+    """Choices in Vietnamese alphabetical order ("Cái Bè" before "Chợ Gạo", "Đ" after "D")."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for area in sorted(self.queryset, key=area_sort_key):
+            yield self.choice(area)
+
+
 class AreaChoiceField(forms.ModelChoiceField):
     """Shows just the area's own name: the parent is already chosen above it."""
+
+    iterator = VietnameseOrderIterator
 
     def label_from_instance(self, obj) -> str:
         return obj.name

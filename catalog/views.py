@@ -249,7 +249,7 @@ def checkout(request):
                 request.session["just_placed"] = order.code
                 return redirect("catalog:placed")
     else:
-        form = CheckoutForm()
+        form = CheckoutForm(initial=_checkout_initial(request))
     return render(
         request,
         "catalog/checkout.html",
@@ -260,6 +260,15 @@ def checkout(request):
             "legacy": (form["address_mode"].value() or "") == CheckoutForm.MODE_LEGACY,
         },
     )
+
+
+def _checkout_initial(request) -> dict:
+    """Most recipients live in the stall's own province: start the address there."""
+    commune = getattr(request.tenant, "commune", None)
+    if commune is None or commune.era != commune.Era.CURRENT:
+        return {}
+    province_id = commune.parent_id if commune.level == commune.Level.COMMUNE else commune.pk
+    return {"province": province_id} if province_id else {}
 
 
 def _place(request, form: CheckoutForm, lines) -> Order | None:

@@ -37,7 +37,7 @@ FAILURES = (services.BatchError, services.RunError, services.RoutingError, Order
 def _sender_address() -> str:
     stall = current_stall()
     commune = stall.commune
-    return str(commune) if commune else ""
+    return stall.sender_address or (str(commune) if commune else "")
 
 
 def _stall_name() -> str:

@@ -12,6 +12,7 @@ from logistics.models import Volunteer
 from privacy.models import ConsentRecord, SubjectKind
 from privacy.notices import NOTICE_CURRENT
 from privacy.services import consent_record
+from tenants.collation import vi_sort_key
 
 
 @transaction.atomic
@@ -53,6 +54,19 @@ def volunteer_consent_record(
     )
     volunteer.refresh_from_db()
     return record
+
+
+def volunteer_list_key(volunteer: Volunteer) -> tuple:
+    """School lists sort by given name (the last word), then the whole name."""
+    words = volunteer.name.split()
+    return (vi_sort_key(words[-1] if words else ""), vi_sort_key(volunteer.name))
+
+
+def volunteers_in_list_order(*, active_only: bool = False) -> list[Volunteer]:
+    volunteers = Volunteer.objects.all()
+    if active_only:
+        volunteers = volunteers.filter(is_active=True)
+    return sorted(volunteers, key=volunteer_list_key)
 
 
 @transaction.atomic

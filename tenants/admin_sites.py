@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gianhang.text import text_form_class
-from tenants.permissions import request_is_stall_officer
 from tenants.selectors import user_is_platform_admin
+
+
+def _to_staff_login(request):
+    """The admin has no login page of its own: everyone signs in at /dang-nhap/.
+
+    A signed-in person who may not use this admin goes to their own landing page instead
+    (passing ``next`` back here would loop).
+    """
+    if request.user.is_authenticated:
+        return HttpResponseRedirect(reverse("login-landing"))
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponseRedirect(reverse("login") + (f"?{query}" if query else ""))
 
 
 class PlatformAdminSite(admin.AdminSite):
@@ -20,16 +33,22 @@ class PlatformAdminSite(admin.AdminSite):
         on_public = tenant is None or tenant.is_public
         return on_public and user_is_platform_admin(user=request.user)
 
+    def login(self, request, extra_context=None):
+        return _to_staff_login(request)
+
 
 class StallAdminSite(admin.AdminSite):
-    """The stall's back office. Only officers of this stall get in, whatever their flags."""
+    """A stall's rows for platform administrators only; officers work in the workspace."""
 
     site_header = _("Gian hàng 0 đồng – trang cán bộ")
     site_title = _("Trang cán bộ")
     index_title = _("Quản lý gian hàng")
 
     def has_permission(self, request) -> bool:
-        return request_is_stall_officer(request)
+        return user_is_platform_admin(user=request.user)
+
+    def login(self, request, extra_context=None):
+        return _to_staff_login(request)
 
     def each_context(self, request):
         context = super().each_context(request)
@@ -40,7 +59,7 @@ class StallAdminSite(admin.AdminSite):
 
 
 class StallModelAdmin(admin.ModelAdmin):
-    """Stall officers may do everything with their own stall's rows (the schema fences them)."""
+    """Platform administrators may do everything with a stall's rows (the schema fences them)."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         # Free text typed here is cleaned by the same rule as on every other form.
@@ -50,7 +69,7 @@ class StallModelAdmin(admin.ModelAdmin):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def _officer(self, request) -> bool:
-        return request_is_stall_officer(request)
+        return user_is_platform_admin(user=request.user)
 
     def has_module_permission(self, request) -> bool:
         return self._officer(request)

@@ -6,6 +6,9 @@ from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.db import connection
 from django.dispatch import receiver
+from django.shortcuts import redirect
+
+from tenants.accounts import SESSION_MUST_CHANGE
 
 SESSION_SCHEMA_KEY = "gianhang_schema"
 
@@ -33,4 +36,23 @@ class StallSessionMiddleware:
             bound = session.get(SESSION_SCHEMA_KEY)
             if bound != connection.schema_name:
                 logout(request)
+        return self.get_response(request)
+
+
+class TemporaryPasswordMiddleware:
+    """Until a handed-out password is replaced, every page leads to the new-password form."""
+
+    ALLOWED_PREFIXES = ("/dang-nhap/", "/dang-xuat/", "/static/", "/i18n/", "/healthz", "/readyz")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        if (
+            session is not None
+            and session.get(SESSION_MUST_CHANGE)
+            and not request.path.startswith(self.ALLOWED_PREFIXES)
+        ):
+            return redirect("password-new")
         return self.get_response(request)

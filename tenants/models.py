@@ -178,6 +178,12 @@ class Stall(TenantMixin):
     confirm_new_phones = models.BooleanField(
         _("cán bộ duyệt đơn của số điện thoại mới"), default=False
     )
+    sender_address = models.CharField(
+        _("địa chỉ người gửi trên nhãn bưu điện"),
+        max_length=200,
+        blank=True,
+        help_text=_("Để trống thì dùng xã/phường của trường."),
+    )
     is_active = models.BooleanField(_("đang mở"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -274,3 +280,19 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.unit}"
+
+
+class TemporaryPassword(models.Model):
+    """The account's password was handed out by someone else: a new one is set at next login."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="temporary_password"
+    )
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mật khẩu tạm")
+        verbose_name_plural = _("mật khẩu tạm")
+
+    def __str__(self) -> str:
+        return str(self.user)

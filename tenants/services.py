@@ -15,7 +15,15 @@ from django_tenants.utils import schema_exists
 
 from gianhang.text import text_clean
 from tenants.geography import coordinates_usable, stall_coordinates_problem
-from tenants.models import SLUG_PATTERN, AdminArea, Domain, Membership, Stall, Unit
+from tenants.models import (
+    SLUG_PATTERN,
+    AdminArea,
+    Domain,
+    Membership,
+    Stall,
+    TemporaryPassword,
+    Unit,
+)
 
 TEMPLATE_SCHEMA = settings.TENANT_BASE_SCHEMA
 
@@ -249,4 +257,5 @@ def _officer_account(*, email: str):
         return user, None
     password = secrets.token_urlsafe(12)
     user = User.objects.create_user(username=email, email=email, password=password)
+    TemporaryPassword.objects.get_or_create(user=user)
     return user, password

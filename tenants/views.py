@@ -1,4 +1,4 @@
-"""Pages of the tenants app: the public home, a stall's placeholder home, login, media."""
+"""Pages of the tenants app: the public home, a stall's placeholder home, media."""
 
 from __future__ import annotations
 
@@ -6,18 +6,21 @@ import mimetypes
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth import views as auth_views
 from django.db import connection
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from tenants.collation import vi_sorted
 from tenants.selectors import stalls_active, stalls_for_officer
 
 
 @require_GET
 def public_home(request):
-    stalls = stalls_active().select_related("unit").prefetch_related("domains")[:200]
+    stalls = vi_sorted(
+        stalls_active().select_related("unit").prefetch_related("domains")[:200],
+        key=lambda stall: stall.name,
+    )
     return render(
         request,
         "tenants/public_home.html",
@@ -29,11 +32,6 @@ def public_home(request):
 def stall_home(request):
     """A stall's home until the storefront is mounted at the root (catalog.urls)."""
     return render(request, "tenants/stall_home.html", {"unit": request.tenant.unit})
-
-
-class LoginView(auth_views.LoginView):
-    template_name = "gianhang/login.html"
-    redirect_authenticated_user = True
 
 
 @require_GET

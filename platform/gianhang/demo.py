@@ -93,12 +93,12 @@ def demo_seed(*, base_domain: str) -> list[DemoLogin]:
                 is_staff=True,
                 is_superuser=True,
             ).username,
-            f"http://{base_domain}/quan-tri/",
+            f"http://{base_domain}/dang-nhap/",
         ),
         DemoLogin(
             "Cán bộ Tỉnh Đoàn",
             _account("tinhdoan@tiengiang.vn", province, Membership.Role.PROVINCE_OFFICER).username,
-            f"http://{base_domain}/",
+            f"http://{base_domain}/dang-nhap/",
         ),
         DemoLogin(
             "Cán bộ Huyện Đoàn Tân Phước",
@@ -107,7 +107,7 @@ def demo_seed(*, base_domain: str) -> list[DemoLogin]:
                 districts["tan-phuoc"],
                 Membership.Role.DISTRICT_OFFICER,
             ).username,
-            f"http://{base_domain}/",
+            f"http://{base_domain}/dang-nhap/",
         ),
     ]
     for school in SCHOOLS:
@@ -130,7 +130,7 @@ def demo_seed(*, base_domain: str) -> list[DemoLogin]:
             DemoLogin(
                 f"Cán bộ {school.name}",
                 officer.username,
-                f"http://{school.slug}.{base_domain}/accounts/login/",
+                f"http://{school.slug}.{base_domain}/dang-nhap/",
             )
         )
         _app_seeds(stall)

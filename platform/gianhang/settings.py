@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tenants.middleware.StallSessionMiddleware",
+    "tenants.middleware.TemporaryPasswordMiddleware",
     "gianhang.security.NoStoreMiddleware",
     "privacy.audit.AccessAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -133,6 +134,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tenants.context_processors.stall",
+                "gianhang.workspace_nav.staff_nav",
             ],
         },
     }

@@ -11,6 +11,7 @@ from tenants.views import media_serve
 urlpatterns = [
     *common,
     path("quan-tri/", stall_admin_site.urls),
+    path("can-bo/", include("gianhang.urls_workspace")),
     path("media/<str:schema>/<path:path>", media_serve, name="media"),
     path("api/v1/", include("gianhang.api_urls_tenant")),
     path("", include("privacy.urls")),

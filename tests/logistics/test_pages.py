@@ -66,7 +66,7 @@ def test_officer_of_another_stall_is_refused(stall_a, stall_b, officer_factory, 
 def test_anonymous_visitor_is_sent_to_login(stall_a, client_for):
     response = client_for(stall_a).get("/giao-nhan/")
     assert response.status_code == 302
-    assert "/accounts/login/" in response["Location"]
+    assert "/dang-nhap/" in response["Location"]
 
 
 def test_route_sheet_is_a_pdf_with_the_recipients(stall_a, officer_factory, client_for):

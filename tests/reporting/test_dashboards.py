@@ -126,7 +126,7 @@ def test_a_bad_period_falls_back_with_a_message_not_an_error(two_districts, clie
 def test_anonymous_visitors_are_sent_to_login(two_districts, client_for):
     response = client_for(None).get(f"/bao-cao/don-vi/{two_districts['province'].pk}/")
     assert response.status_code == 302
-    assert "/accounts/login/" in response["Location"]
+    assert "/dang-nhap/" in response["Location"]
 
 
 def test_an_unknown_unit_is_403_like_any_other_unit_not_yours(two_districts, client_for):

@@ -89,7 +89,12 @@ def test_pages_have_no_inline_script_or_style(stall_a, client_for):
 
 def test_staff_pages_are_never_stored(stall_a, officer_factory, client_for):
     client = client_for(stall_a, officer_factory(stall_a))
-    for url in ("/quan-tri/", "/can-bo/bao-mat/yeu-cau/", "/can-bo/bao-mat/nhat-ky/"):
+    for url in (
+        "/can-bo/",
+        "/can-bo/don-hang/",
+        "/can-bo/bao-mat/yeu-cau/",
+        "/can-bo/bao-mat/nhat-ky/",
+    ):
         response = client.get(url)
         assert response.status_code == 200, url
         assert "no-store" in response["Cache-Control"], url

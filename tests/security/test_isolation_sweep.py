@@ -33,6 +33,9 @@ ITEM_CANARY = "Món Canary A"  # public on A's storefront, never on B's host
 ORDER_CODE = "CNRY-AAA1"
 DENIED = {403, 404, 405}
 SKIPPED_NAMES = {"logout"}  # would end the session the sweep is testing with
+# Sign-in pages answer a signed-in person about their own account only ("not an officer of
+# this stall", "set your new password"); the canary check above still applies to them.
+OWN_ACCOUNT_PREFIX = "/dang-nhap/"
 
 
 def _walk(patterns, prefix=""):
@@ -161,7 +164,7 @@ def _check(
     if leaked:
         failures.append(f"{method.upper()} {url} -> {response.status_code} leaked {leaked}")
         return
-    if own_host or _is_denied(response):
+    if own_host or _is_denied(response) or url.startswith(OWN_ACCOUNT_PREFIX):
         return
     # Not refused on A's host: then it must be a public page, answering B as anyone.
     public = getattr(anonymous, method)(url)

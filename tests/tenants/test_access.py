@@ -4,11 +4,17 @@ from tenants.models import Membership
 from tests.conftest import make_user
 
 
-def test_an_officer_of_a_gets_into_a_admin(stall_a, officer_factory, client_for):
+def test_an_officer_of_a_gets_into_a_workspace(stall_a, officer_factory, client_for):
     officer = officer_factory(stall_a)
-    response = client_for(stall_a, officer).get("/quan-tri/")
+    response = client_for(stall_a, officer).get("/can-bo/")
     assert response.status_code == 200
     assert stall_a.name in response.content.decode()
+
+
+def test_an_officer_of_a_is_kept_out_of_the_django_admin(stall_a, officer_factory, client_for):
+    client = client_for(stall_a, officer_factory(stall_a))
+    response = client.get("/quan-tri/", follow=True)
+    assert response.redirect_chain[-1][0] == "/can-bo/"
 
 
 def test_an_officer_of_a_is_refused_on_b_with_no_data(
@@ -16,9 +22,10 @@ def test_an_officer_of_a_is_refused_on_b_with_no_data(
 ):
     officer = officer_factory(stall_a)
     client = client_for(stall_b, officer)  # logs in on B's host with A's account
-    response = client.get("/quan-tri/")
-    assert response.status_code in (302, 403, 404)
-    assert stall_a.name not in response.content.decode()
+    for url in ("/quan-tri/", "/can-bo/", "/can-bo/don-hang/"):
+        response = client.get(url)
+        assert response.status_code in (302, 403, 404), url
+        assert stall_a.name not in response.content.decode()
 
 
 def test_a_session_made_on_a_is_not_accepted_on_b(stall_a, stall_b, officer_factory, client_for):

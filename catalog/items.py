@@ -1,0 +1,56 @@
+"""Writes on items: create one with its photo and starting stock, edit it, list or unlist it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from catalog.cache import catalog_changed
+from catalog.models import Item
+from catalog.photos import item_photo_add
+from catalog.stock import Kind, stock_change
+
+
+@transaction.atomic
+def item_create(
+    *, fields: dict[str, Any], quantity: int = 0, photo=None, actor=None, note: str = ""
+) -> Item:
+    """One item, its photo and its first intake (a ledger row), or nothing at all."""
+    item = Item(**fields)
+    item.full_clean()
+    item.save()
+    if photo is not None:
+        item_photo_add(item=item, upload=photo)
+    if quantity:
+        stock_change(
+            item=item,
+            kind=Kind.INTAKE,
+            quantity=quantity,
+            actor=actor,
+            note=note or _("Số lượng ban đầu"),
+        )
+    catalog_changed()
+    return item
+
+
+@transaction.atomic
+def item_update(*, item: Item, fields: dict[str, Any], photo=None) -> Item:
+    for name, value in fields.items():
+        setattr(item, name, value)
+    item.full_clean()
+    item.save()
+    if photo is not None:
+        position = item.photos.count()
+        item_photo_add(item=item, upload=photo, position=position)
+    catalog_changed()
+    return item
+
+
+def item_listing_set(*, item: Item, listed: bool) -> Item:
+    """Show the item on the storefront or hide it (its stock stays as it is)."""
+    Item.objects.filter(pk=item.pk).update(is_listed=listed)
+    item.is_listed = listed
+    catalog_changed()
+    return item

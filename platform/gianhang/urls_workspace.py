@@ -1,0 +1,28 @@
+"""The stall officers' workspace under /can-bo/ on a stall's host."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from catalog import officer_items, officer_orders
+from gianhang import workspace
+from logistics import volunteer_views
+from tenants import settings_views
+
+app_name = "workspace"
+
+urlpatterns = [
+    path("", workspace.home, name="home"),
+    path("don-hang/", officer_orders.order_board, name="orders"),
+    path("don-hang/buoc/", officer_orders.order_board_step, name="order-board-step"),
+    path("don-hang/<str:code>/", officer_orders.order_page, name="order"),
+    path("don-hang/<str:code>/buoc/", officer_orders.order_step, name="order-step"),
+    path("hang/", officer_items.item_list, name="items"),
+    path("hang/moi/", officer_items.item_new, name="item-new"),
+    path("hang/<int:pk>/", officer_items.item_stock, name="item-stock"),
+    path("hang/<int:pk>/sua/", officer_items.item_edit, name="item-edit"),
+    path("hang/<int:pk>/hien-an/", officer_items.item_listing, name="item-listing"),
+    path("quyen-gop/", officer_items.donations, name="donations"),
+    path("tinh-nguyen-vien/", volunteer_views.volunteers, name="volunteers"),
+    path("cai-dat/", settings_views.stall_settings, name="settings"),
+]

@@ -1,0 +1,79 @@
+"""The "Việc cần làm" home: counts of what needs an officer now, each a link to the work."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from catalog.models import Order
+from logistics.batches import batch_build, batch_mark_ready
+from tests.conftest import in_stall
+from tests.logistics.factories import far_commune, item_make, order_make, stall_place
+
+pytestmark = pytest.mark.django_db
+
+
+def _count(body: str, label: str) -> int:
+    match = re.search(r'<span class="n">(\d+)</span>' + re.escape(label), body)
+    assert match, label
+    return int(match.group(1))
+
+
+def test_home_counts_orders_to_confirm_and_pack_and_out_of_stock_wanted(
+    stall_a, client_for, officer_factory
+):
+    stall_place(stall_a)
+    with in_stall(stall_a):
+        order_make(state=Order.State.PLACED)
+        order_make(state=Order.State.PLACED)
+        order_make(state=Order.State.CONFIRMED)
+        gone = item_make(available=1, title="Cặp sách")
+        order_make(state=Order.State.PLACED, item=gone)  # takes the last one
+    body = client_for(stall_a, user=officer_factory(stall_a)).get("/can-bo/").content.decode()
+    assert _count(body, "Đơn chờ xác nhận") == 3
+    assert _count(body, "Đơn chờ đóng gói") == 1
+    assert _count(body, "Món hết hàng mà người nhận đang cần") == 1
+    assert 'href="/can-bo/don-hang/?trang-thai=placed"' in body
+
+
+def test_home_counts_far_orders_and_a_batch_ready_to_hand_over(
+    stall_a, client_for, officer_factory
+):
+    stall_place(stall_a)
+    with in_stall(stall_a):
+        order_make(area=far_commune(), state=Order.State.PACKED, delivery=Order.Delivery.POST)
+        order_make(area=far_commune(), state=Order.State.PACKED, delivery=Order.Delivery.POST)
+    client = client_for(stall_a, user=officer_factory(stall_a))
+    body = client.get("/can-bo/").content.decode()
+    assert _count(body, "Đơn xa chờ gom lô bưu điện") == 2
+    assert _count(body, "Lô sẵn sàng giao bưu điện") == 0
+    with in_stall(stall_a):
+        batch_mark_ready(batch=batch_build())
+    body = client.get("/can-bo/").content.decode()
+    assert _count(body, "Đơn xa chờ gom lô bưu điện") == 0
+    assert _count(body, "Lô sẵn sàng giao bưu điện") == 1
+
+
+def test_home_is_for_this_stalls_officers_only(stall_a, stall_b, client_for, officer_factory):
+    assert client_for(stall_a).get("/can-bo/")["Location"].startswith("/dang-nhap/")
+    assert client_for(stall_b, user=officer_factory(stall_a)).get("/can-bo/").status_code in (
+        302,
+        403,
+    )
+
+
+def test_navigation_reaches_every_section_and_marks_the_current_one(
+    stall_a, client_for, officer_factory
+):
+    client = client_for(stall_a, user=officer_factory(stall_a))
+    body = client.get("/can-bo/hang/").content.decode()
+    nav = body.split('class="staff-nav', 1)[1].split("</nav>", 1)[0]
+    for label in (
+        "Việc cần làm", "Đơn hàng", "Hàng &amp; kho", "Quyên góp", "Giao nhận",
+        "Tình nguyện viên", "Bảo mật", "Cài đặt", "Đăng xuất",
+    ):  # fmt: skip
+        assert label in nav
+    assert re.search(r'aria-current="page">Hàng &amp; kho<', nav)
+    for url in re.findall(r'href="(/[^"]+)"', nav):
+        assert client.get(url).status_code == 200, url
