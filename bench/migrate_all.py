@@ -126,7 +126,7 @@ def _whole_database_dump() -> tuple[float, int]:
     import tempfile
     from pathlib import Path
 
-    from tenants.backups import pg_tools, run_pg_tool
+    from tenants.pgtools import pg_tools, run_pg_tool
 
     tools = pg_tools()
     with tempfile.TemporaryDirectory() as folder:

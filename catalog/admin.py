@@ -28,7 +28,7 @@ from catalog.photos import photo_rerender
 from catalog.selectors import order_state_counts
 from catalog.services import OrderStateError, order_transition
 from catalog.stock import MANUAL_KINDS, StockError, donation_line_intake, stock_change
-from gianhang.text import clean_formfield
+from core.text import clean_formfield
 from tenants.admin_sites import StallModelAdmin, stall_admin_site
 from tenants.permissions import request_is_stall_officer
 

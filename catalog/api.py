@@ -46,7 +46,7 @@ from catalog.services import (
     order_transition,
 )
 from catalog.stock import StockError, donation_record, stock_change
-from gianhang.api import throttled
+from core.api import throttled
 from tenants.permissions import IsStallOfficer
 
 BAD_INPUT = OpenApiResponse(description=_("Dữ liệu gửi lên chưa đúng."))

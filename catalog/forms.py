@@ -12,7 +12,7 @@ from catalog.codes import tracking_code_clean
 from catalog.models import Item, ItemPhoto
 from catalog.phones import phone_normalise
 from catalog.photos import photo_check
-from gianhang.text import CleanCharField, CleanTextField, clean_formfield
+from core.text import CleanCharField, CleanTextField, clean_formfield
 from privacy.notices import NOTICE_CURRENT, NOTICE_VERSIONS
 from tenants.collation import area_sort_key
 

@@ -11,8 +11,8 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 from catalog.models import TrackingAttempt
-from gianhang import ratelimit
-from gianhang.client_address import client_ip
+from core import ratelimit
+from core.client_address import client_ip
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from catalog.models import Category, Donation, Item, ItemPhoto, Order, OrderEven
 from catalog.phones import phone_normalise
 from catalog.services import RECIPIENT_CANCELLABLE, TRANSITIONS
 from catalog.stock import MANUAL_KINDS
-from gianhang.text import (
+from core.text import (
     CleanCharSerializerField,
     CleanTextModelSerializerMixin,
     CleanTextSerializerField,

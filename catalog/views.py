@@ -40,8 +40,8 @@ from catalog.services import (
     order_find,
     order_place,
 )
-from gianhang.input_guard import bad_request
-from gianhang.text import text_clean
+from core.input_guard import bad_request
+from core.text import text_clean
 from privacy.notices import NOTICE_CURRENT
 
 PAGE_SIZE = 24

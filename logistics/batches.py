@@ -17,7 +17,7 @@ from catalog.models import Order, OrderEvent, OrderLine, actor_id_of
 from catalog.services import order_state_changed, order_transition
 from logistics.carriers import carrier_for, estimate_weight
 from logistics.models import Parcel, PostalBatch
-from logistics.routing import current_stall
+from logistics.zones import current_stall
 
 State = Order.State
 BatchState = PostalBatch.State

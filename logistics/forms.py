@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Order
-from gianhang.text import CleanCharField
+from core.text import CleanCharField
 from logistics.models import RunStop, Volunteer
 
 MAX_CSV_BYTES = 512 * 1024

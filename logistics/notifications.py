@@ -21,7 +21,7 @@ from django.utils.translation import override
 
 from catalog.models import Order, OrderEvent
 from logistics.models import Notification
-from logistics.routing import current_stall
+from logistics.zones import current_stall
 
 logger = logging.getLogger(__name__)
 State = Order.State

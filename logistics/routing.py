@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from catalog.models import Order
 from catalog.services import order_transition
+from logistics.batches import parcel_remove_from_draft
 from logistics.models import RoutingDecision, RunStop
-from tenants.geography import coordinates_usable, distance_km
+from logistics.runs import run_for_new_stops, stop_add
+from logistics.selectors import orders_unrouted
+from logistics.zones import StallZone, current_zone
 
 logger = logging.getLogger(__name__)
 
@@ -22,66 +24,6 @@ ROUTABLE_STATES = (State.CONFIRMED, State.PACKED)
 
 class RoutingError(Exception):
     """An officer's routing change cannot be made; the message says why, in Vietnamese."""
-
-
-@dataclass(frozen=True)
-class StallZone:
-    """What the router needs to know about the stall, read once per task or sweep."""
-
-    latitude: float | None
-    longitude: float | None
-    radius_km: float
-    served_commune_ids: frozenset[int]
-
-    @classmethod
-    def of(cls, stall) -> StallZone:
-        lat, lon = stall.latitude, stall.longitude
-        if not coordinates_usable(lat, lon) and stall.commune_id:
-            commune = stall.commune
-            lat, lon = commune.latitude, commune.longitude
-        if not coordinates_usable(lat, lon):
-            # NaN, 999 or half a pair: no distance can be measured from there.
-            lat = lon = None
-        served = frozenset(stall.served_communes.values_list("pk", flat=True))
-        return cls(lat, lon, float(stall.delivery_radius_km), served)
-
-    def decide(
-        self, *, commune_id: int | None, latitude: float | None, longitude: float | None
-    ) -> tuple[str, float | None, str]:
-        """(delivery, distance in km or None, reason shown to officers)."""
-        if commune_id is not None and commune_id in self.served_commune_ids:
-            return Delivery.VOLUNTEER, None, _("Xã/phường nằm trong danh sách giao tận nơi.")
-        if self.latitude is None or self.longitude is None:
-            return (
-                Delivery.POST,
-                None,
-                _("Gian hàng chưa có tọa độ dùng được để tính khoảng cách: gửi bưu điện."),
-            )
-        if latitude is None or longitude is None or not coordinates_usable(latitude, longitude):
-            return Delivery.POST, None, _("Không có toạ độ để tính khoảng cách: gửi bưu điện.")
-        km = distance_km(self.latitude, self.longitude, latitude, longitude)
-        if km <= self.radius_km:
-            return (
-                Delivery.VOLUNTEER,
-                km,
-                _("Cách trường %(km).1f km, trong bán kính %(r).1f km.")
-                % {"km": km, "r": self.radius_km},
-            )
-        return (
-            Delivery.POST,
-            km,
-            _("Cách trường %(km).1f km, ngoài bán kính %(r).1f km.")
-            % {"km": km, "r": self.radius_km},
-        )
-
-
-def current_stall():
-    """The stall whose schema the connection is on (set by django-tenants or the task)."""
-    return connection.tenant  # type: ignore[attr-defined]
-
-
-def current_zone() -> StallZone:
-    return StallZone.of(current_stall())
 
 
 def order_route(
@@ -96,7 +38,6 @@ def order_route(
     Safe to run any number of times, concurrently: the decision is a conditional UPDATE on
     an undecided order, and the run stop and decision rows are unique per order.
     """
-    from logistics.runs import run_for_new_stops, stop_add
 
     order = (
         Order.objects.filter(pk=order_id)
@@ -146,8 +87,6 @@ def orders_route_sweep(*, limit: int = 50_000, chunk: int = 500) -> int:
     Works in chunks, one transaction each: the chunk's rows are locked (rows a concurrent
     task holds are skipped, it is deciding them), decided in memory and written in bulk.
     """
-    from logistics.runs import run_for_new_stops
-    from logistics.selectors import orders_unrouted
 
     zone = current_zone()
     routed = 0
@@ -198,8 +137,6 @@ def orders_route_sweep(*, limit: int = 50_000, chunk: int = 500) -> int:
 @transaction.atomic
 def order_delivery_override(*, order: Order, delivery: str, actor=None) -> Order:
     """An officer sends an order by volunteer or by post, whatever the router said."""
-    from logistics.batches import parcel_remove_from_draft
-    from logistics.runs import run_for_new_stops, stop_add
 
     if delivery not in (Delivery.VOLUNTEER, Delivery.POST):
         raise RoutingError(_("Hãy chọn “đoàn viên giao” hoặc “gửi bưu điện”."))

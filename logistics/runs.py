@@ -16,7 +16,7 @@ from catalog.models import Order
 from catalog.services import order_transition
 from logistics.models import Route, RunSignup, RunStop, SaturdayRun, Volunteer
 from logistics.planner import plan_routes
-from logistics.routing import StallZone, current_zone
+from logistics.zones import StallZone, current_zone
 
 logger = logging.getLogger(__name__)
 

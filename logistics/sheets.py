@@ -15,7 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from catalog.phones import phone_display
-from gianhang.pdf import FONT, FONT_BOLD, fonts_register
+from core.pdf import FONT, FONT_BOLD, fonts_register
 
 
 def styles() -> dict[str, ParagraphStyle]:

@@ -6,11 +6,11 @@ import logging
 import socket
 
 import redis
+from celery import shared_task
 from django.db import DatabaseError, InterfaceError, OperationalError
 
 from catalog.models import Order
-from gianhang import redis_guard
-from gianhang.celery import app
+from core import redis_guard
 from logistics import batches, notifications, routing, runs
 from logistics.models import SaturdayRun
 
@@ -54,7 +54,7 @@ def enqueue(task, *args, **kwargs) -> bool:
     """Send a task without ever breaking the caller: if Redis is down, the sweeper catches up.
 
     Bounded in time: at most about one broker timeout, and nothing at all while Redis has
-    just timed out in this process (``gianhang.redis_guard``).
+    just timed out in this process (``core.redis_guard``).
     """
     if not redis_guard.available():
         logger.warning("Redis is not answering; %s%r is left to the sweeper", task.name, args)
@@ -82,7 +82,7 @@ def enqueue(task, *args, **kwargs) -> bool:
     return True
 
 
-@app.task(name="logistics.order_step", soft_time_limit=30, time_limit=60, **COMMON)
+@shared_task(name="logistics.order_step", soft_time_limit=30, time_limit=60, **COMMON)
 def order_step(order_id: int, to_states: list[str]) -> None:
     """What follows the steps of an order: the recipient's messages, the route once confirmed.
 
@@ -107,18 +107,18 @@ def order_step(order_id: int, to_states: list[str]) -> None:
             enqueue(notification_send, notification.pk)
 
 
-@app.task(name="logistics.order_route", soft_time_limit=30, time_limit=60, **COMMON)
+@shared_task(name="logistics.order_route", soft_time_limit=30, time_limit=60, **COMMON)
 def order_route(order_id: int) -> str | None:
     decision = routing.order_route(order_id=order_id)
     return decision.delivery if decision else None
 
 
-@app.task(name="logistics.orders_route_sweep", soft_time_limit=300, time_limit=360, **COMMON)
+@shared_task(name="logistics.orders_route_sweep", soft_time_limit=300, time_limit=360, **COMMON)
 def orders_route_sweep() -> int:
     return routing.orders_route_sweep()
 
 
-@app.task(name="logistics.run_plan", soft_time_limit=120, time_limit=180, **COMMON)
+@shared_task(name="logistics.run_plan", soft_time_limit=120, time_limit=180, **COMMON)
 def run_plan(run_id: int | None = None) -> int | None:
     """Plan the given run, or (from beat, on Friday evening) the coming Saturday's."""
     run: SaturdayRun | None = (
@@ -136,20 +136,20 @@ def run_plan(run_id: int | None = None) -> int | None:
     return run.pk
 
 
-@app.task(name="logistics.batch_build", soft_time_limit=600, time_limit=660, **COMMON)
+@shared_task(name="logistics.batch_build", soft_time_limit=600, time_limit=660, **COMMON)
 def batch_build(chunk: int = 200) -> int | None:
     batch = batches.batch_build(chunk=chunk)
     return batch.pk if batch else None
 
 
-@app.task(name="logistics.batch_build_resume", soft_time_limit=600, time_limit=660, **COMMON)
+@shared_task(name="logistics.batch_build_resume", soft_time_limit=600, time_limit=660, **COMMON)
 def batch_build_resume() -> int | None:
     """From beat, every few minutes: finish a batch whose builder died."""
     batch = batches.batch_build_resume()
     return batch.pk if batch else None
 
 
-@app.task(
+@shared_task(
     name="logistics.notification_send",
     soft_time_limit=30,
     time_limit=60,
@@ -160,7 +160,7 @@ def notification_send(notification_id: int) -> str | None:
     return sent.status if sent else None
 
 
-@app.task(name="logistics.notifications_sweep", soft_time_limit=120, time_limit=180, **COMMON)
+@shared_task(name="logistics.notifications_sweep", soft_time_limit=120, time_limit=180, **COMMON)
 def notifications_sweep() -> int:
     """Re-send messages whose task never ran (Redis was down when they were queued)."""
     count = 0

@@ -24,9 +24,9 @@ from logistics.forms import (
 )
 from logistics.labels import labels_pdf, manifest_csv, manifest_pdf
 from logistics.models import Parcel, PostalBatch, Route, RunStop, SaturdayRun
-from logistics.routing import current_stall
 from logistics.runs import ON_ROUTE_STATES, route_from_token
 from logistics.sheets import route_sheet_pdf
+from logistics.zones import current_stall
 from privacy.audit import audited
 from tenants.permissions import stall_officer_required
 

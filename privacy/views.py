@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gianhang import ratelimit
-from gianhang.client_address import client_ip
-from gianhang.security import personal_data_page
-from gianhang.text import CleanCharField
+from core import ratelimit
+from core.client_address import client_ip
+from core.security import personal_data_page
+from core.text import CleanCharField
 from privacy import registry
 from privacy.audit import audited
 from privacy.models import AccessLog, DataRequest, SubjectKind

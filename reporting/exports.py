@@ -20,7 +20,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from gianhang.pdf import fonts_register
+from core.pdf import fonts_register
 from reporting.dashboards import Dashboard
 from reporting.numbers import number_text, xlsx_format
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gianhang.text import CleanCharField
+from core.text import CleanCharField
 from reporting.models import Target
 
 

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 
-from gianhang.text import text_form_class
+from core.text import text_form_class
 from tenants.admin_sites import platform_admin_site
 from tenants.geography import stall_coordinates_problem
 from tenants.models import AdminArea, Domain, Membership, Stall, Unit

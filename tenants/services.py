@@ -13,7 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_exists
 
-from gianhang.text import text_clean
+from core.text import text_clean
 from tenants.geography import coordinates_usable, stall_coordinates_problem
 from tenants.models import (
     SLUG_PATTERN,

@@ -9,7 +9,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from gianhang import redis_guard
+from core import redis_guard
 
 
 @never_cache

@@ -11,7 +11,7 @@ import logging
 import time
 from datetime import UTC, datetime
 
-from gianhang.client_address import client_ip
+from core.client_address import client_ip
 
 # Attributes every LogRecord has; anything else was passed through ``extra=`` and is kept.
 _RECORD_ATTRS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {

@@ -16,10 +16,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
-from gianhang.client_address import trusted_networks_parse
+from core.client_address import trusted_networks_parse
+from core.redis_guard import GuardedConnection
 from gianhang.env import database_from_url, env, env_bool, env_int, env_list
 from gianhang.local_secrets import local_secrets
-from gianhang.redis_guard import GuardedConnection
 
 REPO_DIR = Path(__file__).resolve().parents[2]
 DATA_DIR = Path(env("GIANHANG_DATA_DIR", str(REPO_DIR / ".data")))
@@ -98,7 +98,7 @@ TENANT_MULTIPROCESSING_MAX_PROCESSES = env_int("GIANHANG_MIGRATION_PROCESSES", 2
 TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
-    "gianhang.client_address.ProxyHeadersMiddleware",
+    "core.client_address.ProxyHeadersMiddleware",
     "gianhang.logs.AccessLogMiddleware",
     # Pages compressed on the way out (static files come pre-compressed by whitenoise).
     # BREACH: Django masks the CSRF token anew in every response.
@@ -108,13 +108,13 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "gianhang.input_guard.InputGuardMiddleware",
+    "core.input_guard.InputGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tenants.middleware.StallSessionMiddleware",
     "tenants.middleware.TemporaryPasswordMiddleware",
-    "gianhang.security.NoStoreMiddleware",
+    "core.security.NoStoreMiddleware",
     "privacy.audit.AccessAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -170,7 +170,7 @@ if not REDIS_URL:
     )
 
 # Every Redis use is bounded (seconds per connect and per reply): a hung Redis must never
-# hold a web thread for long (gianhang.redis_guard also stops waiting after one timeout).
+# hold a web thread for long (core.redis_guard also stops waiting after one timeout).
 try:
     GIANHANG_REDIS_TIMEOUT = float(env("GIANHANG_REDIS_TIMEOUT", "1"))
     GIANHANG_REDIS_BREAKER_SECONDS = float(env("GIANHANG_REDIS_BREAKER_SECONDS", "5"))
@@ -235,7 +235,7 @@ AXES_LOCKOUT_TEMPLATE = "gianhang/locked_out.html"
 AXES_VERBOSE = False
 # The visitor's address behind the proxy, as for every other limit: one officer's wrong
 # passwords never lock out another officer who signs in from elsewhere.
-AXES_CLIENT_IP_CALLABLE = "gianhang.client_address.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_ip"
 
 # --- Language, time, formats -----------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -282,7 +282,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Addresses (or networks) of the reverse proxy. Only a request whose peer is one of them may
 # say who the visitor is (X-Forwarded-For) and that it came over HTTPS (X-Forwarded-Proto);
-# from anyone else those headers are dropped (gianhang.client_address).
+# from anyone else those headers are dropped (core.client_address).
 GIANHANG_TRUSTED_PROXIES = env_list("GIANHANG_TRUSTED_PROXIES")
 trusted_networks_parse(GIANHANG_TRUSTED_PROXIES)  # a typo stops start-up, not trust
 if PRODUCTION:
@@ -325,8 +325,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 24,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # JSON bodies only, bounded in size and depth before parsing.
-    "DEFAULT_PARSER_CLASSES": ["gianhang.parsers.JSONParser"],
-    "EXCEPTION_HANDLER": "gianhang.api.exception_handler",
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Gian hàng 0 đồng API",

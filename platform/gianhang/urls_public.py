@@ -18,6 +18,6 @@ urlpatterns = [
 
 # Under /api/ errors answer JSON; elsewhere the site's pages. A database outage answers
 # 503 "try again", anything else a short Vietnamese page (gianhang.errors).
-handler400 = "gianhang.api.handler400"
-handler404 = "gianhang.api.handler404"
+handler400 = "core.api.handler400"
+handler404 = "core.api.handler404"
 handler500 = "gianhang.errors.server_error"

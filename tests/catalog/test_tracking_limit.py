@@ -7,7 +7,7 @@ from django.test import Client
 
 from catalog.models import TrackingAttempt
 from catalog.services import order_place
-from gianhang import ratelimit
+from core import ratelimit
 from tests.catalog.factories import item_make, recipient_make
 from tests.conftest import free_port, host_of, in_stall
 

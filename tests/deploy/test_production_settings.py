@@ -66,7 +66,7 @@ def test_the_proxy_ssl_header_is_believed_only_behind_a_trusted_proxy():
     behind = _proxy_settings(GIANHANG_TRUSTED_PROXIES="127.0.0.1, 172.30.80.10")
     assert behind == (
         "('HTTP_X_FORWARDED_PROTO', 'https') ['127.0.0.1', '172.30.80.10'] "
-        "gianhang.client_address.client_ip"
+        "core.client_address.client_ip"
     )
 
 

@@ -15,7 +15,7 @@ import redis
 from django.conf import settings
 from django.db import connection
 
-from tenants.backups import _pg_env
+from tenants.pgtools import _pg_env
 from tests.logistics.conftest import ThrowawayRedis, wait_for
 from tests.throwaway_postgres import ThrowawayPostgres, public_schema_dump
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
-from gianhang.client_address import client_ip, trusted_networks_parse
+from core.client_address import client_ip, trusted_networks_parse
 from tests.conftest import host_of
 
 PROXY = "10.0.0.5"

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rest_framework.exceptions import ParseError
 
-from gianhang.parsers import JSON_MAX_BYTES, JSONParser, RequestTooLarge, json_nesting_depth
+from core.parsers import JSON_MAX_BYTES, JSONParser, RequestTooLarge, json_nesting_depth
 
 
 def test_brackets_inside_strings_do_not_count():

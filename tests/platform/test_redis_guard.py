@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import caches
 from django.test import override_settings
 
-from gianhang import ratelimit, redis_guard
+from core import ratelimit, redis_guard
 from tests.logistics.conftest import ThrowawayRedis
 
 

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rest_framework import serializers
 
-from gianhang.text import CleanCharField, CleanCharSerializerField, CleanTextField, text_clean
+from core.text import CleanCharField, CleanCharSerializerField, CleanTextField, text_clean
 
 
 def test_decomposed_vietnamese_is_composed():

@@ -63,7 +63,7 @@ def order_factory():
 
 def ratelimit_clear(stall) -> None:
     """Forget every rate-limit counter of a stall (counters live in real Redis)."""
-    from gianhang import ratelimit
+    from core import ratelimit
 
     client = ratelimit._client()
     for key in client.scan_iter(match=f"rl:{stall.schema_name}:*", count=500):

@@ -130,7 +130,7 @@ def _tenant_counts(stall) -> dict:
 
 
 def _stored_text_is_clean(stall) -> None:
-    from gianhang.text import text_clean
+    from core.text import text_clean
 
     with in_stall(stall):
         for model, single, multi in _TEXT_FIELDS:

@@ -3,7 +3,7 @@
 Every error under ``/api/`` is JSON with a ``detail`` sentence: DRF's own refusals (through
 the exception handler), and what happens outside DRF (no such URL, a body too large, a
 crash) through :func:`handler404`, :func:`handler500` and the input guard middleware.
-JSON bodies are bounded in size and nesting depth before they are parsed (``gianhang.parsers``).
+JSON bodies are bounded in size and nesting depth before they are parsed (``core.parsers``).
 """
 
 from __future__ import annotations

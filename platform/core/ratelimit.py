@@ -16,7 +16,7 @@ import redis
 from django.conf import settings
 from django.db import connection
 
-from gianhang import redis_guard
+from core import redis_guard
 
 logger = logging.getLogger(__name__)
 

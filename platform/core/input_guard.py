@@ -12,8 +12,8 @@ from django.http import HttpResponse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from gianhang.api import api_error, is_api_path
-from gianhang.parsers import JSON_MAX_BYTES
+from core.api import api_error, is_api_path
+from core.parsers import JSON_MAX_BYTES
 
 
 def query_has_nul(request) -> bool:
