@@ -117,10 +117,6 @@ class Item(models.Model):
         return search_key(" ".join(p for p in parts if p))
 
     @property
-    def size_label(self) -> str:
-        return self.size
-
-    @property
     def first_photo(self):
         """The cover photo, from the prefetched photos (no query per item on list pages)."""
         photos = list(self.photos.all())

@@ -82,15 +82,6 @@ def order_history(*, order: Order) -> QuerySet[OrderEvent]:
     return order.events.order_by("at", "pk")
 
 
-def order_with_lines(*, pk: int) -> Order | None:
-    return (
-        Order.objects.select_related("province", "commune")
-        .prefetch_related("lines__item")
-        .filter(pk=pk)
-        .first()
-    )
-
-
 def orders_by_state(*, state: str | None = None) -> QuerySet[Order]:
     orders = Order.objects.select_related("province", "commune")
     if state:

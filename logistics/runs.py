@@ -434,9 +434,3 @@ def route_from_token(*, token: str) -> Route:
     if route is None:
         raise signing.BadSignature("route replanned or gone")
     return route
-
-
-def route_link_revoke(*, route: Route) -> Route:
-    Route.objects.filter(pk=route.pk).update(token_version=F("token_version") + 1)
-    route.refresh_from_db()
-    return route

@@ -20,7 +20,6 @@ from logistics.routing import (  # noqa: F401
 )
 from logistics.runs import (  # noqa: F401
     RunError,
-    route_link_revoke,
     route_link_token,
     run_for_new_stops,
     run_plan,

@@ -18,11 +18,6 @@ OVERSIGHT_ROLES = (
 UserLike = AbstractBaseUser | AnonymousUser
 
 
-def unit_subtree(*, unit: Unit) -> QuerySet[Unit]:
-    """The unit and every unit below it, at any depth."""
-    return Unit.objects.filter(path__startswith=unit.path)
-
-
 def units_with_role(*, user: UserLike, roles: Iterable[str]) -> QuerySet[Unit]:
     """Units on which the user holds one of the roles (not the ones below them)."""
     if not user.is_authenticated:

@@ -1,4 +1,4 @@
-"""Pages of the tenants app: the public home, a stall's placeholder home, media."""
+"""Pages of the tenants app: the public home and a stall's media."""
 
 from __future__ import annotations
 
@@ -26,12 +26,6 @@ def public_home(request):
         "tenants/public_home.html",
         {"stalls": stalls, "officer_stalls": stalls_for_officer(user=request.user)},
     )
-
-
-@require_GET
-def stall_home(request):
-    """A stall's home until the storefront is mounted at the root (catalog.urls)."""
-    return render(request, "tenants/stall_home.html", {"unit": request.tenant.unit})
 
 
 @require_GET

@@ -231,3 +231,42 @@ def live_stall_factory(django_db_setup, django_db_blocker):
             if Stall.objects.filter(pk=stall.pk).exists():
                 stall.delete(force_drop=True)
             Unit.objects.filter(pk=unit.pk).delete()
+
+
+# --- Real processes: a Celery worker, a throwaway Redis (tests.support.processes) --------
+
+
+@pytest.fixture
+def worker_factory(tmp_path):
+    """Start real workers (logistics queue by default); each is stopped at the end."""
+    from tests.support.processes import Worker, purge
+
+    started: list[Worker] = []
+
+    def factory(broker_url: str | None = None, *, queues: str | None = None) -> Worker:
+        from django.conf import settings
+
+        url = broker_url or settings.CELERY_BROKER_URL
+        purge(url)
+        worker = Worker(
+            url, tmp_path / f"worker-{len(started)}.log", **({"queues": queues} if queues else {})
+        )
+        started.append(worker)
+        return worker.start()
+
+    yield factory
+    for worker in started:
+        worker.stop()
+
+
+@pytest.fixture
+def throwaway_redis(tmp_path):
+    """A redis-server of the test's own, to stop and start; the producer returns after."""
+    from gianhang.celery import app
+    from tests.support.processes import ThrowawayRedis, use_broker
+
+    redis = ThrowawayRedis(tmp_path).start()
+    original = app.conf.broker_url
+    yield redis
+    redis.stop()
+    use_broker(original)

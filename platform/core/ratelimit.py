@@ -63,10 +63,3 @@ def hit(
     return Verdict(
         allowed=int(count) <= limit, count=int(count), limit=limit, retry_after=max(int(ttl), 1)
     )
-
-
-def reset(*, scope: str, subject: str) -> None:
-    try:
-        _client().delete(_key(scope, subject))
-    except redis.RedisError:
-        logger.warning("rate limiter unavailable; could not reset %s", scope)

@@ -4,5 +4,4 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("catalog.api_urls")),
-    path("", include("logistics.api_urls")),
 ]

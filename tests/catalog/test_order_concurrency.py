@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from catalog.models import Item, Order, StockEntry
 from catalog.services import OrderRefused, order_place
@@ -13,35 +11,21 @@ from catalog.stock import ledger_sum
 from tenants.models import Stall
 from tests.catalog.factories import item_make, recipient_make
 from tests.conftest import in_stall
+from tests.support.races import race
 
 pytestmark = pytest.mark.slow
 
 
 def _race(stall_id: int, count: int, attempt) -> list:
     """Run ``attempt(stall, n)`` in ``count`` threads released at once; return outcomes."""
-    barrier = threading.Barrier(count)
-    outcomes: list = [None] * count
 
-    def run(n: int) -> None:
-        try:
-            connection.set_schema_to_public()
-            stall = Stall.objects.get(pk=stall_id)
-            connection.set_tenant(stall)
-            barrier.wait(timeout=60)
-            outcomes[n] = attempt(stall, n)
-        except OrderRefused as refused:
-            outcomes[n] = refused
-        except Exception as exc:  # noqa: BLE001 - surfaced by the assertions below
-            outcomes[n] = exc
-        finally:
-            connections.close_all()
+    def work(n: int):
+        connection.set_schema_to_public()
+        stall = Stall.objects.get(pk=stall_id)
+        connection.set_tenant(stall)
+        return attempt(stall, n)
 
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return outcomes
+    return race(count, work)
 
 
 def test_fifty_parallel_orders_for_the_last_five_units_sell_exactly_five(live_stall_factory):

@@ -20,7 +20,6 @@ from catalog.services import order_transition
 from logistics import batches, tasks
 from logistics.models import Parcel, PostalBatch, RoutingDecision, RunStop
 from tests.conftest import database_url_of_tests, free_port, host_of, in_stall
-from tests.logistics.conftest import ROOT, use_broker, wait_for
 from tests.logistics.factories import (
     SCHOOL_COMMUNE,
     far_commune,
@@ -29,6 +28,7 @@ from tests.logistics.factories import (
     school_commune,
     stall_place,
 )
+from tests.support.processes import ROOT, use_broker, wait_for
 
 State = Order.State
 

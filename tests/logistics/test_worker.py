@@ -17,7 +17,6 @@ from logistics.runs import run_for_new_stops, volunteer_signup
 from logistics.selectors import batch_parcels, route_stops
 from logistics.sheets import route_sheet_pdf
 from tests.conftest import in_stall
-from tests.logistics.conftest import wait_for
 from tests.logistics.factories import (
     far_commune,
     order_make,
@@ -25,6 +24,7 @@ from tests.logistics.factories import (
     stall_place,
     volunteer_make,
 )
+from tests.support.processes import wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.slow]
 State = Order.State
@@ -140,7 +140,7 @@ def test_confirming_while_the_broker_is_unreachable_keeps_the_order_for_the_swee
 ):
     from gianhang.celery import app
     from tests.conftest import free_port
-    from tests.logistics.conftest import use_broker
+    from tests.support.processes import use_broker
 
     stall_place(stall_a)
     original = app.conf.broker_url

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import connection
 
 from tenants.pgtools import _pg_env
-from tests.logistics.conftest import ThrowawayRedis, wait_for
+from tests.support.processes import ThrowawayRedis, wait_for
 from tests.throwaway_postgres import ThrowawayPostgres, public_schema_dump
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,7 +11,7 @@ from django.core.cache import caches
 from django.test import override_settings
 
 from core import ratelimit, redis_guard
-from tests.logistics.conftest import ThrowawayRedis
+from tests.support.processes import ThrowawayRedis
 
 
 @pytest.fixture

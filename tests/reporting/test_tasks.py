@@ -3,75 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
 from reporting.models import DailyFact
 from reporting.services import NIGHTLY_WINDOW_DAYS
 from reporting.tasks import facts_rollup_stall_task
-from tests.conftest import database_url_of_tests, in_stall
+from tests.conftest import in_stall
 from tests.reporting.conftest import item_make, local, order_make
+from tests.support.processes import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def worker():
-    """A real ``gianhang celery worker`` on the test database; stopped by its own pid."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url_of_tests(),
-        "GIANHANG_TESTING": "1",
-        "REDIS_URL": settings.REDIS_URL,
-    }
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gianhang")),
-            "celery",
-            "worker",
-            "--pool",
-            "solo",
-            "--concurrency",
-            "1",
-            "-l",
-            "warning",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    yield process
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
-def _wait_for(predicate, timeout: float = 90.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.5)
-    return False
-
-
 @pytest.mark.worker
-def test_the_nightly_task_rolls_up_the_stall_it_was_sent_from(live_stall_factory, worker):
+def test_the_nightly_task_rolls_up_the_stall_it_was_sent_from(live_stall_factory, worker_factory):
+    worker_factory(queues="celery")
     stall = live_stall_factory(slug="truong-dem", name="Đoàn trường Đêm")
     other = live_stall_factory(slug="truong-khac", name="Đoàn trường Khác")
     yesterday = timezone.localdate() - dt.timedelta(days=1)
@@ -85,7 +35,7 @@ def test_the_nightly_task_rolls_up_the_stall_it_was_sent_from(live_stall_factory
     def written() -> bool:
         return DailyFact.objects.filter(stall=stall).count() == NIGHTLY_WINDOW_DAYS
 
-    assert _wait_for(written), worker.stdout.read1(4000) if worker.poll() is not None else "timeout"
+    wait_for(written, timeout=90, what="the worker's rollup")
     fact = DailyFact.objects.get(stall=stall, day=yesterday)
     assert (fact.orders_placed, fact.recipients, fact.items_listed) == (2, 2, 1)
     assert not DailyFact.objects.filter(stall=other).exists()

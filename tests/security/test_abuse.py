@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import threading
 
 import pytest
-from django.db import connections
 from django.test import Client
 
 from catalog.models import Item, Order
@@ -15,6 +13,7 @@ from privacy.models import ConsentRecord
 from tenants.models import Stall
 from tests.catalog.factories import item_make, recipient_make
 from tests.conftest import host_of, in_stall
+from tests.support.races import race
 
 
 def _body(item_id: int, phone: str) -> str:
@@ -37,27 +36,18 @@ WORKERS = 20
 
 def _burst(host: str, bodies: list[str], ips: list[str]) -> list[int]:
     """POST every body to /api/v1/orders/ at once from WORKERS threads; return statuses."""
-    barrier = threading.Barrier(WORKERS)
     statuses: list = [0] * len(bodies)
 
-    def run(worker: int) -> None:
-        try:
-            barrier.wait(timeout=60)
-            for n in range(worker, len(bodies), WORKERS):
-                client = Client(HTTP_HOST=host, REMOTE_ADDR=ips[n])
-                statuses[n] = client.post(
-                    "/api/v1/orders/", bodies[n], content_type="application/json"
-                ).status_code
-        except Exception as exc:  # noqa: BLE001 - shows up as a wrong status below
-            statuses[worker] = repr(exc)
-        finally:
-            connections.close_all()
+    def work(worker: int) -> None:
+        for n in range(worker, len(bodies), WORKERS):
+            client = Client(HTTP_HOST=host, REMOTE_ADDR=ips[n])
+            statuses[n] = client.post(
+                "/api/v1/orders/", bodies[n], content_type="application/json"
+            ).status_code
 
-    threads = [threading.Thread(target=run, args=(w,)) for w in range(WORKERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
+    for worker, outcome in enumerate(race(WORKERS, work, timeout=300)):
+        if isinstance(outcome, Exception):
+            statuses[worker] = repr(outcome)  # shows up as a wrong status below
     return statuses
 
 
@@ -73,20 +63,13 @@ def test_100_threads_at_once_on_the_order_limiter_let_only_the_limit_through(
 
     settings.GIANHANG_ORDER_LIMIT_PER_PHONE = 7
     fresh_limits(stall_a)
-    barrier = threading.Barrier(100)
-    verdicts: list = [None] * 100
 
-    def run(n: int) -> None:
+    def work(n: int):
         connection.set_tenant(stall_a)  # sets the schema name only: no database needed
         request = SimpleNamespace(META={"REMOTE_ADDR": f"10.1.{n}.1"})
-        barrier.wait(timeout=60)
-        verdicts[n] = order_attempt_allowed(request=request, phone="+84912000888")
+        return order_attempt_allowed(request=request, phone="+84912000888")
 
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(100)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    verdicts = race(100, work, timeout=60)
     assert sum(v.allowed for v in verdicts) == 7
     assert sorted(v.count for v in verdicts) == list(range(1, 101))  # no count was lost
     fresh_limits(stall_a)

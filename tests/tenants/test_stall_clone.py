@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.db import connection, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
@@ -11,6 +9,7 @@ from django.db.migrations.executor import MigrationExecutor
 from tenants.models import Stall, Unit
 from tenants.services import ProvisioningError, stall_provision
 from tests.conftest import in_stall, latest_migration
+from tests.support.races import race
 
 
 def _recorded(schema: str) -> set[tuple[str, str]]:
@@ -147,27 +146,6 @@ def made_in_threads(live_stall_factory):
         Unit.objects.filter(pk=unit_id).delete()
 
 
-def _race(count: int, work) -> list[object]:
-    barrier = threading.Barrier(count)
-    outcomes: list[object] = [None] * count
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            outcomes[index] = work(index)
-        except Exception as exc:  # noqa: BLE001 - the outcome is what the test looks at
-            outcomes[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return outcomes
-
-
 def _categories(schema: str) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(f'SELECT id, slug FROM "{schema}".catalog_category ORDER BY id')  # noqa: S608
@@ -177,7 +155,7 @@ def _categories(schema: str) -> list[tuple]:
 def test_two_stalls_cloned_at_once_are_each_a_full_copy(made_in_threads):
     district, slugs = made_in_threads
     slugs += ["cung-luc-mot", "cung-luc-hai"]
-    outcomes = _race(
+    outcomes = race(
         2, lambda i: stall_provision(slug=slugs[i], name=slugs[i], parent_unit=district)
     )
     assert [type(o).__name__ for o in outcomes] == ["Provisioned", "Provisioned"]
@@ -189,7 +167,7 @@ def test_two_stalls_cloned_at_once_are_each_a_full_copy(made_in_threads):
 def test_the_same_slug_cloned_twice_at_once_makes_one_stall(made_in_threads):
     district, slugs = made_in_threads
     slugs.append("cung-ma")
-    outcomes = _race(
+    outcomes = race(
         2, lambda i: stall_provision(slug="cung-ma", name=f"Trường {i}", parent_unit=district)
     )
     assert sorted(type(o).__name__ == "Provisioned" for o in outcomes) == [False, True]

@@ -1,3 +1,0 @@
-"""logistics API routes."""
-
-urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Helpers the whole suite shares: races, polling, real worker and server processes."""
