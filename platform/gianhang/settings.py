@@ -254,7 +254,10 @@ STATIC_URL = "/static/"
 COLLECTED_STATIC = PRODUCTION or env_bool("GIANHANG_COLLECTED_STATIC", False)
 STATIC_ROOT = Path(
     env(
-        "GIANHANG_STATIC_ROOT", str(REPO_DIR / "staticfiles" if PRODUCTION else DATA_DIR / "static")
+        "GIANHANG_STATIC_ROOT",
+        str(
+            DATA_DIR / "static" if COLLECTED_STATIC and not PRODUCTION else REPO_DIR / "staticfiles"
+        ),
     )
 )
 MEDIA_URL = "/media/"
