@@ -58,9 +58,9 @@ class WebhookBackend:
     def __init__(self) -> None:
         # Most gateways bill a text with tone marks as UCS-2 (70 characters a segment): send
         # plain GSM-7 unless the stall says its gateway takes Unicode.
-        self.gsm7 = not getattr(settings, "GIANHANG_SMS_UNICODE", False)
-        self.url = getattr(settings, "GIANHANG_SMS_WEBHOOK_URL", "")
-        self.secret = getattr(settings, "GIANHANG_SMS_WEBHOOK_SECRET", "")
+        self.gsm7 = not settings.GIANHANG_SMS_UNICODE
+        self.url = settings.GIANHANG_SMS_WEBHOOK_URL
+        self.secret = settings.GIANHANG_SMS_WEBHOOK_SECRET
         self.timeout = 5
 
     def send(self, *, phone: str, text: str, reference: str) -> str:
@@ -93,7 +93,7 @@ BACKENDS = {"record": RecordOnlyBackend, "webhook": WebhookBackend}
 
 
 def backend_get():
-    name = getattr(settings, "GIANHANG_SMS_BACKEND", "record")
+    name = settings.GIANHANG_SMS_BACKEND
     cls = BACKENDS.get(name) or import_string(name)
     return cls()
 
@@ -119,7 +119,7 @@ def tracking_link(*, stall, code: str) -> str:
     domain = stall.domains.filter(is_primary=True).values_list("domain", flat=True).first()
     if not domain:
         return ""
-    scheme = "https" if getattr(settings, "PRODUCTION", False) else "http"
+    scheme = "https" if settings.PRODUCTION else "http"
     path = reverse("catalog:track", urlconf=settings.ROOT_URLCONF)
     return f"{scheme}://{domain}{path}?{urlencode({'ma': code})}"
 

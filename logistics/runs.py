@@ -421,7 +421,7 @@ def route_link_token(*, route: Route) -> str:
 def route_from_token(*, token: str) -> Route:
     """The route a link opens, or ``signing.BadSignature`` (wrong, altered, expired, revoked)."""
     signer = signing.TimestampSigner(salt=LINK_SALT)
-    max_age = getattr(settings, "LOGISTICS_ROUTE_LINK_MAX_AGE", 60 * 60 * 24 * 8)
+    max_age = settings.LOGISTICS_ROUTE_LINK_MAX_AGE
     value = signer.unsign(token, max_age=dt.timedelta(seconds=max_age))
     schema, route_id, version = value.split(":")
     if schema != connection.schema_name:  # type: ignore[attr-defined]

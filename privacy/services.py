@@ -135,7 +135,7 @@ def subjects_anonymise(
 
 
 def retention_days(kind: str) -> int:
-    per_kind = getattr(settings, "GIANHANG_RETENTION_DAYS_BY_SUBJECT", {}) or {}
+    per_kind = settings.GIANHANG_RETENTION_DAYS_BY_SUBJECT
     return int(per_kind.get(kind, settings.GIANHANG_RETENTION_DAYS))
 
 

@@ -13,6 +13,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext as _
 
@@ -36,8 +37,8 @@ def _server_major() -> int:
 
 def _candidate_bin_dirs() -> list[Path]:
     dirs: list[str] = []
-    if os.environ.get("GIANHANG_PG_BIN_DIR"):
-        dirs.append(os.environ["GIANHANG_PG_BIN_DIR"])
+    if settings.GIANHANG_PG_BIN_DIR:
+        dirs.append(settings.GIANHANG_PG_BIN_DIR)
     dirs += sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
     on_path = shutil.which("pg_dump")
     if on_path:

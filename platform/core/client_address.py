@@ -71,7 +71,7 @@ def client_ip(request) -> str:
     peer = _address(meta.get("REMOTE_ADDR", "") or "")
     if peer is None:
         return UNKNOWN
-    networks = _trusted(tuple(getattr(settings, "GIANHANG_TRUSTED_PROXIES", ())))
+    networks = _trusted(tuple(settings.GIANHANG_TRUSTED_PROXIES))
     if not networks or not _is_trusted(peer, networks):
         return str(peer)
     forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
@@ -89,7 +89,7 @@ def client_ip(request) -> str:
 
 def peer_is_trusted_proxy(request) -> bool:
     peer = _address(request.META.get("REMOTE_ADDR", "") or "")
-    networks = _trusted(tuple(getattr(settings, "GIANHANG_TRUSTED_PROXIES", ())))
+    networks = _trusted(tuple(settings.GIANHANG_TRUSTED_PROXIES))
     return peer is not None and bool(networks) and _is_trusted(peer, networks)
 
 

@@ -19,9 +19,9 @@ from rest_framework.parsers import BaseParser
 
 # A JSON body larger than this is refused unread (an order is a few hundred bytes, a
 # long item description a few KB; the depth scan of 64 KB stays in milliseconds).
-JSON_MAX_BYTES = getattr(settings, "GIANHANG_API_MAX_BODY_BYTES", 64 * 1024)
+JSON_MAX_BYTES = settings.GIANHANG_API_MAX_BODY_BYTES
 # Deeper nesting than this is refused before parsing: no body of this API nests past 4.
-JSON_MAX_DEPTH = getattr(settings, "GIANHANG_API_MAX_DEPTH", 16)
+JSON_MAX_DEPTH = settings.GIANHANG_API_MAX_DEPTH
 
 # The only bytes that matter for nesting: escapes (a pair, so an escaped quote is skipped),
 # quotes, and brackets. One linear pass, no backtracking, no recursion.

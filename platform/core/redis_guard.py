@@ -28,7 +28,7 @@ class _Breaker:
         return time.monotonic() < self._open_until
 
     def trip(self) -> None:
-        seconds = float(getattr(settings, "GIANHANG_REDIS_BREAKER_SECONDS", 5))
+        seconds = float(settings.GIANHANG_REDIS_BREAKER_SECONDS)
         with self._lock:
             self._open_until = max(self._open_until, time.monotonic() + seconds)
 

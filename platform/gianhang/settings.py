@@ -403,6 +403,9 @@ GIANHANG_SMS_WEBHOOK_URL = env("GIANHANG_SMS_WEBHOOK_URL", "")
 GIANHANG_SMS_WEBHOOK_SECRET = env("GIANHANG_SMS_WEBHOOK_SECRET", "")
 # The webhook gateway takes Unicode texts (tone marks kept); by default texts are GSM-7.
 GIANHANG_SMS_UNICODE = env_bool("GIANHANG_SMS_UNICODE", False)
+# Volunteers' route links stop working this many days after they are sent (and at once
+# when the run is planned again).
+LOGISTICS_ROUTE_LINK_MAX_AGE = 60 * 60 * 24 * env_int("GIANHANG_ROUTE_LINK_DAYS", 8)
 # Reporting: each night every stall recounts its last week into the public facts.
 CELERY_BEAT_SCHEDULE["reporting-nightly-rollup"] = {
     "task": "reporting.facts_rollup_stall",
@@ -463,6 +466,12 @@ GIANHANG_PHONE_HASH_SALT = env(
 ) or env("GIANHANG_PHONE_HASH_SALT")
 GIANHANG_RETENTION_DAYS = env_int("GIANHANG_RETENTION_DAYS", 90)
 # Days a volunteer's data is kept after they leave (marked inactive).
+# Where pg_dump, pg_restore and psql of the server's major version live, when not in
+# Debian's /usr/lib/postgresql/<major>/bin or on PATH (backups, restores, stall cloning).
+GIANHANG_PG_BIN_DIR = env("GIANHANG_PG_BIN_DIR", "")
+# JSON bodies of the API: refused above this size or nesting depth, before parsing.
+GIANHANG_API_MAX_BODY_BYTES = env_int("GIANHANG_API_MAX_BODY_BYTES", 64 * 1024)
+GIANHANG_API_MAX_DEPTH = env_int("GIANHANG_API_MAX_DEPTH", 16)
 GIANHANG_RETENTION_DAYS_BY_SUBJECT = {
     "volunteer": env_int("GIANHANG_VOLUNTEER_RETENTION_DAYS", 365),
 }
