@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from catalog.forms import ItemAdminForm, ItemPhotoForm
+from catalog.items import item_save, items_listing_set
 from catalog.models import (
     Category,
     Donation,
@@ -27,8 +27,7 @@ from catalog.models import (
 from catalog.photos import photo_rerender
 from catalog.selectors import order_state_counts
 from catalog.services import OrderStateError, order_transition
-from catalog.stock import MANUAL_KINDS, StockError, donation_line_intake, stock_change
-from core.text import clean_formfield
+from catalog.stock import donation_line_intake
 from tenants.admin_sites import StallModelAdmin, stall_admin_site
 from tenants.permissions import request_is_stall_officer
 
@@ -79,6 +78,9 @@ class ItemAdmin(StallModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # the ledger and orders refer to items: unlist instead
 
+    def save_model(self, request, obj, form, change):
+        item_save(item=obj)
+
     @admin.display(description=_("sổ kho"))
     def ledger(self, item):
         url = (
@@ -108,11 +110,13 @@ class ItemAdmin(StallModelAdmin):
 
     @admin.action(description=_("Hiện trên gian hàng"))
     def list_items(self, request, queryset):
-        self.message_user(request, _("Đã hiện %(n)d món.") % {"n": queryset.update(is_listed=True)})
+        count = items_listing_set(items=queryset, listed=True)
+        self.message_user(request, _("Đã hiện %(n)d món.") % {"n": count})
 
     @admin.action(description=_("Ẩn khỏi gian hàng"))
     def unlist_items(self, request, queryset):
-        self.message_user(request, _("Đã ẩn %(n)d món.") % {"n": queryset.update(is_listed=False)})
+        count = items_listing_set(items=queryset, listed=False)
+        self.message_user(request, _("Đã ẩn %(n)d món.") % {"n": count})
 
 
 class DonationLineInline(OfficerInline):
@@ -155,53 +159,18 @@ class DonationAdmin(StallModelAdmin):
                 donation_line_intake(line=line, actor=request.user)
 
 
-class StockEntryForm(forms.ModelForm):
-    kind = forms.ChoiceField(label=_("loại"), choices=[(k.value, k.label) for k in MANUAL_KINDS])
-
-    class Meta:
-        model = StockEntry
-        formfield_callback = clean_formfield
-        fields = ["item", "kind", "quantity", "note"]
-        help_texts = {
-            "quantity": _(
-                "Nhập kho: số dương. Loại bỏ: số món bỏ đi. Điều chỉnh: âm để bớt, dương để thêm."
-            )
-        }
-
-    def clean(self):
-        data = super().clean()
-        if data.get("item") and data.get("quantity") is not None and not self.errors:
-            try:
-                self.instance = stock_change(
-                    item=data["item"],
-                    kind=data["kind"],
-                    quantity=data["quantity"],
-                    note=data.get("note", ""),
-                    actor=self.actor,
-                )
-            except StockError as error:
-                raise forms.ValidationError(error.messages) from error
-        return data
-
-
 @admin.register(StockEntry, site=stall_admin_site)
 class StockEntryAdmin(StallModelAdmin):
-    """The ledger: read-only; officers add intake, adjustment or write-off rows."""
+    """The ledger, read-only: stock changes are made in the workspace (catalog.stock)."""
 
-    form = StockEntryForm
     list_display = ["created_at", "item", "kind", "quantity", "order", "donation", "note"]
     list_filter = ["kind", "created_at"]
     search_fields = ["item__title", "note"]
     autocomplete_fields = ["item"]
     list_select_related = ["item", "order", "donation"]
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.actor = request.user
-        return form
-
-    def save_model(self, request, obj, form, change):
-        pass  # stock_change already wrote the row and moved the stock, in form.clean()
+    def has_add_permission(self, request) -> bool:
+        return False
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False

@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from catalog import selectors
 from catalog.codes import tracking_code_clean
+from catalog.items import item_create, item_update
 from catalog.limits import order_attempt_allowed, tracking_lookup_allowed
 from catalog.models import Item, Order
 from catalog.serializers import (
@@ -284,6 +285,17 @@ class OfficerItemViewSet(
     serializer_class = ItemOfficerSerializer
     queryset = Item.objects.select_related("category").order_by("-created_at", "-pk")
 
+    def perform_create(self, serializer):
+        serializer.instance = _item_write(
+            lambda: item_create(fields=dict(serializer.validated_data), actor=self.request.user)
+        )
+
+    def perform_update(self, serializer):
+        item = serializer.instance
+        serializer.instance = _item_write(
+            lambda: item_update(item=item, fields=dict(serializer.validated_data))
+        )
+
     @extend_schema(
         request=StockChangeSerializer,
         responses={200: ItemOfficerSerializer, 400: BAD_INPUT, 403: DENIED, 404: NOT_FOUND},
@@ -299,6 +311,16 @@ class OfficerItemViewSet(
             return Response({"detail": error.messages[0]}, status=status.HTTP_400_BAD_REQUEST)
         item.refresh_from_db()
         return Response(ItemOfficerSerializer(item).data)
+
+
+def _item_write(write):
+    """Run an item service; its model checks answer 400 with the fields' messages."""
+    try:
+        return write()
+    except DjangoValidationError as error:
+        raise serializers.ValidationError(
+            error.message_dict if hasattr(error, "error_dict") else error.messages
+        ) from error
 
 
 class OrderFilterSerializer(serializers.Serializer):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from catalog.cache import catalog_changed
@@ -13,14 +14,20 @@ from catalog.photos import item_photo_add
 from catalog.stock import Kind, stock_change
 
 
+def item_save(*, item: Item) -> Item:
+    """Check and save an item's own fields; the storefront's cached pages follow."""
+    item.full_clean()
+    item.save()
+    catalog_changed()
+    return item
+
+
 @transaction.atomic
 def item_create(
     *, fields: dict[str, Any], quantity: int = 0, photo=None, actor=None, note: str = ""
 ) -> Item:
     """One item, its photo and its first intake (a ledger row), or nothing at all."""
-    item = Item(**fields)
-    item.full_clean()
-    item.save()
+    item = item_save(item=Item(**fields))
     if photo is not None:
         item_photo_add(item=item, upload=photo)
     if quantity:
@@ -39,18 +46,22 @@ def item_create(
 def item_update(*, item: Item, fields: dict[str, Any], photo=None) -> Item:
     for name, value in fields.items():
         setattr(item, name, value)
-    item.full_clean()
-    item.save()
+    item_save(item=item)
     if photo is not None:
         position = item.photos.count()
         item_photo_add(item=item, upload=photo, position=position)
-    catalog_changed()
+        catalog_changed()
     return item
 
 
-def item_listing_set(*, item: Item, listed: bool) -> Item:
-    """Show the item on the storefront or hide it (its stock stays as it is)."""
-    Item.objects.filter(pk=item.pk).update(is_listed=listed)
-    item.is_listed = listed
+def items_listing_set(*, items: QuerySet[Item], listed: bool) -> int:
+    """Show items on the storefront or hide them (stock stays); cached pages follow."""
+    count = items.update(is_listed=listed)
     catalog_changed()
+    return count
+
+
+def item_listing_set(*, item: Item, listed: bool) -> Item:
+    items_listing_set(items=Item.objects.filter(pk=item.pk), listed=listed)
+    item.is_listed = listed
     return item

@@ -28,7 +28,7 @@ def stall_host(live_stall_factory):
 
 def test_api_never_errors_and_matches_its_schema(stall_host):
     schema = schemathesis.openapi.from_wsgi(
-        "/api/schema/", application, headers={"Host": stall_host}
+        "/api/schema/", application, headers={"Host": stall_host, "Accept-Encoding": "identity"}
     )
     tested = []
     for result in schema.get_all_operations():
@@ -53,7 +53,11 @@ def _run_all_checks(operation, mode, host: str) -> None:
         # Every built-in check but one: "schema-valid data is accepted" cannot hold where the
         # rule is beyond a schema (a real mobile number, a commune that exists, consent given
         # once per order); those answer 400 with the reason, which the other checks verify.
-        case.call_and_validate(headers={"Host": host}, excluded_checks=[positive_data_acceptance])
+        # The test client does not decode compressed answers: ask for plain ones.
+        case.call_and_validate(
+            headers={"Host": host, "Accept-Encoding": "identity"},
+            excluded_checks=[positive_data_acceptance],
+        )
 
     try:
         run()
