@@ -7,10 +7,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.tenancy import schema_to_public, tenant_set
 from reporting.counting import stall_days_count
 from reporting.dashboards import facts_version_bump
 from reporting.models import DailyFact, MonthlyFact, Target
@@ -67,12 +68,12 @@ def facts_rollup_stall(*, stall: Stall, since: dt.date, until: dt.date) -> int:
     """
     if until < since:
         raise ValidationError(_("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu."))
-    connection.set_tenant(stall)
+    tenant_set(stall)
     try:
         days = stall_days_count(since=since, until=until, stall_id=stall.pk)
     finally:
         # Facts live in public; a task's own schema is restored by tenant-schemas-celery.
-        connection.set_schema_to_public()
+        schema_to_public()
     now = timezone.now()
     rows = [
         DailyFact(stall_id=stall.pk, day=day, computed_at=now, **asdict(counts))
@@ -145,7 +146,7 @@ def facts_rollup(
         written += facts_rollup_stall(stall=stall, since=since, until=until)
         if progress is not None:
             progress(stall)
-    connection.set_schema_to_public()
+    schema_to_public()
     return written
 
 
