@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol, cast
 
-from django.db import connection
+from django.db import connection, connections
 
 if TYPE_CHECKING:
     from django_tenants.models import TenantMixin
@@ -29,8 +29,8 @@ class _TenantConnection(Protocol):
     def set_schema_to_public(self) -> None: ...
 
 
-def _tenant_connection() -> _TenantConnection:
-    return cast("_TenantConnection", connection)
+def _tenant_connection(using: str | None = None) -> _TenantConnection:
+    return cast("_TenantConnection", connection if using is None else connections[using])
 
 
 def current_schema() -> str:
@@ -48,6 +48,6 @@ def tenant_set(tenant: _SchemaHolder) -> None:
     _tenant_connection().set_tenant(tenant)
 
 
-def schema_to_public() -> None:
-    """Switch the connection back to the public schema."""
-    _tenant_connection().set_schema_to_public()
+def schema_to_public(*, using: str | None = None) -> None:
+    """Switch the connection (or the one of database `using`) back to the public schema."""
+    _tenant_connection(using).set_schema_to_public()
