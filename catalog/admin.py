@@ -169,7 +169,8 @@ class StockEntryForm(forms.ModelForm):
         }
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("item") and data.get("quantity") is not None and not self.errors:
             try:
                 self.instance = stock_change(

@@ -66,7 +66,8 @@ class ItemAdminForm(forms.ModelForm):
         return (self.cleaned_data.get("size") or "").strip().upper()
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         problem = item_size_problem(data.get("size_kind", ""), data.get("size", ""))
         if problem:
             self.add_error("size", problem)
@@ -236,7 +237,8 @@ class CheckoutForm(forms.Form):
         return phone_normalise(self.cleaned_data.get("phone", ""))
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("address_mode") == self.MODE_LEGACY:
             legacy = data.get("legacy_commune")
             if legacy is None:

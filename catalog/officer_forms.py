@@ -90,7 +90,8 @@ class StockChangeForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         kind = data.get("kind")
         if (
             kind in (StockEntry.Kind.WRITE_OFF, StockEntry.Kind.ADJUSTMENT)
@@ -138,7 +139,8 @@ class DonationLineForm(forms.Form):
         self.fields["item"].choices = [("", _("— Chọn món —")), *item_choices]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("item") and not data.get("quantity"):
             self.add_error("quantity", _("Hãy nhập số lượng của món này."))
         if data.get("quantity") and not data.get("item"):
