@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import ClassVar, cast
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -156,6 +160,7 @@ class DonationAdmin(StallModelAdmin):
 
 
 class StockEntryForm(forms.ModelForm):
+    actor: ClassVar[User | AnonymousUser]  # set by StockEntryAdmin.get_form, per request
     kind = forms.ChoiceField(label=_("loại"), choices=[(k.value, k.label) for k in MANUAL_KINDS])
 
     class Meta:
@@ -197,7 +202,7 @@ class StockEntryAdmin(StallModelAdmin):
     list_select_related = ["item", "order", "donation"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
+        form = cast(type[StockEntryForm], super().get_form(request, obj, change=change, **kwargs))
         form.actor = request.user
         return form
 
@@ -212,10 +217,10 @@ class StockEntryAdmin(StallModelAdmin):
 
 
 class OrderLineInline(OfficerInline):
-    model = OrderLine
+    model: type[Model] = OrderLine
     extra = 0
-    fields = ["item", "quantity"]
-    readonly_fields = fields
+    readonly_fields = ["item", "quantity"]
+    fields = tuple(readonly_fields)
     can_delete = False
 
     def has_delete_permission(self, request, obj=None):
@@ -230,8 +235,8 @@ class OrderLineInline(OfficerInline):
 
 class OrderEventInline(OrderLineInline):
     model = OrderEvent
-    fields = ["at", "from_state", "to_state", "public_note"]
-    readonly_fields = fields
+    readonly_fields = ["at", "from_state", "to_state", "public_note"]
+    fields = tuple(readonly_fields)
 
 
 def _bulk(to_state: str, label):
@@ -305,7 +310,7 @@ class OrderAdmin(StallModelAdmin):
         "consent_at",
         "delivery",
     ]
-    fields = readonly_fields
+    fields = tuple(readonly_fields)
     actions = [
         _bulk(State.CONFIRMED, _("Xác nhận các đơn đã chọn")),
         _bulk(State.PACKED, _("Đánh dấu đã đóng gói")),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,7 +31,7 @@ class ItemForm(ItemAdminForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].empty_label = _("— Chọn danh mục —")
+        cast(forms.ModelChoiceField, self.fields["category"]).empty_label = _("— Chọn danh mục —")
         self.fields["category"].error_messages["required"] = _("Hãy chọn danh mục.")
         self.fields["title"].error_messages["required"] = _("Hãy nhập tên món.")
         self.fields["description"].widget.attrs["rows"] = 3
@@ -136,7 +138,10 @@ class DonationLineForm(forms.Form):
 
     def __init__(self, *args, item_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["item"].choices = [("", _("— Chọn món —")), *item_choices]
+        cast(forms.ChoiceField, self.fields["item"]).choices = [
+            ("", _("— Chọn món —")),
+            *item_choices,
+        ]
 
     def clean(self):
         super().clean()
