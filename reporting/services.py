@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -88,7 +89,8 @@ def facts_rollup_stall(*, stall: Stall, since: dt.date, until: dt.date) -> int:
             batch_size=500,
         )
         facts_months_refresh(stall_id=stall.pk, since=since, until=until)
-        unit_facts_refresh(unit_ids=unit_path_ids(stall.unit.path), since=since, until=until)
+        if stall.unit is not None:  # every school's stall has one; the public tenant none
+            unit_facts_refresh(unit_ids=unit_path_ids(stall.unit.path), since=since, until=until)
         transaction.on_commit(facts_version_bump)
     return len(rows)
 
@@ -104,7 +106,9 @@ def facts_months_refresh(*, stall_id: int, since: dt.date, until: dt.date) -> in
     end = (last_month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
     months: dict[dt.date, dict] = {}
     sketches: dict[dt.date, list[list[int]]] = {}
-    for fact in DailyFact.objects.filter(stall_id=stall_id, day__range=(first, end)).values():
+    facts = DailyFact.objects.filter(stall_id=stall_id, day__range=(first, end)).values()
+    # Read by the names in _SUMMED, which a TypedDict row does not accept as keys.
+    for fact in cast("Iterable[Mapping[str, Any]]", facts):
         month = _month_start(fact["day"])
         into = months.setdefault(month, dict.fromkeys(_SUMMED, 0))
         for name in _SUMMED:
