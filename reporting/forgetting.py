@@ -53,9 +53,7 @@ def recipients_forget(*, ids: Sequence[int], now: dt.datetime | None = None) -> 
     if not gone:
         return 0
     stall_id = (
-        Stall.objects.filter(schema_name=current_schema())
-        .values_list("pk", flat=True)
-        .first()
+        Stall.objects.filter(schema_name=current_schema()).values_list("pk", flat=True).first()
     )
     if stall_id is None:  # a schema that is no stall (the template): nothing is reported
         return 0
