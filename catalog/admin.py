@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -180,10 +181,10 @@ class StockEntryAdmin(StallModelAdmin):
 
 
 class OrderLineInline(OfficerInline):
-    model = OrderLine
+    model: type[Model] = OrderLine
     extra = 0
-    fields = ["item", "quantity"]
-    readonly_fields = fields
+    readonly_fields = ["item", "quantity"]
+    fields = tuple(readonly_fields)
     can_delete = False
 
     def has_delete_permission(self, request, obj=None):
@@ -198,8 +199,8 @@ class OrderLineInline(OfficerInline):
 
 class OrderEventInline(OrderLineInline):
     model = OrderEvent
-    fields = ["at", "from_state", "to_state", "public_note"]
-    readonly_fields = fields
+    readonly_fields = ["at", "from_state", "to_state", "public_note"]
+    fields = tuple(readonly_fields)
 
 
 def _bulk(to_state: str, label):
@@ -273,7 +274,7 @@ class OrderAdmin(StallModelAdmin):
         "consent_at",
         "delivery",
     ]
-    fields = readonly_fields
+    fields = tuple(readonly_fields)
     actions = [
         _bulk(State.CONFIRMED, _("Xác nhận các đơn đã chọn")),
         _bulk(State.PACKED, _("Đánh dấu đã đóng gói")),

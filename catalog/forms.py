@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
@@ -66,7 +68,8 @@ class ItemAdminForm(forms.ModelForm):
         return (self.cleaned_data.get("size") or "").strip().upper()
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         problem = item_size_problem(data.get("size_kind", ""), data.get("size", ""))
         if problem:
             self.add_error("size", problem)
@@ -216,15 +219,15 @@ class CheckoutForm(forms.Form):
             "Hãy nhập số nhà, đường hoặc ấp/khu phố."
         )
         source = self.data if self.is_bound else self.initial
-        self.fields["commune"].queryset = addresses.communes_current(
+        cast(forms.ModelChoiceField, self.fields["commune"]).queryset = addresses.communes_current(
             province_id=_int(source.get("province"))
         )
-        self.fields["legacy_district"].queryset = addresses.districts_legacy(
-            province_id=_int(source.get("legacy_province"))
-        )
-        self.fields["legacy_commune"].queryset = addresses.communes_legacy(
-            district_id=_int(source.get("legacy_district"))
-        )
+        cast(
+            forms.ModelChoiceField, self.fields["legacy_district"]
+        ).queryset = addresses.districts_legacy(province_id=_int(source.get("legacy_province")))
+        cast(
+            forms.ModelChoiceField, self.fields["legacy_commune"]
+        ).queryset = addresses.communes_legacy(district_id=_int(source.get("legacy_district")))
         for name in ("province", "commune", "legacy_province", "legacy_district", "legacy_commune"):
             self.fields[name].error_messages["invalid_choice"] = _(
                 "Lựa chọn này không thuộc danh sách. Hãy bấm “Cập nhật danh sách” rồi chọn lại."
@@ -236,7 +239,8 @@ class CheckoutForm(forms.Form):
         return phone_normalise(self.cleaned_data.get("phone", ""))
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("address_mode") == self.MODE_LEGACY:
             legacy = data.get("legacy_commune")
             if legacy is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,7 +31,7 @@ class ItemForm(ItemAdminForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].empty_label = _("— Chọn danh mục —")
+        cast(forms.ModelChoiceField, self.fields["category"]).empty_label = _("— Chọn danh mục —")
         self.fields["category"].error_messages["required"] = _("Hãy chọn danh mục.")
         self.fields["title"].error_messages["required"] = _("Hãy nhập tên món.")
         self.fields["description"].widget.attrs["rows"] = 3
@@ -90,7 +92,8 @@ class StockChangeForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         kind = data.get("kind")
         if (
             kind in (StockEntry.Kind.WRITE_OFF, StockEntry.Kind.ADJUSTMENT)
@@ -135,10 +138,14 @@ class DonationLineForm(forms.Form):
 
     def __init__(self, *args, item_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["item"].choices = [("", _("— Chọn món —")), *item_choices]
+        cast(forms.ChoiceField, self.fields["item"]).choices = [
+            ("", _("— Chọn món —")),
+            *item_choices,
+        ]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("item") and not data.get("quantity"):
             self.add_error("quantity", _("Hãy nhập số lượng của món này."))
         if data.get("quantity") and not data.get("item"):

@@ -26,5 +26,5 @@ def packing_slips(request):
         .order_by("placed_at", "pk")
     )
     for order in orders:
-        order.phone_national = phone_display(order.phone)
+        order.phone_national = phone_display(order.phone)  # type: ignore[attr-defined]
     return render(request, "catalog/packing_slips.html", {"orders": orders})

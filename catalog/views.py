@@ -185,9 +185,10 @@ def item_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def basket(request):
     if request.method == "POST":
-        item = Item.objects.filter(
-            pk=_int_or_none_any(request.POST.get("item")), is_listed=True
-        ).first()
+        item_pk = _int_or_none_any(request.POST.get("item"))
+        item = (
+            Item.objects.filter(pk=item_pk, is_listed=True).first() if item_pk is not None else None
+        )
         if item is None:
             messages.error(request, _("Món này không còn trên gian hàng."))
         elif "remove" in request.POST:
@@ -228,7 +229,7 @@ def _int_or_none_any(value) -> int | None:
 
 
 def _safe_next(target: str | None) -> bool:
-    return bool(target) and target.startswith("/") and not target.startswith("//")
+    return target is not None and target.startswith("/") and not target.startswith("//")
 
 
 @require_http_methods(["GET", "POST"])

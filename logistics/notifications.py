@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 import requests
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from catalog.models import Order, OrderEvent
+from core.tenancy import current_schema
 from logistics.models import Notification
 from logistics.zones import current_stall
 
@@ -207,7 +208,7 @@ def notification_send(*, notification_id: int) -> Notification | None:
             status = backend.send(
                 phone=notification.phone,
                 text=notification.text,
-                reference=f"{connection.schema_name}:{notification.pk}",  # type: ignore[attr-defined]
+                reference=f"{current_schema()}:{notification.pk}",
             )
         except PermanentSendError as exc:
             updates.update(status=Notification.Status.FAILED, last_error=str(exc)[:300])

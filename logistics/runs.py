@@ -7,13 +7,14 @@ import logging
 
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, Max, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Order
 from catalog.services import order_transition
+from core.tenancy import current_schema
 from logistics.models import Route, RunSignup, RunStop, SaturdayRun, Volunteer
 from logistics.planner import plan_routes
 from logistics.zones import StallZone, current_zone
@@ -414,7 +415,7 @@ def _stop_retry(*, stop: RunStop, order: Order, reason: str) -> None:
 def route_link_token(*, route: Route) -> str:
     """A signed, expiring token for the route's phone page; tied to this stall's schema."""
     signer = signing.TimestampSigner(salt=LINK_SALT)
-    schema = connection.schema_name  # type: ignore[attr-defined]
+    schema = current_schema()
     return signer.sign(f"{schema}:{route.pk}:{route.token_version}")
 
 
@@ -424,7 +425,7 @@ def route_from_token(*, token: str) -> Route:
     max_age = settings.LOGISTICS_ROUTE_LINK_MAX_AGE
     value = signer.unsign(token, max_age=dt.timedelta(seconds=max_age))
     schema, route_id, version = value.split(":")
-    if schema != connection.schema_name:  # type: ignore[attr-defined]
+    if schema != current_schema():
         raise signing.BadSignature("link of another stall")
     route = (
         Route.objects.select_related("run", "volunteer_a", "volunteer_b")

@@ -55,7 +55,8 @@ class VolunteerForm(forms.Form):
         return phone_normalise(self.cleaned_data.get("phone", ""))
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("is_minor"):
             if not (data.get("guardian_name") or "").strip():
                 self.add_error("guardian_name", _lazy("Hãy ghi họ tên người đã đồng ý."))

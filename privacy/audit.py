@@ -11,8 +11,7 @@ from __future__ import annotations
 import logging
 from functools import wraps
 
-from django.db import connection
-
+from core.tenancy import current_schema
 from privacy import registry
 from privacy.services import access_log_write
 
@@ -127,7 +126,7 @@ class AccessAuditMiddleware:
         self.get_response = get_response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if connection.schema_name == "public":  # type: ignore[attr-defined]
+        if current_schema() == "public":
             return None
         user = getattr(request, "user", None)
         marked = getattr(view_func, "personal_data_audit", None)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
-from django.db import connection
 from django_tenants.utils import get_public_schema_name, schema_context
 
+from core.tenancy import current_schema
 from privacy.services import retention_run
 from tenants.selectors import stalls_active
 
@@ -21,7 +21,7 @@ def retention_run_task() -> int:
     The tenant-aware beat sends one per stall; a plain beat sends it once on the public
     schema, and then each stall gets its own task (one slow stall does not delay others).
     """
-    if connection.schema_name == get_public_schema_name():  # type: ignore[attr-defined]
+    if current_schema() == get_public_schema_name():
         schemas = list(stalls_active().values_list("schema_name", flat=True))
         for schema in schemas:
             with schema_context(schema):

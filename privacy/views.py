@@ -11,7 +11,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import select_template
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import ratelimit
 from core.client_address import client_ip
 from core.security import personal_data_page
+from core.tenancy import current_schema
 from core.text import CleanCharField
 from privacy import registry
 from privacy.audit import audited
@@ -89,7 +89,7 @@ def _recipients() -> registry.Subject:
 def _verified_subject(request) -> int | None:
     """The recipient this browser proved to be in the last minutes, if still not forgotten."""
     held = request.session.get(_SESSION_KEY) or {}
-    if held.get("schema") != connection.schema_name or held.get("until", 0) < time.time():  # type: ignore[attr-defined]
+    if held.get("schema") != current_schema() or held.get("until", 0) < time.time():
         return None
     subject = _recipients()
     subject_id = held.get("order_id")
@@ -148,7 +148,7 @@ def recipient_lookup(request):
         if subject_id is not None:
             request.session.cycle_key()
             request.session[_SESSION_KEY] = {
-                "schema": connection.schema_name,  # type: ignore[attr-defined]
+                "schema": current_schema(),
                 "order_id": subject_id,
                 "until": time.time() + VERIFIED_SECONDS,
             }

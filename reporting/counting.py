@@ -70,28 +70,28 @@ def stall_days_count(
         .annotate(n=Count("id"))
     ):
         days[row["received_on"]].donations = row["n"]
-    for row in (
+    for line_row in (
         DonationLine.objects.filter(donation__received_on__range=(since, until))
         .values("donation__received_on")
         .annotate(n=Sum("quantity"))
     ):
-        days[row["donation__received_on"]].items_received = row["n"] or 0
-    for row in (
+        days[line_row["donation__received_on"]].items_received = line_row["n"] or 0
+    for item_row in (
         Item.objects.filter(created_at__gte=start, created_at__lt=end)
         .annotate(day=TruncDate("created_at", tzinfo=tz))
         .values("day")
         .annotate(n=Count("id"))
     ):
-        days[row["day"]].items_listed = row["n"]
+        days[item_row["day"]].items_listed = item_row["n"]
 
     placed = Order.objects.filter(placed_at__gte=start, placed_at__lt=end).annotate(
         day=TruncDate("placed_at", tzinfo=tz)
     )
     # An anonymised order (retention purge) keeps no phone hash: it is an order, not a person.
     people = Count("phone_hash", distinct=True, filter=~Q(phone_hash=""))
-    for row in placed.values("day").annotate(n=Count("id"), r=people):
-        days[row["day"]].orders_placed = row["n"]
-        days[row["day"]].recipients = row["r"]
+    for order_row in placed.values("day").annotate(n=Count("id"), r=people):
+        days[order_row["day"]].orders_placed = order_row["n"]
+        days[order_row["day"]].recipients = order_row["r"]
     hashes: dict[dt.date, list[str]] = defaultdict(list)
     for day, phone_hash in placed.values_list("day", "phone_hash").distinct():
         hashes[day].append(phone_hash)
@@ -112,14 +112,14 @@ def stall_days_count(
     events = OrderEvent.objects.filter(at__gte=start, at__lt=end).annotate(
         day=TruncDate("at", tzinfo=tz)
     )
-    for row in events.values("day", "to_state", "order__delivery").annotate(
+    for event_row in events.values("day", "to_state", "order__delivery").annotate(
         n=Count("order_id", distinct=True)
     ):
         counts, to_state, delivery, n = (
-            days[row["day"]],
-            row["to_state"],
-            row["order__delivery"],
-            row["n"],
+            days[event_row["day"]],
+            event_row["to_state"],
+            event_row["order__delivery"],
+            event_row["n"],
         )
         if to_state == State.DELIVERED and delivery == Delivery.POST:
             counts.orders_delivered_post += n
@@ -133,7 +133,7 @@ def stall_days_count(
         elif to_state == State.CANCELLED:
             counts.orders_cancelled += n
     # DELIVERED is final: one delivered event per order, so the join does not double lines.
-    for row in (
+    for given_row in (
         OrderLine.objects.filter(
             order__events__to_state=State.DELIVERED,
             order__events__at__gte=start,
@@ -143,7 +143,7 @@ def stall_days_count(
         .values("day")
         .annotate(n=Sum("quantity"))
     ):
-        days[row["day"]].items_given = row["n"] or 0
+        days[given_row["day"]].items_given = given_row["n"] or 0
 
     for day, counts in days.items():
         volunteers, hours = volunteer_day_summary(day=day)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import connection
 from django.utils import timezone
 
+from core.tenancy import schema_to_public, tenant_set
 from reporting.models import Target
 from reporting.services import facts_rollup_stall, target_ensure
 from tenants.models import Stall, Unit
@@ -53,7 +53,7 @@ def province_targets(*, province: Unit, year: int) -> list[Target]:
 
 
 def demo_seed(stall: Stall) -> None:
-    connection.set_schema_to_public()
+    schema_to_public()
     try:
         unit = Unit.objects.get(pk=stall.unit_id)
         root_id = int(unit.path.strip("/").split("/")[0])
@@ -62,4 +62,4 @@ def demo_seed(stall: Stall) -> None:
         province_targets(province=province, year=today.year)
         facts_rollup_stall(stall=stall, since=today - dt.timedelta(days=DEMO_DAYS), until=today)
     finally:
-        connection.set_tenant(stall)
+        tenant_set(stall)

@@ -10,11 +10,11 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 
-from django.db import connection
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from catalog.models import Order
+from core.tenancy import current_schema
 from reporting.models import RecipientsForgotten
 from reporting.sketch import registers_merge, sketch_of
 from tenants.models import Stall
@@ -53,9 +53,7 @@ def recipients_forget(*, ids: Sequence[int], now: dt.datetime | None = None) -> 
     if not gone:
         return 0
     stall_id = (
-        Stall.objects.filter(schema_name=connection.schema_name)  # type: ignore[attr-defined]
-        .values_list("pk", flat=True)
-        .first()
+        Stall.objects.filter(schema_name=current_schema()).values_list("pk", flat=True).first()
     )
     if stall_id is None:  # a schema that is no stall (the template): nothing is reported
         return 0

@@ -25,7 +25,8 @@ class TargetForm(forms.Form):
     value = forms.IntegerField(label=_("Chỉ tiêu (N)"), min_value=1, max_value=10_000_000)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and end < start:
             self.add_error("period_end", _("Ngày kết thúc phải sau ngày bắt đầu: hãy chọn lại."))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from typing import Any, cast
 
 from django.db import connection
 from django.db.models import DecimalField, F, IntegerField, Q, QuerySet, Sum, Value
@@ -35,6 +36,11 @@ SUMMED = (
 def stalls_under(*, unit: Unit) -> QuerySet[Stall]:
     """Stalls run by this unit or any unit below it."""
     return Stall.objects.exclude(schema_name="public").filter(unit__path__startswith=unit.path)
+
+
+def _rows(rows: Iterable[Mapping[str, Any]]) -> Iterable[dict[str, Any]]:
+    """Rows of `values(...).annotate(**sums)`: the plugin types them without the summed keys."""
+    return cast("Iterable[dict[str, Any]]", rows)
 
 
 def _sums() -> dict:
@@ -75,12 +81,12 @@ def facts_by_stall(*, stall_ids: list[int], since: dt.date, until: dt.date) -> d
     """Per stall, the sum of every count over the period (stalls without facts are absent)."""
     months, edges = period_split(since, until)
     out: dict[int, dict] = {}
-    parts = []
+    parts: list[QuerySet[Any]] = []
     if months:
         parts.append(MonthlyFact.objects.filter(stall_id__in=stall_ids, month__in=months))
     parts.append(DailyFact.objects.filter(stall_id__in=stall_ids).filter(edges))
     for queryset in parts:
-        for row in queryset.order_by().values("stall_id").annotate(**_sums()):
+        for row in _rows(queryset.order_by().values("stall_id").annotate(**_sums())):
             stall_id = row.pop("stall_id")
             if stall_id in out:
                 for key, value in row.items():
@@ -275,10 +281,10 @@ def unit_facts_series(
             .values("bucket")
             .annotate(**sums)
         )
-        return "week", {_as_date(row.pop("bucket")): row for row in rows}
+        return "week", {_as_date(row.pop("bucket")): row for row in _rows(rows)}
     months, edges = period_split(since, until)
     series: dict[dt.date, dict] = {}
-    parts = [
+    parts: list[QuerySet[Any]] = [
         UnitDailyFact.objects.filter(unit_id=unit_id)
         .filter(edges)
         .annotate(bucket=TruncMonth("day"))
@@ -290,7 +296,7 @@ def unit_facts_series(
             )
         )
     for queryset in parts:
-        for row in queryset.order_by().values("bucket").annotate(**sums):
+        for row in _rows(queryset.order_by().values("bucket").annotate(**sums)):
             bucket = series.setdefault(
                 _as_date(row["bucket"]), {"orders_placed": 0, "items_given": 0}
             )

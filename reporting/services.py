@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.tenancy import schema_to_public, tenant_set
 from reporting.counting import stall_days_count
 from reporting.dashboards import facts_version_bump
 from reporting.models import DailyFact, MonthlyFact, Target
@@ -67,12 +69,12 @@ def facts_rollup_stall(*, stall: Stall, since: dt.date, until: dt.date) -> int:
     """
     if until < since:
         raise ValidationError(_("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu."))
-    connection.set_tenant(stall)
+    tenant_set(stall)
     try:
         days = stall_days_count(since=since, until=until, stall_id=stall.pk)
     finally:
         # Facts live in public; a task's own schema is restored by tenant-schemas-celery.
-        connection.set_schema_to_public()
+        schema_to_public()
     now = timezone.now()
     rows = [
         DailyFact(stall_id=stall.pk, day=day, computed_at=now, **asdict(counts))
@@ -87,7 +89,8 @@ def facts_rollup_stall(*, stall: Stall, since: dt.date, until: dt.date) -> int:
             batch_size=500,
         )
         facts_months_refresh(stall_id=stall.pk, since=since, until=until)
-        unit_facts_refresh(unit_ids=unit_path_ids(stall.unit.path), since=since, until=until)
+        if stall.unit is not None:  # every school's stall has one; the public tenant none
+            unit_facts_refresh(unit_ids=unit_path_ids(stall.unit.path), since=since, until=until)
         transaction.on_commit(facts_version_bump)
     return len(rows)
 
@@ -103,7 +106,9 @@ def facts_months_refresh(*, stall_id: int, since: dt.date, until: dt.date) -> in
     end = (last_month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
     months: dict[dt.date, dict] = {}
     sketches: dict[dt.date, list[list[int]]] = {}
-    for fact in DailyFact.objects.filter(stall_id=stall_id, day__range=(first, end)).values():
+    facts = DailyFact.objects.filter(stall_id=stall_id, day__range=(first, end)).values()
+    # Read by the names in _SUMMED, which a TypedDict row does not accept as keys.
+    for fact in cast("Iterable[Mapping[str, Any]]", facts):
         month = _month_start(fact["day"])
         into = months.setdefault(month, dict.fromkeys(_SUMMED, 0))
         for name in _SUMMED:
@@ -145,7 +150,7 @@ def facts_rollup(
         written += facts_rollup_stall(stall=stall, since=since, until=until)
         if progress is not None:
             progress(stall)
-    connection.set_schema_to_public()
+    schema_to_public()
     return written
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from celery import shared_task
-from django.db import connection
 
+from core.tenancy import current_schema
 from reporting.services import facts_rollup_stall, facts_rollup_today, nightly_window
 from tenants.models import Stall
 
@@ -17,7 +17,7 @@ def facts_rollup_stall_task(since: str | None = None, until: str | None = None) 
 
     With no dates: the nightly window (the last week up to yesterday, local time).
     """
-    stall = Stall.objects.select_related("unit").get(schema_name=connection.schema_name)
+    stall = Stall.objects.select_related("unit").get(schema_name=current_schema())
     if since and until:
         start, end = dt.date.fromisoformat(since), dt.date.fromisoformat(until)
     else:
@@ -28,7 +28,7 @@ def facts_rollup_stall_task(since: str | None = None, until: str | None = None) 
 @shared_task(name="reporting.facts_rollup_today", soft_time_limit=120, time_limit=150)
 def facts_rollup_today_task() -> int:
     """Recount today so far for the stall this task was sent from (every few minutes)."""
-    stall = Stall.objects.select_related("unit").get(schema_name=connection.schema_name)
+    stall = Stall.objects.select_related("unit").get(schema_name=current_schema())
     return facts_rollup_today(stall=stall)
 
 

@@ -84,7 +84,10 @@ def handoff_user(*, token: str, stall: Stall):
     # cache.add is atomic on Redis: of two uses of one token only the first gets in.
     if not cache.add(f"login-handoff:{payload.get('n')}", 1, HANDOFF_MAX_AGE * 2):
         return None
-    user = get_user_model().objects.filter(pk=payload.get("u"), is_active=True).first()
+    user_pk = payload.get("u")
+    if user_pk is None:
+        return None
+    user = get_user_model().objects.filter(pk=user_pk, is_active=True).first()
     if user is None or user.get_session_auth_hash() != payload.get("h"):
         return None
     if not user_is_stall_officer(user=user, stall=stall):

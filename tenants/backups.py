@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_exists
 
+from core.tenancy import schema_to_public
 from tenants.backup_bundle import DUMP, NAME, BackupError, Bundle, bundle_open, bundle_write
 from tenants.backup_public import (
     PublicRestored,
@@ -280,7 +281,7 @@ def stall_restore(
     base_domain = base_domain or settings.BASE_DOMAIN
     domain = f"{slug}.{base_domain}"
     schema_name = Stall.schema_for_slug(slug)
-    connection.set_schema_to_public()
+    schema_to_public()
     _validate_new_stall(slug=slug, domain=domain, schema_name=schema_name)
     if unit is not None and Stall.objects.filter(unit=unit).exists():
         raise ProvisioningError(_("Đơn vị “%(unit)s” đã có gian hàng.") % {"unit": unit.name})
@@ -334,7 +335,7 @@ def stall_restore(
             "migrate_schemas", tenant=True, schema_name=schema_name, interactive=False, verbosity=0
         )
     except Exception as exc:
-        connection.set_schema_to_public()
+        schema_to_public()
         with connection.cursor() as cursor:
             cursor.execute(f'DROP SCHEMA IF EXISTS "{schema_name}" CASCADE')
         Stall.objects.filter(schema_name=schema_name).delete()
@@ -350,7 +351,7 @@ def stall_restore(
                 else type(exc).__name__
             }
         ) from exc
-    connection.set_schema_to_public()
+    schema_to_public()
     return Restored(
         stall=stall,
         reattached=public.reattached,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
-from django.db import connection
 from django.dispatch import receiver
 from django.shortcuts import redirect
 
+from core.tenancy import current_schema
 from tenants.accounts import SESSION_MUST_CHANGE
 
 SESSION_SCHEMA_KEY = "gianhang_schema"
@@ -16,7 +16,7 @@ SESSION_SCHEMA_KEY = "gianhang_schema"
 @receiver(user_logged_in)
 def _bind_session_to_schema(sender, request, user, **kwargs) -> None:
     if request is not None and hasattr(request, "session"):
-        request.session[SESSION_SCHEMA_KEY] = connection.schema_name
+        request.session[SESSION_SCHEMA_KEY] = current_schema()
 
 
 class StallSessionMiddleware:
@@ -34,7 +34,7 @@ class StallSessionMiddleware:
         user = getattr(request, "user", None)
         if session is not None and user is not None and user.is_authenticated:
             bound = session.get(SESSION_SCHEMA_KEY)
-            if bound != connection.schema_name:
+            if bound != current_schema():
                 logout(request)
         return self.get_response(request)
 

@@ -7,7 +7,7 @@ import logging
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import connections, models
+from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_tenants.clone import CloneSchema
@@ -15,6 +15,7 @@ from django_tenants.models import DomainMixin, TenantMixin
 from django_tenants.postgresql_backend.base import is_valid_schema_name
 from django_tenants.utils import get_tenant_database_alias, schema_exists
 
+from core.tenancy import schema_to_public
 from tenants.backup_bundle import BackupError
 from tenants.cloning import schema_clone
 
@@ -129,7 +130,7 @@ class Unit(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         super().save(*args, **kwargs)
-        path = (self.parent.path if self.parent_id else "/") + f"{self.pk}/"
+        path = (self.parent.path if self.parent is not None else "/") + f"{self.pk}/"
         if path != self.path:
             self.path = path
             self.depth = path.count("/") - 2
@@ -228,7 +229,6 @@ class Stall(TenantMixin):
         if not is_valid_schema_name(self.schema_name):
             raise ValidationError("Invalid string used for the schema name.")
 
-        connection = connections[get_tenant_database_alias()]
         try:
             schema_clone(
                 template=base_schema, schema=self.schema_name, with_data=self.clone_mode == "DATA"
@@ -237,7 +237,7 @@ class Stall(TenantMixin):
             # No pg_dump of the server's version here: django-tenants' slower clone works too.
             logger.warning("cloning %s with clone_schema(): %s", self.schema_name, exc)
             CloneSchema().clone_schema(base_schema, self.schema_name, self.clone_mode)
-        connection.set_schema_to_public()
+        schema_to_public(using=get_tenant_database_alias())
         return True
 
     @property

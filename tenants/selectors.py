@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 
 from tenants.models import Membership, Stall, Unit
@@ -15,7 +15,7 @@ OVERSIGHT_ROLES = (
     Membership.Role.SCHOOL_OFFICER,
 )
 
-UserLike = AbstractBaseUser | AnonymousUser
+UserLike = User | AnonymousUser
 
 
 def units_with_role(*, user: UserLike, roles: Iterable[str]) -> QuerySet[Unit]:
@@ -64,6 +64,8 @@ def user_is_stall_officer(*, user: UserLike, stall: Stall | None) -> bool:
     if stall is None or stall.is_public or stall.unit_id is None:
         return False
     if not user.is_authenticated or not user.is_active:
+        return False
+    if stall.unit is None:  # narrowed for the type checker: unit_id was checked above
         return False
     unit_path = stall.unit.path
     return (

@@ -13,6 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_exists
 
+from core.tenancy import schema_to_public
 from core.text import text_clean
 from tenants.geography import coordinates_usable, stall_coordinates_problem
 from tenants.models import (
@@ -98,7 +99,7 @@ def stall_template_migrate(*, verbosity: int = 0) -> None:
         interactive=False,
         verbosity=verbosity,
     )
-    connection.set_schema_to_public()
+    schema_to_public()
 
 
 def public_tenant_ensure(*, base_domain: str | None = None) -> Stall:
@@ -236,7 +237,7 @@ def _stall_provision(
         user, password = _officer_account(email=officer_email.strip().lower())
         membership_grant(user=user, unit=unit, role=Membership.Role.SCHOOL_OFFICER)
         username = user.get_username()
-    connection.set_schema_to_public()
+    schema_to_public()
     return Provisioned(
         stall=stall, domain=domain, officer_username=username, officer_password=password
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -50,9 +52,9 @@ class StallSettingsForm(forms.Form):
 
     def __init__(self, *args, communes=(), **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["served_communes"]
-        field.queryset = AdminArea.objects.filter(pk__in=[c.pk for c in communes])
-        field.choices = [(c.pk, c.name) for c in communes]  # Vietnamese order, not the DB's
+        served = cast(forms.ModelMultipleChoiceField, self.fields["served_communes"])
+        served.queryset = AdminArea.objects.filter(pk__in=[c.pk for c in communes])
+        served.choices = [(c.pk, c.name) for c in communes]  # Vietnamese order, not the DB's
         for field in self.fields.values():
             field.error_messages.setdefault("invalid", _lazy("Giá trị không hợp lệ."))
             field.error_messages["required"] = _lazy("Hãy điền ô này.")

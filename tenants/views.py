@@ -6,11 +6,11 @@ import mimetypes
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from core.tenancy import current_schema
 from tenants.collation import vi_sorted
 from tenants.selectors import stalls_active, stalls_for_officer
 
@@ -31,7 +31,7 @@ def public_home(request):
 @require_GET
 def media_serve(request, schema: str, path: str):
     """Serve an upload only on the host of the stall that owns it."""
-    if schema != connection.schema_name or schema == "public":
+    if schema != current_schema() or schema == "public":
         raise Http404
     root = (Path(settings.MEDIA_ROOT) / schema).resolve()
     target = (root / path).resolve()

@@ -14,9 +14,9 @@ from functools import lru_cache
 
 import redis
 from django.conf import settings
-from django.db import connection
 
 from core import redis_guard
+from core.tenancy import current_schema
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ def _client() -> redis.Redis:
 def _key(scope: str, subject: str) -> str:
     # The subject (a phone, an IP) is hashed: no personal data sits in Redis in clear.
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:{subject}".encode()).hexdigest()[:32]
-    return f"rl:{connection.schema_name}:{scope}:{digest}"
+    return f"rl:{current_schema()}:{scope}:{digest}"
 
 
 def hit(

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from importlib import import_module
 
 from django.contrib.auth import get_user_model
-from django.db import connection
 
+from core.tenancy import schema_to_public, tenant_set
 from tenants.models import AdminArea, Membership, Stall, Unit
 from tenants.services import membership_grant, stall_provision, unit_get_or_create
 
@@ -69,7 +69,7 @@ def _account(username: str, unit: Unit, role: str, **extra):
 
 
 def demo_seed(*, base_domain: str) -> list[DemoLogin]:
-    connection.set_schema_to_public()
+    schema_to_public()
     province_area = AdminArea.objects.filter(
         era=AdminArea.Era.LEGACY, level=AdminArea.Level.PROVINCE, code="82"
     ).first()
@@ -146,8 +146,8 @@ def _app_seeds(stall: Stall) -> None:
         seed = getattr(module, "demo_seed", None)
         if seed is None:
             continue
-        connection.set_tenant(stall)
+        tenant_set(stall)
         try:
             seed(stall)
         finally:
-            connection.set_schema_to_public()
+            schema_to_public()

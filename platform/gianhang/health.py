@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from core import redis_guard
+from core.tenancy import current_schema
 
 
 @never_cache
@@ -40,7 +41,7 @@ def readyz(request):
             checks["migrations"] = f"error: {exc.__class__.__name__}"
     ready = all(value == "ok" for value in checks.values())
     return JsonResponse(
-        {"status": "ok" if ready else "unavailable", "schema": connection.schema_name, **checks},
+        {"status": "ok" if ready else "unavailable", "schema": current_schema(), **checks},
         status=200 if ready else 503,
     )
 

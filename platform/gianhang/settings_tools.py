@@ -15,4 +15,4 @@ os.environ.pop("GIANHANG_ENV", None)
 
 from gianhang.settings import *  # noqa: E402,F403
 
-ALLOWED_HOSTS: list[str] = []
+ALLOWED_HOSTS = []

@@ -112,8 +112,8 @@ class Command(BaseCommand):
             if created.officer_password:
                 line += f"  {created.officer_username} / {created.officer_password}"
             self.stdout.write(line)
-        for line, message in report.errors:
-            self.stderr.write(self.style.ERROR(f"dòng {line}: {message}"))
+        for line_number, message in report.errors:
+            self.stderr.write(self.style.ERROR(f"dòng {line_number}: {message}"))
         self.stdout.write(
             f"Tạo mới: {len(report.created)} · không đổi: {len(report.unchanged)} · "
             f"lỗi: {len(report.errors)}"
@@ -172,7 +172,8 @@ class Command(BaseCommand):
         domain = stall.domains.filter(is_primary=True).values_list("domain", flat=True).first()
         self.stdout.write(self.style.SUCCESS(f"Đã khôi phục thành gian hàng {stall.slug}"))
         self.stdout.write(f"  địa chỉ: http://{domain}/")
-        self.stdout.write(f"  đơn vị: {stall.unit.code}")
+        if stall.unit is not None:  # a restored stall always gets a unit
+            self.stdout.write(f"  đơn vị: {stall.unit.code}")
         if restored.reattached:
             self.stdout.write(f"  đã gắn lại tài khoản: {', '.join(restored.reattached)}")
         if restored.missing:
