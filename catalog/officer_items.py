@@ -22,6 +22,7 @@ from catalog.officer_forms import (
 )
 from catalog.selectors import search_terms
 from catalog.stock import StockError, donation_record, stock_change
+from privacy.audit import audited
 from tenants.collation import vi_sorted
 from tenants.geography import search_key
 from tenants.permissions import stall_officer_required
@@ -160,6 +161,7 @@ def _ledger_row(entry: StockEntry) -> dict:
 
 
 @stall_officer_required
+@audited(object_type="catalog.donation")
 def donations(request):
     """Record a donation of several lines at once; each line becomes an intake."""
     choices = [(item.pk, item.title) for item in items_for_choice()]

@@ -40,8 +40,9 @@ class VolunteerForm(forms.Form):
     consent = forms.BooleanField(
         label=_lazy(
             "Đoàn viên (và cha mẹ/người giám hộ, nếu dưới 18 tuổi) đã đọc và đồng ý thông báo "
-            "về dữ liệu cá nhân (đã có phiếu đồng ý)"
-        ),
+            "về dữ liệu cá nhân, phiên bản %(version)s (đã có phiếu đồng ý)"
+        )
+        % {"version": NOTICE_CURRENT},
         error_messages={"required": _lazy("Cần có phiếu đồng ý trước khi thêm đoàn viên.")},
     )
 

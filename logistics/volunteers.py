@@ -88,12 +88,12 @@ def volunteer_register(
     except ValidationError as exc:
         raise ValidationError({"phone": _("Số điện thoại không hợp lệ.")}) from exc
     volunteer = Volunteer.objects.create(
-        name=name.strip(),
-        chi_doan=chi_doan.strip(),
+        name=" ".join(name.split()),
+        chi_doan=chi_doan.strip().upper(),  # class names as the school writes them: 10A1
         phone=phone,
         birth_year=birth_year,
         is_minor=is_minor,
-        guardian_name=guardian_name.strip(),
+        guardian_name=" ".join(guardian_name.split()),
     )
     volunteer_consent_record(
         volunteer=volunteer,

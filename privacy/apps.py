@@ -38,4 +38,6 @@ class PrivacyConfig(AppConfig):
         place = _("tên địa danh hoặc tổ chức, không phải của một người")
         registry.personal_data_exempt(AdminArea, fields=["name", "short_name"], why=place)
         registry.personal_data_exempt(Unit, fields=["name"], why=place)
-        registry.personal_data_exempt(Stall, fields=["name", "schema_name"], why=place)
+        registry.personal_data_exempt(
+            Stall, fields=["name", "schema_name", "sender_address"], why=place
+        )

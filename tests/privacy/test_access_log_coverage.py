@@ -47,8 +47,7 @@ MUST_SHOW = {
     "catalog:packing-slips",
     "privacy:order-export",
     "privacy:subject-export",
-    "stall_admin:catalog_order_change",
-    "stall_admin:logistics_volunteer_changelist",
+    "workspace:volunteers",
     "officer-order-detail",
 }
 

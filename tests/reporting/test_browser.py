@@ -174,7 +174,9 @@ def _journey(
     """Sign in on a phone, read today's figure, drill down to a school and back, log out."""
     expect = _expect()
     today = data["today"]
-    page.goto(f"{server}/bao-cao/")
+    page.goto(f"{server}/")  # from the public home, as an officer comes in
+    page.get_by_role("link", name="Cán bộ đăng nhập").first.click()
+    page.wait_for_url("**/dang-nhap/**")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", "mat-khau-dai-123")
     page.click("main button[type=submit], main input[type=submit]")
@@ -217,10 +219,10 @@ def _journey(
     _no_sideways_scroll(page)
     # Log out: a real POST, after which the reports ask for a login again.
     page.click("#logout")
-    page.wait_for_url("**/accounts/login/**")
+    page.wait_for_url("**/dang-nhap/**")
     expect(page.locator("input[name=password]")).to_be_visible(timeout=15000)
     page.goto(f"{server}/bao-cao/don-vi/{home.pk}/")
-    page.wait_for_url("**/accounts/login/**")
+    page.wait_for_url("**/dang-nhap/**")
     page.screenshot(path=str(ARTIFACTS / f"{shots}-3-logged-out.png"), full_page=True)
 
 

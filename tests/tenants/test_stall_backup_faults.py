@@ -253,7 +253,7 @@ def test_restored_stall_gets_its_commune_settings_and_officers_back(
 
         # The officer signs in on the restored stall through the login form.
         client = client_for(copy, officer)
-        assert client.get("/quan-tri/").status_code == 200
+        assert client.get("/can-bo/").status_code == 200
         # A near order goes to the volunteers again, not to the post.
         with in_stall(copy):
             order = order_make(area=school_commune())
