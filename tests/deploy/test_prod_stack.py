@@ -261,7 +261,7 @@ def test_plain_http_is_redirected_to_https_by_the_proxy(stack):
 
 
 def test_cookies_are_secure_host_only_and_http_only(stack):
-    login = Visitor(stack, stack.host(STALLS[0]), A).get("/accounts/login/")
+    login = Visitor(stack, stack.host(STALLS[0]), A).get("/dang-nhap/")
     assert login.status == 200
     cookies = login.headers.get_all("Set-Cookie")
     csrf = next(c for c in cookies if c.startswith("csrftoken="))
@@ -319,17 +319,17 @@ def test_a_client_talking_to_gunicorn_directly_cannot_choose_its_address_or_sche
 
 
 def _login(visitor: Visitor, username: str, password: str, **headers: str) -> Answer:
-    page = visitor.get("/accounts/login/")
+    page = visitor.get("/dang-nhap/")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.body).group(1)
     origin = f"https://{visitor.host}:{visitor.stack.https_port}"
     return visitor.request(
         "POST",
-        "/accounts/login/",
+        "/dang-nhap/",
         body=urlencode({"username": username, "password": password, "csrfmiddlewaretoken": token}),
         headers={
             "Content-Type": "application/x-www-form-urlencoded",
             "Origin": origin,
-            "Referer": origin + "/accounts/login/",
+            "Referer": origin + "/dang-nhap/",
             **headers,
         },
     )
