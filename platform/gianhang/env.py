@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 def _configuration_error_hook(kind, error, tb, _previous=sys.excepthook):
     """A configuration mistake stops a process with its one-line reason, not a traceback."""
-    if issubclass(kind, ImproperlyConfigured):
+    if issubclass(kind, ImproperlyConfigured) and "--traceback" not in sys.argv:
         print(f"gianhang: {error}", file=sys.stderr)
         return
     _previous(kind, error, tb)
