@@ -87,9 +87,12 @@ def test_five_orders_one_cancelled_planned_delivered_replanned_and_printed(
     officer = client_for(stall_a, officer_factory(stall_a))
     with in_stall(stall_a):
         ids = list(Order.objects.filter(code__in=codes).values_list("pk", flat=True))
-    officer.post(
-        "/quan-tri/catalog/order/", {"action": "to_packed", "_selected_action": ids}, follow=True
+    packed = officer.post(
+        "/can-bo/don-hang/buoc/",
+        {"from": Order.State.CONFIRMED, "to": Order.State.PACKED, "id": ids},
+        follow=True,
     )
+    assert packed.status_code == 200
     run_page = officer.get("/giao-nhan/chuyen/sap-toi/", follow=True)
     run_url = run_page.redirect_chain[-1][0]
     assert cancelled not in run_page.content.decode()
