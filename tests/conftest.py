@@ -56,7 +56,29 @@ def django_db_setup(
     if not keepdb:
         with django_db_blocker.unblock():
             connections.close_all()
+            _end_other_sessions()
             teardown_databases(db_cfg, verbosity=request.config.option.verbose)
+
+
+def _end_other_sessions() -> None:
+    """Close what a stopped thread or child process left connected to the test database.
+
+    A browser test's server thread or a killed worker can leave one session behind for a
+    moment; dropping the database would then fail the whole run at its very end.
+    """
+    import psycopg
+
+    db = connection.settings_dict
+    params = {"dbname": "postgres", "user": db["USER"], "password": db["PASSWORD"] or None}
+    params["host"] = db["HOST"] or "127.0.0.1"
+    if db["PORT"]:
+        params["port"] = db["PORT"]
+    with psycopg.connect(**params, autocommit=True) as admin:
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = %s AND pid <> pg_backend_pid()",
+            [db["NAME"]],
+        )
 
 
 def _drop_leftover_stalls() -> None:
