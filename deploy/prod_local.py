@@ -510,7 +510,7 @@ class Stack:
                 *cli,
                 "beat",
                 "--loglevel=INFO",
-                "--scheduler=tenant_schemas_celery.scheduler.TenantAwarePersistentScheduler",
+                "--scheduler=gianhang.beat.ReconnectingPersistentScheduler",
                 f"--schedule={self.dir / 'celerybeat-schedule'}",
             ],
             env=self.app_env(),
