@@ -23,6 +23,8 @@ FACT_COUNTS = (
     "recipients",
     "volunteers",
 )
+# Every summed column of a fact: the counts and the volunteers' hours.
+FACT_SUMMED = (*FACT_COUNTS, "volunteer_hours")
 
 
 class FactCounts(models.Model):

@@ -11,26 +11,19 @@ from django.db import connection
 from django.db.models import DecimalField, F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
 
-from reporting.models import DailyFact, MonthlyFact, Target, UnitDailyFact, UnitMonthlyFact
+from reporting.models import (
+    FACT_SUMMED,
+    DailyFact,
+    MonthlyFact,
+    Target,
+    UnitDailyFact,
+    UnitMonthlyFact,
+)
 from reporting.sketch import REGISTERS, dense_estimate, sparse_into_dense
 from tenants.models import Membership, Stall, Unit
 from tenants.selectors import units_with_role, user_is_platform_admin
 
-SUMMED = (
-    "items_received",
-    "items_listed",
-    "items_given",
-    "donations",
-    "orders_placed",
-    "orders_delivered_volunteer",
-    "orders_posted",
-    "orders_delivered_post",
-    "orders_failed",
-    "orders_cancelled",
-    "recipients",
-    "volunteers",
-    "volunteer_hours",
-)
+SUMMED = FACT_SUMMED
 
 
 def stalls_under(*, unit: Unit) -> QuerySet[Stall]:

@@ -15,45 +15,15 @@ from django.utils.translation import gettext as _
 from core.tenancy import schema_to_public, tenant_set
 from reporting.counting import stall_days_count
 from reporting.dashboards import facts_version_bump
-from reporting.models import DailyFact, MonthlyFact, Target
+from reporting.models import FACT_SUMMED, DailyFact, MonthlyFact, Target
 from reporting.sketch import dense_of, estimate, registers_merge
 from reporting.unit_rollup import unit_facts_refresh, unit_path_ids
 from tenants.models import Stall, Unit
 
 # How many days the nightly job recounts: donations are often recorded a few days late.
 NIGHTLY_WINDOW_DAYS = 7
-_SUMMED = [
-    "items_received",
-    "items_listed",
-    "items_given",
-    "donations",
-    "orders_placed",
-    "orders_delivered_volunteer",
-    "orders_posted",
-    "orders_delivered_post",
-    "orders_failed",
-    "orders_cancelled",
-    "recipients",
-    "volunteers",
-    "volunteer_hours",
-]
-_UPDATE_FIELDS = [
-    "items_received",
-    "items_listed",
-    "items_given",
-    "donations",
-    "orders_placed",
-    "orders_delivered_volunteer",
-    "orders_posted",
-    "orders_delivered_post",
-    "orders_failed",
-    "orders_cancelled",
-    "recipients",
-    "recipients_sketch",
-    "volunteers",
-    "volunteer_hours",
-    "computed_at",
-]
+_SUMMED = FACT_SUMMED
+_UPDATE_FIELDS = [*FACT_SUMMED, "recipients_sketch", "computed_at"]
 
 
 def local_today() -> dt.date:

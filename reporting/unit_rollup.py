@@ -14,10 +14,10 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 from django.utils import timezone
 
-from reporting.models import FACT_COUNTS, UnitDailyFact, UnitMonthlyFact
+from reporting.models import FACT_SUMMED, UnitDailyFact, UnitMonthlyFact
 from reporting.sketch import REGISTERS, dense_estimate, sparse_into_dense
 
-_SUMMED = [*FACT_COUNTS, "volunteer_hours"]
+_SUMMED = FACT_SUMMED
 # A stall is active on a day when anything moved: goods in, goods listed, orders, deliveries.
 ACTIVE_SQL = (
     "(d.orders_placed > 0 OR d.items_received > 0 OR d.items_listed > 0 OR d.items_given > 0"
