@@ -280,7 +280,7 @@ class OrderAdmin(StallModelAdmin):
         _bulk(State.PACKED, _("Đánh dấu đã đóng gói")),
         _bulk(State.DELIVERED, _("Đánh dấu đã nhận")),
         _bulk(State.FAILED, _("Đánh dấu giao không thành")),
-        _bulk(State.CANCELLED, _("Huỷ các đơn đã chọn (trả món về kho)")),
+        _bulk(State.CANCELLED, _("Hủy các đơn đã chọn (trả món về kho)")),
         "print_slips",
     ]
 

@@ -244,7 +244,7 @@ class OrderCancelApi(PublicApi, APIView):
                     "code": "not_cancellable",
                     "item": None,
                     "detail": _(
-                        "Đơn đã được đóng gói hoặc đã kết thúc nên không huỷ được nữa. Hãy liên hệ "
+                        "Đơn đã được đóng gói hoặc đã kết thúc nên không hủy được nữa. Hãy liên hệ "
                         "Đoàn trường."
                     ),
                 },

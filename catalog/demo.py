@@ -173,7 +173,7 @@ ITEMS = [
         3,
     ),
     ("sach-tap-vo", "Vật lí 10", "", "good", "", "", "any", None, None, 10, "Vật lí", 4),
-    ("sach-tap-vo", "Hoá học 11", "", "good", "", "", "any", None, None, 11, "Hoá học", 3),
+    ("sach-tap-vo", "Hóa học 11", "", "good", "", "", "any", None, None, 11, "Hóa học", 3),
     ("sach-tap-vo", "Toán 12 – Giải tích", "", "good", "", "", "any", None, None, 12, "Toán", 6),
     (
         "sach-tap-vo",

@@ -215,7 +215,7 @@ class Order(models.Model):
         HANDED_TO_POST = "handed_to_post", _("Đã gửi bưu điện")
         DELIVERED = "delivered", _("Đã nhận")
         FAILED = "failed", _("Giao không thành")
-        CANCELLED = "cancelled", _("Đã huỷ")
+        CANCELLED = "cancelled", _("Đã hủy")
 
     class Delivery(models.TextChoices):
         UNDECIDED = "", _("Chưa phân tuyến")

@@ -377,7 +377,7 @@ def _order_place_once(
         if item_id not in listed:
             raise OrderRefused(
                 "item_unavailable",
-                _("Một món trong giỏ không còn trên gian hàng. Hãy xoá nó khỏi giỏ rồi đặt lại."),
+                _("Một món trong giỏ không còn trên gian hàng. Hãy xóa nó khỏi giỏ rồi đặt lại."),
                 item_id=item_id,
             )
     _limits_check(stall=stall, recent=recent, lines=wanted, titles=titles)
@@ -486,5 +486,5 @@ def order_cancel_by_recipient(*, order: Order) -> Order:
         order=order,
         to_state=State.CANCELLED,
         expected_from=order.state,
-        public_note=_("Người nhận đã huỷ đơn."),
+        public_note=_("Người nhận đã hủy đơn."),
     )

@@ -47,7 +47,7 @@ class StallZone:
                 _("Gian hàng chưa có tọa độ dùng được để tính khoảng cách: gửi bưu điện."),
             )
         if latitude is None or longitude is None or not coordinates_usable(latitude, longitude):
-            return Delivery.POST, None, _("Không có toạ độ để tính khoảng cách: gửi bưu điện.")
+            return Delivery.POST, None, _("Không có tọa độ để tính khoảng cách: gửi bưu điện.")
         km = distance_km(self.latitude, self.longitude, latitude, longitude)
         if km <= self.radius_km:
             return (

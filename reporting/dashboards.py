@@ -41,7 +41,7 @@ METRICS = [
     ("orders_posted", _("Đơn gửi bưu điện")),
     ("orders_delivered_post", _("Đơn bưu điện giao xong")),
     ("orders_failed", _("Đơn giao không thành")),
-    ("orders_cancelled", _("Đơn đã huỷ")),
+    ("orders_cancelled", _("Đơn đã hủy")),
     ("recipients", _("Người nhận (không trùng)")),
     ("volunteers", _("Lượt đoàn viên tình nguyện")),
     ("volunteer_hours", _("Giờ tình nguyện")),

@@ -39,7 +39,7 @@ class FactCounts(models.Model):
     orders_posted = models.PositiveIntegerField(_("đơn gửi bưu điện"), default=0)
     orders_delivered_post = models.PositiveIntegerField(_("đơn bưu điện giao xong"), default=0)
     orders_failed = models.PositiveIntegerField(_("đơn giao không thành"), default=0)
-    orders_cancelled = models.PositiveIntegerField(_("đơn đã huỷ"), default=0)
+    orders_cancelled = models.PositiveIntegerField(_("đơn đã hủy"), default=0)
     recipients = models.PositiveIntegerField(_("người nhận"), default=0)
     volunteers = models.PositiveIntegerField(_("đoàn viên tham gia"), default=0)
     volunteer_hours = models.DecimalField(

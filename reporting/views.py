@@ -150,5 +150,5 @@ def target_remove(request, unit_id: int, target_id: int):
         raise PermissionDenied
     target = get_object_or_404(Target, pk=target_id, unit=unit)
     target_delete(target=target)
-    messages.success(request, _("Đã xoá mục tiêu."))
+    messages.success(request, _("Đã xóa mục tiêu."))
     return redirect("reporting:targets", unit_id=unit.pk)

@@ -85,7 +85,7 @@ def order_make(
         phone_hash=hashlib.sha256(phone.encode()).hexdigest(),
         commune=area,
         province=area.parent if area else None,
-        address_line=f"Số {n}, ấp Tân Hoà",
+        address_line=f"Số {n}, ấp Tân Hòa",
         consent_version="2025-1",
         consent_at=timezone.now(),
     )

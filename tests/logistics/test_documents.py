@@ -41,7 +41,7 @@ def test_route_sheet_lists_stops_with_vietnamese_names(stall_a):
         order = order_make(area=school_commune(), state=Order.State.PACKED, name=NAME)
         order_route(order_id=order.pk)
         run = run_for_new_stops()
-        for who in ("Phạm Quốc Cường", "Đặng Thuỳ Dương"):
+        for who in ("Phạm Quốc Cường", "Đặng Thùy Dương"):
             volunteer_signup(volunteer=volunteer_make(name=who), run=run)
         run_plan(run=run, seconds=0)
         route = Route.objects.get(run=run)

@@ -82,7 +82,7 @@ def test_order_without_commune_goes_by_post_with_a_reason(stall_a):
         order = order_make(area=None)
         decision = order_route(order_id=order.pk)
         assert decision.delivery == Order.Delivery.POST
-        assert "toạ độ" in decision.reason
+        assert "tọa độ" in decision.reason
 
 
 def test_routing_twice_changes_nothing_the_second_time(stall_a):

@@ -55,7 +55,7 @@ def province_with_facts(live_stall_factory, django_db_blocker):
     with django_db_blocker.unblock():
         connection.set_schema_to_public()
         school_1 = live_stall_factory(slug="truong-xem-1", name="Đoàn trường THPT Nguyễn Văn Tiếp")
-        school_2 = live_stall_factory(slug="truong-xem-2", name="Đoàn trường THCS Tân Hoà Thành")
+        school_2 = live_stall_factory(slug="truong-xem-2", name="Đoàn trường THCS Tân Hòa Thành")
         province = school_1.unit.parent.parent
         district_a = school_1.unit.parent
         district_b = unit_get_or_create(

@@ -60,7 +60,7 @@ def test_login_is_locked_after_repeated_failures(stall_a, officer_factory, clien
         "/accounts/login/", {"username": officer.username, "password": "mat-khau-dai-123"}
     )
     assert response.status_code == 429
-    assert "Tạm khoá" in response.content.decode()
+    assert "Tạm khóa" in response.content.decode()
 
 
 def test_stall_home_shows_its_name_and_unit(stall_a, client_for):

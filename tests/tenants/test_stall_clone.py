@@ -118,7 +118,7 @@ def test_new_rows_in_a_cloned_stall_follow_the_template_ids(stall_factory):
 
 def _provision_then_fail(parent: Unit) -> None:
     with transaction.atomic():
-        stall_provision(slug="se-huy", name="Sẽ huỷ", parent_unit=parent)
+        stall_provision(slug="se-huy", name="Sẽ hủy", parent_unit=parent)
         raise RuntimeError("something after the clone failed")
 
 
