@@ -353,6 +353,11 @@ SPECTACULAR_SETTINGS = {
 
 # --- Background jobs --------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
+# kombu's Redis transport, guarded against acknowledging on a closed connection
+# (gianhang/broker.py); other brokers (rediss://, sentinel://) keep their own transport.
+CELERY_BROKER_TRANSPORT = (
+    "gianhang.broker:Transport" if CELERY_BROKER_URL.startswith("redis://") else None
+)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
