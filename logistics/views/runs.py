@@ -46,10 +46,15 @@ def run_detail(request, run_id: int):
     )
 
 
+@require_http_methods(["GET", "POST"])
 @stall_officer_required
 def run_coming_redirect(request):
-    run = services.run_for_new_stops()
-    coming = selectors.run_coming() or run
+    """The coming run's page. Opening a run is a POST: a GET (a tab, a prefetch) writes nothing."""
+    if request.method == "POST":
+        act(request, services.run_for_new_stops, _("Đã mở chuyến thứ Bảy tới."))
+    coming = selectors.run_coming()
+    if coming is None:
+        return render(request, "logistics/run_none.html")
     return redirect("logistics:run", run_id=coming.pk)
 
 
