@@ -77,13 +77,13 @@ def volunteer_guardian(
     name = " ".join((guardian_name or "").split())
     if not name:
         errors["guardian_name"] = _(
-            "Đoàn viên dưới 18 tuổi: hãy ghi họ tên cha mẹ/người giám hộ đã đồng ý."
-        )
+            "Đoàn viên dưới %(age)d tuổi: hãy ghi họ tên cha mẹ/người giám hộ đã đồng ý."
+        ) % {"age": VOLUNTEER_GUARDIAN_AGE}
     phone = ""
     if not (guardian_phone or "").strip():
         errors["guardian_phone"] = _(
-            "Đoàn viên dưới 18 tuổi: hãy ghi số điện thoại cha mẹ/người giám hộ đã đồng ý."
-        )
+            "Đoàn viên dưới %(age)d tuổi: hãy ghi số điện thoại cha mẹ/người giám hộ đã đồng ý."
+        ) % {"age": VOLUNTEER_GUARDIAN_AGE}
     else:
         try:
             phone = phone_normalise(guardian_phone)

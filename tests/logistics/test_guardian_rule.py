@@ -165,6 +165,32 @@ def test_sign_up_for_a_run_asks_the_rule_not_the_stored_tick(stall_a):
 
 
 @pytest.mark.django_db
+def test_the_volunteer_list_shows_who_waits_for_a_parent_by_the_rule(
+    stall_a, officer_factory, client_for
+):
+    born = dt.date.today().year - VOLUNTEER_GUARDIAN_AGE + 2
+    with in_stall(stall_a):
+        Volunteer.objects.create(
+            name="Lê Văn Tí",
+            chi_doan="10A1",
+            phone="+84912345009",
+            is_minor=False,
+            birth_year=born,
+        )
+        Volunteer.objects.create(
+            name="Trần Thị Lớn",
+            chi_doan="12A1",
+            phone="+84912345010",
+            is_minor=False,
+            birth_year=born - 10,
+        )
+    page = client_for(stall_a, officer_factory(stall_a)).get(PAGE).content.decode()
+    waiting = page.split("Chờ cha mẹ đồng ý")
+    assert len(waiting) == 2  # one badge, for the minor by birth year
+    assert "Lê Văn Tí" in waiting[0].rsplit("<li", 1)[-1]
+
+
+@pytest.mark.django_db
 def test_the_admin_form_uses_the_rule(stall_a):
     born = dt.date.today().year - VOLUNTEER_GUARDIAN_AGE + 2
     base = {"name": "Lê Văn Tí", "chi_doan": "10A1", "phone": "+84912345009", "is_active": "on"}
