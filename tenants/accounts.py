@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 
+from tenants.collation import vi_sorted
 from tenants.models import Membership, Stall, TemporaryPassword
 from tenants.selectors import (
     UserLike,
@@ -126,3 +127,60 @@ def password_set(*, user, password: str, request=None) -> None:
     if request is not None:
         update_session_auth_hash(request, user)
         request.session.pop(SESSION_MUST_CHANGE, None)
+
+
+# --- Officers of a stall giving each other a temporary password ------------------------------
+
+# Roles a stall's officer may hold and still be reset by a colleague: anything more (an
+# oversight role, the platform) would let one stall's officer take over a wider account.
+_RESETTABLE_ROLES = (Membership.Role.SCHOOL_OFFICER, Membership.Role.VOLUNTEER)
+
+
+def stall_officers(*, stall: Stall) -> list:
+    """The accounts holding the school-officer role on the stall's own unit, in Vietnamese
+    order of their names."""
+    users = (
+        get_user_model()
+        .objects.filter(
+            memberships__unit_id=stall.unit_id,
+            memberships__role=Membership.Role.SCHOOL_OFFICER,
+            is_active=True,
+        )
+        .distinct()
+    )
+    return vi_sorted(users, key=lambda u: u.get_full_name() or u.get_username())
+
+
+def officer_password_resettable(*, actor: UserLike, target, stall: Stall) -> bool:
+    """May ``actor`` (an officer of ``stall``) issue a temporary password for ``target``?
+
+    Only for another active officer of the same stall whose every role lies inside the
+    stall's unit: never for oneself, a platform administrator or an account that also works
+    for another unit (a reset would open that unit too).
+    """
+    if stall.unit is None or target.pk == actor.pk:
+        return False
+    if not target.is_active or target.is_superuser or target.is_staff:
+        return False
+    if not user_is_stall_officer(user=actor, stall=stall):
+        return False
+    memberships = list(Membership.objects.filter(user=target).select_related("unit"))
+    return any(
+        m.unit_id == stall.unit_id and m.role == Membership.Role.SCHOOL_OFFICER for m in memberships
+    ) and all(
+        m.role in _RESETTABLE_ROLES and m.unit.path.startswith(stall.unit.path) for m in memberships
+    )
+
+
+class PasswordResetRefused(Exception):
+    """The officer may not issue a temporary password for that account."""
+
+
+@transaction.atomic
+def officer_password_reset(*, actor: UserLike, target, stall: Stall) -> str:
+    """A temporary password for another officer of the stall; they set their own at next
+    login. Refused (``PasswordResetRefused``) where ``officer_password_resettable`` says no."""
+    target = get_user_model().objects.select_for_update().get(pk=target.pk)
+    if not officer_password_resettable(actor=actor, target=target, stall=stall):
+        raise PasswordResetRefused
+    return password_temporary_issue(user=target)
