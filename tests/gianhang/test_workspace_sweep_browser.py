@@ -114,3 +114,45 @@ def test_an_officer_gives_a_colleague_a_temporary_password_who_then_sets_their_o
     _sign_in(page, base, colleague.username, NEW_PASSWORD)
     page.get_by_role("heading", name="Việc cần làm").wait_for()
     theirs.close()
+
+
+def test_a_district_officer_gives_a_school_officer_a_temporary_password_from_the_report(
+    live_stall_factory, live_server_port, chromium, monkeypatch
+):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    stall = live_stall_factory(name="Đoàn trường Cấp Trên")
+    school_officer = make_user(
+        f"canbo-{stall.slug}@example.vn", unit=stall.unit, role=Membership.Role.SCHOOL_OFFICER
+    )
+    district = stall.unit.parent
+    overseer = make_user(
+        f"huyen-{stall.slug}@example.vn", unit=district, role=Membership.Role.DISTRICT_OFFICER
+    )
+    public = f"http://localhost:{live_server_port}"
+    audit = PageAudit("huyen-mat-khau-tam")
+    context = chromium.new_context(locale="vi-VN", **PHONE)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.goto(public + "/")
+    page.get_by_role("link", name="Cán bộ đăng nhập").first.click()
+    page.get_by_label("Tên đăng nhập (email)").fill(overseer.username)
+    page.get_by_label("Mật khẩu", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_role("link", name="Cán bộ Đoàn trường trực thuộc: cấp mật khẩu tạm").click()
+    audit(page, "danh-sach")
+    row = page.locator(".officer-rows li").filter(has_text=school_officer.username)
+    row.get_by_role("link", name="Cấp mật khẩu tạm").click()
+    page.get_by_role("button", name="Cấp mật khẩu tạm").click()
+    temporary = page.locator("#mat-khau-tam").inner_text().strip()
+    audit(page, "mat-khau")
+    assert audit.problems == []
+    context.close()
+
+    theirs = chromium.new_context(locale="vi-VN", **PHONE)
+    page = theirs.new_page()
+    page.set_default_timeout(TIMEOUT)
+    _sign_in(
+        page, f"http://{host_of(stall)}:{live_server_port}", school_officer.username, temporary
+    )
+    page.get_by_role("heading", name="Đặt mật khẩu mới").wait_for()
+    theirs.close()
