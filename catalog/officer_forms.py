@@ -6,6 +6,7 @@ from typing import cast
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from catalog.forms import ItemAdminForm
@@ -24,6 +25,15 @@ def _photo_field(label):
     )
 
 
+class CategoryChoiceField(forms.ModelChoiceField):
+    """The shelves by their English names when the page is in English (where they have one)."""
+
+    def label_from_instance(self, obj) -> str:
+        if (get_language() or "").startswith("en") and obj.name_en:
+            return obj.name_en
+        return obj.name
+
+
 class ItemForm(ItemAdminForm):
     """An item's details; the photo is optional but makes the storefront much clearer."""
 
@@ -31,7 +41,14 @@ class ItemForm(ItemAdminForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["category"]).empty_label = _("— Chọn danh mục —")
+        category = cast(forms.ModelChoiceField, self.fields["category"])
+        category.empty_label = _("— Chọn danh mục —")
+        self.fields["category"] = CategoryChoiceField(
+            queryset=category.queryset,
+            label=category.label,
+            empty_label=category.empty_label,
+            error_messages=category.error_messages,
+        )
         self.fields["category"].error_messages["required"] = _("Hãy chọn danh mục.")
         self.fields["title"].error_messages["required"] = _("Hãy nhập tên món.")
         self.fields["description"].widget.attrs["rows"] = 3

@@ -18,7 +18,8 @@ class HandOverForm(forms.Form):
     handed_over_on = forms.DateField(
         label=_("Ngày giao"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # An <input type="date"> only shows an ISO value, whatever the page's language.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 

@@ -182,7 +182,7 @@ def labels_pdf(*, parcels, stall_name: str, sender_address: str, sender_phone: s
         rightMargin=6 * mm,
         topMargin=6 * mm,
         bottomMargin=6 * mm,
-        title=f"{stall_name} – {_('nhãn gửi hàng')}",
+        title=_("%(stall)s – nhãn gửi hàng") % {"stall": stall_name},
         author=stall_name,
     )
     story: list = []

@@ -95,7 +95,7 @@ class SaturdayRun(models.Model):
         ordering = ["-date"]
 
     def __str__(self) -> str:
-        return f"{_('Thứ Bảy')} {self.date:%d/%m/%Y}"
+        return _("Thứ Bảy %(date)s") % {"date": f"{self.date:%d/%m/%Y}"}
 
 
 class RunSignup(models.Model):
@@ -139,7 +139,7 @@ class Route(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.run} – {_('tuyến')} {self.number}"
+        return _("%(run)s – tuyến %(n)s") % {"run": self.run, "n": self.number}
 
     @property
     def volunteers(self) -> list[Volunteer]:
@@ -223,7 +223,7 @@ class PostalBatch(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{_('Lô')} #{self.pk} ({self.created_at:%d/%m/%Y})"
+        return _("Lô #%(n)s (%(date)s)") % {"n": self.pk, "date": f"{self.created_at:%d/%m/%Y}"}
 
 
 class Parcel(models.Model):

@@ -48,7 +48,8 @@ def order_address(order) -> str:
             parts.append(order.commune.parent.name)
     text = ", ".join(x for x in parts if x)
     if order.legacy_address:
-        text += f" ({_('địa chỉ cũ')}: {order.legacy_address})"
+        old_address = _("địa chỉ cũ")  # outside the f-string, where makemessages finds it
+        text += f" ({old_address}: {order.legacy_address})"
     return text
 
 
@@ -64,6 +65,7 @@ def route_sheet_pdf(*, route, stops, stall_name: str, stop_link) -> bytes:
     st = styles()
     buffer = io.BytesIO()
     run = route.run
+    route_word, code_word = _("tuyến"), _("Mã đơn")
     doc = SimpleDocTemplate(
         buffer,
         pagesize=A4,
@@ -71,7 +73,7 @@ def route_sheet_pdf(*, route, stops, stall_name: str, stop_link) -> bytes:
         rightMargin=12 * mm,
         topMargin=12 * mm,
         bottomMargin=12 * mm,
-        title=f"{stall_name} – {run} – {_('tuyến')} {route.number}",
+        title=f"{stall_name} – {run} – {route_word} {route.number}",
         author=stall_name,
     )
     pair = ", ".join(f"{v.name} ({v.chi_doan}) {phone_display(v.phone)}" for v in route.volunteers)
@@ -95,7 +97,7 @@ def route_sheet_pdf(*, route, stops, stall_name: str, stop_link) -> bytes:
         rows.append(
             [
                 p(str(stop.position), st["body"]),
-                p(f"{order.recipient_name}\n{_('Mã đơn')}: {order.code}", st["body"]),
+                p(f"{order.recipient_name}\n{code_word}: {order.code}", st["body"]),
                 p(phone_display(order.phone), st["body"]),
                 p(order_address(order), st["body"]),
                 p(order_items(order), st["body"]),

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from catalog.phones import phone_display, phone_normalise
 from logistics import selectors
@@ -23,39 +23,41 @@ from tenants.permissions import stall_officer_required
 
 
 class VolunteerForm(forms.Form):
-    name = forms.CharField(label=_lazy("Họ tên"), max_length=120)
+    name = forms.CharField(label=gettext_lazy("Họ tên"), max_length=120)
     chi_doan = forms.CharField(
-        label=_lazy("Chi đoàn / lớp"), max_length=40, help_text=_lazy("Ví dụ: 10A1")
+        label=gettext_lazy("Chi đoàn / lớp"), max_length=40, help_text=gettext_lazy("Ví dụ: 10A1")
     )
     phone = forms.CharField(
-        label=_lazy("Số điện thoại"),
+        label=gettext_lazy("Số điện thoại"),
         max_length=32,
         widget=forms.TextInput(attrs={"inputmode": "tel"}),
     )
-    is_minor = forms.BooleanField(label=_lazy("Dưới 18 tuổi"), required=False, initial=True)
+    is_minor = forms.BooleanField(label=gettext_lazy("Dưới 18 tuổi"), required=False, initial=True)
     guardian_name = forms.CharField(
-        label=_lazy("Họ tên cha mẹ/người giám hộ"), max_length=120, required=False
+        label=gettext_lazy("Họ tên cha mẹ/người giám hộ"), max_length=120, required=False
     )
     guardian_phone = forms.CharField(
-        label=_lazy("Số điện thoại cha mẹ/người giám hộ"),
+        label=gettext_lazy("Số điện thoại cha mẹ/người giám hộ"),
         max_length=32,
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "tel"}),
     )
     consent = forms.BooleanField(
-        label=_lazy(
-            "Đoàn viên (và cha mẹ/người giám hộ, nếu dưới 18 tuổi) đã đọc và đồng ý thông báo "
-            "về dữ liệu cá nhân, phiên bản %(version)s (đã có phiếu đồng ý)"
-        )
-        % {"version": NOTICE_CURRENT},
-        error_messages={"required": _lazy("Cần có phiếu đồng ý trước khi thêm đoàn viên.")},
+        error_messages={"required": gettext_lazy("Cần có phiếu đồng ý trước khi thêm đoàn viên.")},
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["name"].error_messages["required"] = _lazy("Hãy nhập họ tên.")
-        self.fields["chi_doan"].error_messages["required"] = _lazy("Hãy nhập chi đoàn hoặc lớp.")
-        self.fields["phone"].error_messages["required"] = _lazy("Hãy nhập số điện thoại.")
+        # Set per form, not at import: the label follows the language of each request.
+        self.fields["consent"].label = _(
+            "Đoàn viên (và cha mẹ/người giám hộ, nếu dưới 18 tuổi) đã đọc và đồng ý thông báo "
+            "về dữ liệu cá nhân, phiên bản %(version)s (đã có phiếu đồng ý)"
+        ) % {"version": NOTICE_CURRENT}
+        self.fields["name"].error_messages["required"] = gettext_lazy("Hãy nhập họ tên.")
+        self.fields["chi_doan"].error_messages["required"] = gettext_lazy(
+            "Hãy nhập chi đoàn hoặc lớp."
+        )
+        self.fields["phone"].error_messages["required"] = gettext_lazy("Hãy nhập số điện thoại.")
 
     def clean_phone(self) -> str:
         return phone_normalise(self.cleaned_data.get("phone", ""))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 
 from privacy import registry
 from privacy.models import AccessLog, ConsentRecord, DataRequest
@@ -29,6 +31,25 @@ def access_log_entries(*, user_id: int | None = None) -> QuerySet[AccessLog]:
     if user_id is not None:
         entries = entries.filter(user_id=user_id)
     return entries
+
+
+def exports_last(
+    *, object_type: str, object_ids: Iterable[Any], since: dt.datetime | None = None
+) -> dict[str, dt.datetime]:
+    """When each record was last printed or exported, by its id (as the log writes it).
+
+    The access log is where every print is written (route sheets, manifests, labels), so
+    "were this run's sheets printed" is read here rather than kept twice.
+    """
+    entries = AccessLog.objects.filter(
+        object_type=object_type,
+        action=AccessLog.Action.EXPORT,
+        object_id__in=[str(pk) for pk in object_ids],
+    )
+    if since is not None:
+        entries = entries.filter(at__gte=since)
+    rows = entries.values("object_id").annotate(last=Max("at"))
+    return {row["object_id"]: row["last"] for row in rows}
 
 
 def _plain(value: Any) -> Any:

@@ -14,7 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import select_template
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -129,7 +129,7 @@ def recipient_lookup(request):
                 "privacy/lookup.html",
                 {
                     "form": form,
-                    "error": _t(
+                    "error": gettext(
                         "Bạn đã thử quá nhiều lần. Hãy đợi khoảng %(minutes)d phút rồi thử "
                         "lại, hoặc nhờ cán bộ Đoàn trường giúp."
                     )

@@ -182,10 +182,10 @@ def pdf_bytes(board: Dashboard) -> bytes:
         rightMargin=15 * mm,
         topMargin=14 * mm,
         bottomMargin=12 * mm,
-        title=f"{_('Báo cáo')} {board.unit.name}",
+        title=_("Báo cáo %(unit)s") % {"unit": board.unit.name},
     )
     story = [
-        Paragraph(f"{_('Báo cáo Gian hàng 0 đồng')} – {board.unit.name}", title),
+        Paragraph(_("Báo cáo Gian hàng 0 đồng – %(unit)s") % {"unit": board.unit.name}, title),
         Paragraph(
             _("Kỳ báo cáo %(start)s–%(end)s, so với %(pstart)s–%(pend)s.")
             % {

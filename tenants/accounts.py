@@ -9,8 +9,10 @@ from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.core import signing
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 
+from tenants.collation import vi_sorted
 from tenants.models import Membership, Stall, TemporaryPassword
 from tenants.selectors import (
     UserLike,
@@ -108,6 +110,16 @@ def password_is_temporary(*, user) -> bool:
 
 
 @transaction.atomic
+def password_temporary_issue(*, user) -> str:
+    """Give the account a new random password that must be replaced at the next login."""
+    password = secrets.token_urlsafe(12)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    TemporaryPassword.objects.get_or_create(user=user)
+    return password
+
+
+@transaction.atomic
 def password_set(*, user, password: str, request=None) -> None:
     """Set the person's own new password (already validated) and keep them signed in."""
     user.set_password(password)
@@ -116,3 +128,99 @@ def password_set(*, user, password: str, request=None) -> None:
     if request is not None:
         update_session_auth_hash(request, user)
         request.session.pop(SESSION_MUST_CHANGE, None)
+
+
+# --- A temporary password for an officer who forgot theirs ---------------------------------
+
+# Roles a stall's officer may hold and still be reset by a colleague or an overseer: anything
+# more (an oversight role, the platform) would let them take over a wider account.
+_RESETTABLE_ROLES = (Membership.Role.SCHOOL_OFFICER, Membership.Role.VOLUNTEER)
+# District and province officers reset the school officers of the units below them.
+OVERSEER_ROLES = (Membership.Role.PROVINCE_OFFICER, Membership.Role.DISTRICT_OFFICER)
+
+
+def stall_officers(*, stall: Stall) -> list:
+    """The accounts holding the school-officer role on the stall's own unit, in Vietnamese
+    order of their names."""
+    users = (
+        get_user_model()
+        .objects.filter(
+            memberships__unit_id=stall.unit_id,
+            memberships__role=Membership.Role.SCHOOL_OFFICER,
+            is_active=True,
+        )
+        .distinct()
+    )
+    return vi_sorted(users, key=lambda u: u.get_full_name() or u.get_username())
+
+
+def _reset_scope(*, actor: UserLike, stall: Stall | None) -> list[str]:
+    """Paths of the units inside which ``actor`` may give temporary passwords."""
+    if stall is not None:
+        if stall.unit is None or not user_is_stall_officer(user=actor, stall=stall):
+            return []
+        return [stall.unit.path]
+    return list(units_with_role(user=actor, roles=OVERSEER_ROLES).values_list("path", flat=True))
+
+
+def officers_overseen(*, actor: UserLike) -> list[tuple]:
+    """(account, names of its stalls) for every school officer below the district or
+    province units of ``actor``, in Vietnamese order."""
+    scope = _reset_scope(actor=actor, stall=None)
+    if not scope:
+        return []
+    inside = Q(pk__in=[])
+    for path in scope:
+        inside |= Q(unit__path__startswith=path)
+    memberships = (
+        Membership.objects.filter(inside, role=Membership.Role.SCHOOL_OFFICER)
+        .exclude(user_id=actor.pk or 0)
+        .filter(user__is_active=True)
+        .select_related("user", "unit__stall")
+    )
+    stalls: dict[int, tuple] = {}
+    for m in memberships:
+        user, names = stalls.setdefault(m.user_id, (m.user, []))
+        stall = getattr(m.unit, "stall", None)
+        names.append(stall.name if stall is not None else m.unit.name)
+    rows = [(user, vi_sorted(names)) for user, names in stalls.values()]
+    return vi_sorted(rows, key=lambda row: row[0].get_full_name() or row[0].get_username())
+
+
+def officer_password_resettable(*, actor: UserLike, target, stall: Stall | None = None) -> bool:
+    """May ``actor`` issue a temporary password for ``target``?
+
+    On a stall's host (``stall`` given): ``actor`` is an officer of the stall and ``target``
+    another officer of it. On the public host: ``actor`` is a district or province officer
+    and ``target`` a school officer below them. Either way every role of ``target`` must lie
+    inside that scope (an account that also works elsewhere would open that place too), and
+    never oneself, a platform administrator or a staff account.
+    """
+    if target.pk == actor.pk or not target.is_active or target.is_superuser or target.is_staff:
+        return False
+    scope = _reset_scope(actor=actor, stall=stall)
+    if not scope:
+        return False
+    memberships = list(Membership.objects.filter(user=target).select_related("unit"))
+    officer_here = any(
+        m.role == Membership.Role.SCHOOL_OFFICER and (stall is None or m.unit_id == stall.unit_id)
+        for m in memberships
+    )
+    return officer_here and all(
+        m.role in _RESETTABLE_ROLES and any(m.unit.path.startswith(path) for path in scope)
+        for m in memberships
+    )
+
+
+class PasswordResetRefused(Exception):
+    """The officer may not issue a temporary password for that account."""
+
+
+@transaction.atomic
+def officer_password_reset(*, actor: UserLike, target, stall: Stall | None = None) -> str:
+    """A temporary password for an officer; they set their own at next login. Refused
+    (``PasswordResetRefused``) where ``officer_password_resettable`` says no."""
+    target = get_user_model().objects.select_for_update().get(pk=target.pk)
+    if not officer_password_resettable(actor=actor, target=target, stall=stall):
+        raise PasswordResetRefused
+    return password_temporary_issue(user=target)

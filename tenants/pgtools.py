@@ -125,7 +125,8 @@ def run_pg_tool(args: list[str], *, what: str, binary: bool = False) -> subproce
         try:
             completed.stdout = completed.stdout.decode("utf-8")
         except UnicodeDecodeError:
-            raise BackupError(f"{what}: {_('kết quả không phải văn bản UTF-8')}") from None
+            not_text = _("kết quả không phải văn bản UTF-8")
+            raise BackupError(f"{what}: {not_text}") from None
     return completed
 
 

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from tenants.models import AdminArea
 from tenants.permissions import stall_officer_required
@@ -17,37 +17,37 @@ from tenants.stall_settings import communes_near_stall, stall_settings_update
 
 class StallSettingsForm(forms.Form):
     delivery_radius_km = forms.DecimalField(
-        label=_lazy("Bán kính giao tận nơi (km)"),
+        label=gettext_lazy("Bán kính giao tận nơi (km)"),
         min_value=0,
         max_value=100,
         decimal_places=1,
-        help_text=_lazy(
+        help_text=gettext_lazy(
             "Đơn trong bán kính này do đoàn viên giao thứ Bảy; xa hơn thì gửi bưu điện."
         ),
     )
     served_communes = forms.ModelMultipleChoiceField(
-        label=_lazy("Xã/phường giao tận nơi (ngoài bán kính)"),
+        label=gettext_lazy("Xã/phường giao tận nơi (ngoài bán kính)"),
         required=False,
         queryset=AdminArea.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
     max_items_per_period = forms.IntegerField(
-        label=_lazy("Số món tối đa mỗi người nhận trong kỳ"), min_value=1, max_value=100
+        label=gettext_lazy("Số món tối đa mỗi người nhận trong kỳ"), min_value=1, max_value=100
     )
     limit_period_days = forms.IntegerField(
-        label=_lazy("Độ dài kỳ (ngày)"), min_value=1, max_value=365
+        label=gettext_lazy("Độ dài kỳ (ngày)"), min_value=1, max_value=365
     )
     max_same_item = forms.IntegerField(
-        label=_lazy("Số lượng tối đa của cùng một món"), min_value=1, max_value=20
+        label=gettext_lazy("Số lượng tối đa của cùng một món"), min_value=1, max_value=20
     )
     confirm_new_phones = forms.BooleanField(
-        label=_lazy("Cán bộ duyệt đơn của số điện thoại mới"), required=False
+        label=gettext_lazy("Cán bộ duyệt đơn của số điện thoại mới"), required=False
     )
     sender_address = forms.CharField(
-        label=_lazy("Địa chỉ người gửi trên nhãn bưu điện"),
+        label=gettext_lazy("Địa chỉ người gửi trên nhãn bưu điện"),
         max_length=200,
         required=False,
-        help_text=_lazy("Để trống thì dùng xã/phường của trường."),
+        help_text=gettext_lazy("Để trống thì dùng xã/phường của trường."),
     )
 
     def __init__(self, *args, communes=(), **kwargs):
@@ -56,15 +56,17 @@ class StallSettingsForm(forms.Form):
         served.queryset = AdminArea.objects.filter(pk__in=[c.pk for c in communes])
         served.choices = [(c.pk, c.name) for c in communes]  # Vietnamese order, not the DB's
         for field in self.fields.values():
-            field.error_messages.setdefault("invalid", _lazy("Giá trị không hợp lệ."))
-            field.error_messages["required"] = _lazy("Hãy điền ô này.")
+            field.error_messages.setdefault("invalid", gettext_lazy("Giá trị không hợp lệ."))
+            field.error_messages["required"] = gettext_lazy("Hãy điền ô này.")
             if isinstance(field, forms.IntegerField | forms.DecimalField):
-                field.error_messages["invalid"] = _lazy("Hãy nhập một số.")
-                field.error_messages["min_value"] = _lazy("Số quá nhỏ (ít nhất %(limit_value)s).")
-                field.error_messages["max_value"] = _lazy(
+                field.error_messages["invalid"] = gettext_lazy("Hãy nhập một số.")
+                field.error_messages["min_value"] = gettext_lazy(
+                    "Số quá nhỏ (ít nhất %(limit_value)s)."
+                )
+                field.error_messages["max_value"] = gettext_lazy(
                     "Số quá lớn (nhiều nhất %(limit_value)s)."
                 )
-                field.error_messages["max_decimal_places"] = _lazy(
+                field.error_messages["max_decimal_places"] = gettext_lazy(
                     "Chỉ ghi một chữ số sau dấu phẩy."
                 )
 

@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection, connections
 from django.test import Client
+from django.utils import translation
 
 from tenants.geography import geography_load
 from tenants.models import Membership, Stall, Unit
@@ -22,6 +23,15 @@ from tenants.services import (
 )
 
 _counter = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Every test starts in the site's language: a request in English leaves English active
+    in the thread, and the next test's messages (and any text it stores) would be English."""
+    translation.activate("vi")
+    yield
+    translation.activate("vi")
 
 
 @pytest.fixture(scope="session")

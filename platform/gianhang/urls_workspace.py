@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import path
 
 from catalog import officer_items, officer_orders
-from gianhang import workspace
+from gianhang import workspace, workspace_officers
 from logistics import volunteer_views
 from tenants import settings_views
 
@@ -25,4 +25,10 @@ urlpatterns = [
     path("quyen-gop/", officer_items.donations, name="donations"),
     path("tinh-nguyen-vien/", volunteer_views.volunteers, name="volunteers"),
     path("cai-dat/", settings_views.stall_settings, name="settings"),
+    path("cai-dat/can-bo/", workspace_officers.officers, name="officers"),
+    path(
+        "cai-dat/can-bo/<int:user_id>/mat-khau-tam/",
+        workspace_officers.officer_password,
+        name="officer-password",
+    ),
 ]

@@ -8,18 +8,35 @@ from __future__ import annotations
 from django.db.models import Q
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from catalog.models import Item, Order
 from logistics import selectors as logistics_selectors
-from logistics.models import PostalBatch, SaturdayRun
-from privacy.selectors import data_requests_for_officers
+from logistics.models import PostalBatch, Route, SaturdayRun
+from privacy.selectors import data_requests_for_officers, exports_last
 from tenants.permissions import stall_officer_required
 
 
 def _tile(label: str, count: int, url: str, hint: str = "") -> dict:
     return {"label": label, "count": count, "url": url, "hint": hint}
+
+
+def sheets_printed(*, run: SaturdayRun) -> str:
+    """Whether the planned run's route sheets were printed (since it was last planned)."""
+    routes = list(Route.objects.filter(run=run).values_list("pk", flat=True))
+    if not routes:
+        return _("Đã chia tuyến nhưng chưa có tuyến nào.")
+    printed = exports_last(object_type="logistics.route", object_ids=routes, since=run.planned_at)
+    if not printed:
+        return _("Đã chia tuyến. Chưa in phiếu tuyến.")
+    at = timezone.localtime(max(printed.values()))
+    return _("Đã in phiếu tuyến lúc %(at)s (%(n)d/%(total)d tuyến).") % {
+        "at": f"{at:%H:%M %d/%m}",
+        "n": len(printed),
+        "total": len(routes),
+    }
 
 
 def todo_tiles() -> list[dict]:
@@ -36,7 +53,7 @@ def todo_tiles() -> list[dict]:
         stops = logistics_selectors.run_load(run=run)["total"] or 0
         planned = run.state != SaturdayRun.State.OPEN
         hint = (
-            _("Đã chia tuyến: in phiếu và gửi đường dẫn cho đoàn viên.")
+            sheets_printed(run=run)
             if planned
             else _("Chưa chia tuyến; %(n)d đoàn viên đã đăng ký.") % {"n": signups}
         )

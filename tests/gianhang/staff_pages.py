@@ -11,7 +11,8 @@ from logistics.models import Route
 from logistics.routing import order_route
 from logistics.runs import route_link_token, run_for_new_stops, run_plan, volunteer_signup
 from privacy.services import data_request_open
-from tests.conftest import in_stall
+from tenants.models import Membership
+from tests.conftest import in_stall, make_user
 from tests.logistics.factories import (
     far_commune,
     item_make,
@@ -53,6 +54,9 @@ def stall_fill(stall) -> FilledStall:
         first = near[0]
         data_request_open(subject_id=first.pk, kind="export")
         token = route_link_token(route=route)
+    colleague = make_user(
+        f"dong-nghiep-{stall.slug}@example.vn", unit=stall.unit, role=Membership.Role.SCHOOL_OFFICER
+    )
     pages = [
         "/can-bo/",
         "/can-bo/don-hang/",
@@ -65,6 +69,8 @@ def stall_fill(stall) -> FilledStall:
         "/can-bo/quyen-gop/",
         "/can-bo/tinh-nguyen-vien/",
         "/can-bo/cai-dat/",
+        "/can-bo/cai-dat/can-bo/",
+        f"/can-bo/cai-dat/can-bo/{colleague.pk}/mat-khau-tam/",
         "/can-bo/bao-mat/yeu-cau/",
         "/can-bo/bao-mat/nhat-ky/",
         f"/can-bo/phieu-dong-goi/?id={first.pk}",

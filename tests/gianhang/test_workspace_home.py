@@ -5,11 +5,23 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.utils import timezone
 
 from catalog.models import Order
 from logistics.batches import batch_build, batch_mark_ready
+from logistics.models import Route
+from logistics.routing import order_route
+from logistics.runs import run_for_new_stops, run_plan, volunteer_signup
+from privacy.models import AccessLog
 from tests.conftest import in_stall
-from tests.logistics.factories import far_commune, item_make, order_make, stall_place
+from tests.logistics.factories import (
+    far_commune,
+    item_make,
+    order_make,
+    school_commune,
+    stall_place,
+    volunteer_make,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +89,39 @@ def test_navigation_reaches_every_section_and_marks_the_current_one(
     assert re.search(r'aria-current="page">Hàng &amp; kho<', nav)
     for url in re.findall(r'href="(/[^"]+)"', nav):
         assert client.get(url).status_code == 200, url
+
+
+def test_home_says_whether_this_saturdays_route_sheets_were_printed(
+    stall_a, client_for, officer_factory
+):
+    stall_place(stall_a)
+    with in_stall(stall_a):
+        for i in range(2):
+            order_route(
+                order_id=order_make(
+                    area=school_commune(), state=Order.State.PACKED, name=f"Người nhận {i}"
+                ).pk
+            )
+        run = run_for_new_stops()
+    client = client_for(stall_a, user=officer_factory(stall_a))
+    home = client.get("/can-bo/").content.decode()
+    assert "Chưa chia tuyến" in home
+    assert "phiếu tuyến" not in home
+    with in_stall(stall_a):
+        for name in ("Ngô Bảo Châu", "Lý Thu Thảo"):
+            volunteer_signup(volunteer=volunteer_make(name=name), run=run)
+        run_plan(run=run, seconds=0)
+        route = Route.objects.get(run=run)
+    home = client.get("/can-bo/").content.decode()
+    assert "Chưa in phiếu tuyến" in home
+    assert "Đã in phiếu tuyến" not in home
+    # Printing the sheet from the run page is what counts.
+    run_page = client.get(f"/giao-nhan/chuyen/{run.pk}/").content.decode()
+    assert f"/giao-nhan/tuyen/{route.pk}/phieu.pdf" in run_page
+    assert client.get(f"/giao-nhan/tuyen/{route.pk}/phieu.pdf").status_code == 200
+    with in_stall(stall_a):
+        printed = AccessLog.objects.get(object_type="logistics.route", object_id=str(route.pk))
+    at = timezone.localtime(printed.at)
+    home = client.get("/can-bo/").content.decode()
+    assert f"Đã in phiếu tuyến lúc {at:%H:%M %d/%m} (1/1 tuyến)" in home
+    assert "Chưa in phiếu tuyến" not in home

@@ -154,6 +154,8 @@ def test_every_staff_url_that_shows_personal_data_writes_the_access_log(
 ):
     values = _stall_with_people(stall_a)
     officer = officer_factory(stall_a)
+    # A colleague, for the page that gives an officer a temporary password.
+    values["user_id"] = officer_factory(stall_a, username="dong-nghiep@example.vn").pk
     client = client_for(stall_a, officer)  # through the real login form
     with in_stall(stall_a):
         urls = list(_urls(values))
