@@ -272,6 +272,12 @@ class Notification(models.Model):
         SENT = "sent", _("Đã gửi")
         RECORDED = "recorded", _("Chỉ ghi lại")
         FAILED = "failed", _("Gửi lỗi")
+        OPTED_OUT = "opted_out", _("Không gửi: người nhận từ chối nhận tin")
+
+    class Channel(models.TextChoices):
+        ZNS = "zns", _("Zalo")
+        SMS = "sms", _("SMS")
+        RECORD = "record", _("Chỉ ghi lại")
 
     order = models.ForeignKey(
         "catalog.Order", on_delete=models.CASCADE, related_name="notifications"
@@ -286,6 +292,14 @@ class Notification(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)
+    # How it went out (or is going: "sms" once Zalo refused, so a retry skips Zalo).
+    channel = models.CharField(max_length=10, choices=Channel.choices, blank=True)
+    # Zalo's parameters for the step's template: order code, stall name, tracking link.
+    template_data = models.JSONField(default=dict, blank=True)
+    # Zalo's answer when it refused the message and SMS took over.
+    zalo_error = models.CharField(max_length=300, blank=True)
+    # The provider's id of the sent message (Zalo's msg_id).
+    provider_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
@@ -297,3 +311,22 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_status_display()} #{self.pk}"
+
+
+class MessageOptOut(models.Model):
+    """A phone that asked for no more messages from this stall (by its salted hash)."""
+
+    class Source(models.TextChoices):
+        OFFICER = "officer", _("Cán bộ ghi theo yêu cầu của người nhận")
+        RECIPIENT = "recipient", _("Người nhận tự chọn")
+
+    phone_hash = models.CharField(max_length=64, unique=True)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.OFFICER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("số từ chối nhận tin")
+        verbose_name_plural = _("số từ chối nhận tin")
+
+    def __str__(self) -> str:
+        return f"{self.phone_hash[:8]}…"

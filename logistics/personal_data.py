@@ -1,7 +1,7 @@
 """What logistics holds about people, declared to the privacy registry.
 
-Recipients (by their order): the outbox's phone and text, a failed stop's note, a returned
-parcel's reason and its carrier tracking number. Volunteers are a kind of subject of their
+Recipients (by their order): the outbox's phone, text and Zalo parameters, a failed stop's
+note, a returned parcel's reason and its carrier tracking number. Volunteers are a kind of subject of their
 own: forgotten a retention period after they leave.
 """
 
@@ -12,7 +12,15 @@ import datetime as dt
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from logistics.models import Notification, Parcel, RoutingDecision, RunStop, SaturdayRun, Volunteer
+from logistics.models import (
+    MessageOptOut,
+    Notification,
+    Parcel,
+    RoutingDecision,
+    RunStop,
+    SaturdayRun,
+    Volunteer,
+)
 from privacy import registry
 from privacy.models import SubjectKind
 from privacy.selectors import consents_of
@@ -56,8 +64,26 @@ def volunteer_personal_data(subject_id: int) -> dict:
 def personal_data_declare() -> None:
     """Called from ``LogisticsConfig.ready``."""
     # The outbox forgets with its order: anonymising the order blanks its messages.
+    # Zalo's parameters carry the order code and tracking link; Zalo's and the gateway's
+    # answers may repeat the phone number.
     registry.personal_data_register(
-        Notification, fields={"phone": "", "text": "", "last_error": ""}, lookup="order_id"
+        Notification,
+        fields={
+            "phone": "",
+            "text": "",
+            "last_error": "",
+            "template_data": {},
+            "zalo_error": "",
+            "provider_id": "",
+        },
+        lookup="order_id",
+    )
+    # Kept after the orders are forgotten, or the request would stop being honoured; a salted
+    # hash cannot be turned back into the number.
+    registry.personal_data_exempt(
+        MessageOptOut,
+        fields=["phone_hash"],
+        why=_("mã băm có muối của số đã xin ngừng nhận tin; giữ để tiếp tục tôn trọng yêu cầu"),
     )
     registry.personal_data_register(RunStop, fields={"reason_note": ""}, lookup="order_id")
     registry.personal_data_register(

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from logistics import views
+from logistics import message_views, views
 
 app_name = "logistics"
 
@@ -38,6 +38,11 @@ urlpatterns = [
         name="parcel-delivered",
     ),
     path("giao-nhan/tin-nhan/", views.outbox, name="outbox"),
+    path(
+        "giao-nhan/tin-nhan/<int:notification_id>/ngung-nhan/",
+        message_views.notification_opt_out,
+        name="notification-opt-out",
+    ),
     path("giao/<str:token>/", views.volunteer_route, name="volunteer-route"),
     path(
         "giao/<str:token>/diem/<int:stop_id>/",
