@@ -190,7 +190,8 @@ def test_an_officer_records_an_opt_out_and_nothing_more_is_sent(
         assert notification_send(notification_id=note.pk) is None
         assert MessageOptOut.objects.count() == 1
         assert "+84912000333" not in json.dumps(list(MessageOptOut.objects.values()), default=str)
-    assert fake.calls == [] and fake.sms == []
+    assert fake.calls == []
+    assert fake.sms == []
 
 
 def test_the_outbox_shows_officers_the_channel_and_zalos_refusal(
