@@ -241,6 +241,12 @@ class Parcel(models.Model):
     tracking_number = models.CharField(_("mã vận đơn"), max_length=40, blank=True)
     returned_at = models.DateTimeField(_("bị hoàn lúc"), null=True, blank=True)
     return_reason = models.CharField(_("lý do hoàn"), max_length=200, blank=True)
+    # A carrier's API: its last status of the shipment, or why it refused the parcel.
+    carrier_status = models.CharField(_("trạng thái bên vận chuyển"), max_length=30, blank=True)
+    carrier_message = models.CharField(
+        _("thông báo của bên vận chuyển"), max_length=300, blank=True
+    )
+    carrier_checked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -262,6 +268,25 @@ class Parcel(models.Model):
 
     def __str__(self) -> str:
         return self.tracking_number or f"#{self.pk}"
+
+
+class StallCarrier(models.Model):
+    """How this stall sends its postal batches: the counter (default) or a carrier's API."""
+
+    class Code(models.TextChoices):
+        MANUAL = "manual", _("Mang ra quầy bưu điện xã (mặc định)")
+        GHN = "ghn", _("Giao Hàng Nhanh (GHN), tạo vận đơn qua API")
+
+    code = models.CharField(_("cách gửi"), max_length=20, choices=Code.choices, default=Code.MANUAL)
+    ghn_shop_id = models.CharField(_("mã cửa hàng GHN (ShopId)"), max_length=20, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("cách gửi bưu kiện")
+        verbose_name_plural = _("cách gửi bưu kiện")
+
+    def __str__(self) -> str:
+        return self.get_code_display()
 
 
 class Notification(models.Model):

@@ -87,7 +87,10 @@ def personal_data_declare() -> None:
     )
     registry.personal_data_register(RunStop, fields={"reason_note": ""}, lookup="order_id")
     registry.personal_data_register(
-        Parcel, fields={"return_reason": "", "tracking_number": ""}, lookup="order_id"
+        Parcel,
+        # A carrier's refusal may quote the address it could not place.
+        fields={"return_reason": "", "tracking_number": "", "carrier_message": ""},
+        lookup="order_id",
     )
     registry.subject_register(
         SubjectKind.VOLUNTEER,

@@ -12,7 +12,8 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 
 from catalog.models import Order
 from core import redis_guard
-from logistics import batches, notifications, routing, runs
+from logistics import batches, notifications, routing, runs, shipments
+from logistics.carriers import CarrierUnavailable
 from logistics.models import SaturdayRun
 
 logger = logging.getLogger(__name__)
@@ -188,3 +189,28 @@ def notifications_sweep() -> int:
             logger.info("notification %s still not sent", pk)
             break
     return count
+
+
+@shared_task(
+    bind=True,
+    name="logistics.batch_ship",
+    soft_time_limit=600,
+    time_limit=660,
+    **{**COMMON, "max_retries": 8},
+)
+def batch_ship(self, batch_id: int) -> int:
+    """Book a ready batch's parcels with its carrier; an outage is retried, never doubled."""
+    try:
+        report = shipments.batch_ship(batch_id=batch_id)
+    except CarrierUnavailable as exc:
+        raise self.retry(exc=exc, countdown=retry_pause(self.request.retries + 1)) from exc
+    except batches.BatchError as exc:
+        logger.info("batch %s not shipped: %s", batch_id, exc)
+        return 0
+    return len(report.booked)
+
+
+@shared_task(name="logistics.parcels_track", soft_time_limit=600, time_limit=660, **COMMON)
+def parcels_track() -> int:
+    """From beat: where each booked shipment is; delivered and returned ones close orders."""
+    return shipments.parcels_track()

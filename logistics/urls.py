@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from logistics import message_views, views
+from logistics import carrier_views, message_views, views
 
 app_name = "logistics"
 
@@ -18,12 +18,19 @@ urlpatterns = [
     path("giao-nhan/tuyen/<int:route_id>/phieu.pdf", views.route_sheet, name="route-sheet"),
     path("giao-nhan/lo/", views.batches, name="batches"),
     path("giao-nhan/lo/gom/", views.batch_build, name="batch-build"),
+    path("giao-nhan/lo/cach-gui/", carrier_views.stall_carrier, name="stall-carrier"),
     path("giao-nhan/lo/<int:batch_id>/", views.batch_detail, name="batch"),
     path("giao-nhan/lo/<int:batch_id>/san-sang/", views.batch_ready, name="batch-ready"),
     path(
         "giao-nhan/lo/<int:batch_id>/giao-buu-dien/", views.batch_hand_over, name="batch-hand-over"
     ),
     path("giao-nhan/lo/<int:batch_id>/dong/", views.batch_close, name="batch-close"),
+    path("giao-nhan/lo/<int:batch_id>/tao-van-don/", carrier_views.batch_ship, name="batch-ship"),
+    path(
+        "giao-nhan/lo/<int:batch_id>/nhan-van-chuyen/",
+        carrier_views.batch_carrier_labels,
+        name="batch-carrier-labels",
+    ),
     path("giao-nhan/lo/<int:batch_id>/ma-van-don/", views.tracking_import, name="tracking-import"),
     path("giao-nhan/lo/<int:batch_id>/<str:kind>", views.batch_document, name="batch-document"),
     path(

@@ -390,6 +390,8 @@ CELERY_BEAT_SCHEDULER = "gianhang.beat.ReconnectingScheduler"
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "logistics-route-sweep": {"task": "logistics.orders_route_sweep", "schedule": 600.0},
     "logistics-notifications-sweep": {"task": "logistics.notifications_sweep", "schedule": 300.0},
+    # Shipments booked with a carrier's API: status, delivered, returned.
+    "logistics-parcels-track": {"task": "logistics.parcels_track", "schedule": 1800.0},
     "logistics-run-plan": {
         "task": "logistics.run_plan",
         "schedule": crontab(hour=19, minute=0, day_of_week="fri"),
@@ -420,6 +422,11 @@ GIANHANG_ZALO_TEMPLATES = dict(
     pair.split("=", 1) for pair in env_list("GIANHANG_ZALO_TEMPLATES") if "=" in pair
 )
 GIANHANG_ZALO_FALLBACK = env("GIANHANG_ZALO_FALLBACK", "webhook")
+# GHN (Giao Hàng Nhanh) for stalls that send parcels through its API (a stall setting; the
+# shop id is the stall's own). The token is the platform's GHN account.
+GIANHANG_GHN_API_URL = env("GIANHANG_GHN_API_URL", "https://online-gateway.ghn.vn/shiip/public-api")
+GIANHANG_GHN_TOKEN = env("GIANHANG_GHN_TOKEN", "")
+GIANHANG_GHN_TIMEOUT = env_int("GIANHANG_GHN_TIMEOUT", 15)
 # Volunteers' route links stop working this many days after they are sent (and at once
 # when the run is planned again).
 LOGISTICS_ROUTE_LINK_MAX_AGE = 60 * 60 * 24 * env_int("GIANHANG_ROUTE_LINK_DAYS", 8)
