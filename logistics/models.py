@@ -195,6 +195,31 @@ class RunStop(models.Model):
         return f"{self.run_id}/{self.route_id or '-'}/{self.position}"
 
 
+class StopMark(models.Model):
+    """A mark sent from a volunteer's phone, by the id the phone gave it.
+
+    A phone that was offline sends its marks when the connection returns, and may send one
+    again if the answer was lost: the unique id makes the second arrival a replay.
+    """
+
+    mark_id = models.UUIDField(unique=True)
+    stop = models.ForeignKey(RunStop, on_delete=models.CASCADE, related_name="marks")
+    outcome = models.CharField(max_length=10, choices=RunStop.Outcome.choices)
+    reason = models.CharField(max_length=20, choices=RunStop.FailReason.choices, blank=True)
+    accepted = models.BooleanField(default=True)
+    # What the phone was told (the stop's new state, or why the mark was not applied).
+    answer = models.CharField(max_length=300, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("đánh dấu từ điện thoại")
+        verbose_name_plural = _("đánh dấu từ điện thoại")
+        ordering = ["received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.stop_id}: {self.outcome}"
+
+
 class PostalBatch(models.Model):
     """Far parcels handed to the commune post office together."""
 

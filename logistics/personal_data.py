@@ -19,6 +19,7 @@ from logistics.models import (
     RoutingDecision,
     RunStop,
     SaturdayRun,
+    StopMark,
     Volunteer,
 )
 from privacy import registry
@@ -114,3 +115,4 @@ def personal_data_declare() -> None:
     registry.personal_data_exempt(RoutingDecision, fields=["reason"], why=generated)
     registry.personal_data_exempt(SaturdayRun, fields=["plan_note"], why=generated)
     registry.personal_data_exempt(RunStop, fields=["reason"], why=_("mã lý do chọn từ danh sách"))
+    registry.personal_data_exempt(StopMark, fields=["reason"], why=_("mã lý do chọn từ danh sách"))

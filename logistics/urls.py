@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from logistics import carrier_views, message_views, views
+from logistics import carrier_views, message_views, offline_views, views
 
 app_name = "logistics"
 
@@ -50,7 +50,9 @@ urlpatterns = [
         message_views.notification_opt_out,
         name="notification-opt-out",
     ),
+    path("giao/sw.js", offline_views.service_worker, name="volunteer-service-worker"),
     path("giao/<str:token>/", views.volunteer_route, name="volunteer-route"),
+    path("giao/<str:token>/danh-dau/", offline_views.volunteer_mark, name="volunteer-mark"),
     path(
         "giao/<str:token>/diem/<int:stop_id>/",
         views.volunteer_stop_mark,
