@@ -64,8 +64,8 @@ def zalo_phone(e164: str) -> str:
 class TokenStore:
     """The OA's access and refresh tokens, shared by every worker through Redis."""
 
-    def __init__(self) -> None:
-        self.app_id = settings.GIANHANG_ZALO_APP_ID
+    def __init__(self, app_id: str | None = None) -> None:
+        self.app_id = settings.GIANHANG_ZALO_APP_ID if app_id is None else app_id
         self.url = settings.GIANHANG_ZALO_OAUTH_URL.rstrip("/") + "/v4/oa/access_token"
         self.redis = redis.Redis.from_url(
             settings.REDIS_URL, socket_timeout=5, socket_connect_timeout=5, decode_responses=True

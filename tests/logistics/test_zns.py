@@ -10,6 +10,7 @@ import time_machine
 from django.test import override_settings
 
 from catalog.models import Order
+from logistics.fakes import fakes_start
 from logistics.fakes.zalo import FakeZalo
 from logistics.models import MessageOptOut, Notification
 from logistics.notifications import TransientSendError, notification_queue, notification_send
@@ -205,3 +206,27 @@ def test_the_outbox_shows_officers_the_channel_and_zalos_refusal(
     assert "Zalo không gửi được: -118" in html
     assert ">SMS<" in html or "SMS<br>" in html
     assert "Zalo<br>" in html
+
+
+def test_the_demos_fakes_take_every_message_kind_and_send_nothing_out(stall_a):
+    env, servers = fakes_start()
+    try:
+        values = {
+            **env,
+            "GIANHANG_ZALO_TEMPLATES": dict(
+                pair.split("=") for pair in env["GIANHANG_ZALO_TEMPLATES"].split(",")
+            ),
+        }
+        with override_settings(**values):
+            TokenStore().forget()
+            for state in (State.CONFIRMED, State.HANDED_TO_POST, State.CANCELLED):
+                note = _send(stall_a, to_state=state)
+                assert note.channel == Notification.Channel.ZNS
+            assert values["GIANHANG_ZALO_API_URL"].startswith("http://127.0.0.1:")
+            assert values["GIANHANG_GHN_API_URL"].startswith("http://127.0.0.1:")
+            TokenStore().forget()
+        zalo = servers[0]
+        assert len(zalo.accepted) == 3
+    finally:
+        for server in servers:
+            server.stop()
