@@ -368,7 +368,6 @@ class MessageOptOut(models.Model):
 
     class Source(models.TextChoices):
         OFFICER = "officer", _("Cán bộ ghi theo yêu cầu của người nhận")
-        RECIPIENT = "recipient", _("Người nhận tự chọn")
 
     phone_hash = models.CharField(max_length=64, unique=True)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.OFFICER)

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('phone_hash', models.CharField(max_length=64, unique=True)),
-                ('source', models.CharField(choices=[('officer', 'Cán bộ ghi theo yêu cầu của người nhận'), ('recipient', 'Người nhận tự chọn')], default='officer', max_length=10)),
+                ('source', models.CharField(choices=[('officer', 'Cán bộ ghi theo yêu cầu của người nhận')], default='officer', max_length=10)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
             ],
             options={
