@@ -10,6 +10,7 @@ fallback (SMS), whose texts are already cut to one segment.
 
 from __future__ import annotations
 
+import functools
 import time
 from typing import Any
 
@@ -61,15 +62,21 @@ def zalo_phone(e164: str) -> str:
     return digits
 
 
+@functools.lru_cache(maxsize=4)
+def _redis(url: str) -> redis.Redis:
+    """One client (and connection pool) per process for the token store."""
+    return redis.Redis.from_url(
+        url, socket_timeout=5, socket_connect_timeout=5, decode_responses=True
+    )
+
+
 class TokenStore:
     """The OA's access and refresh tokens, shared by every worker through Redis."""
 
     def __init__(self, app_id: str | None = None) -> None:
         self.app_id = settings.GIANHANG_ZALO_APP_ID if app_id is None else app_id
         self.url = settings.GIANHANG_ZALO_OAUTH_URL.rstrip("/") + "/v4/oa/access_token"
-        self.redis = redis.Redis.from_url(
-            settings.REDIS_URL, socket_timeout=5, socket_connect_timeout=5, decode_responses=True
-        )
+        self.redis = _redis(settings.REDIS_URL)
 
     def _key(self, name: str) -> str:
         return f"gianhang:zalo:{self.app_id}:{name}"

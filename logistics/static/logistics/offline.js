@@ -45,7 +45,7 @@
     }
     badge.className = "lg-mark " + (problem ? "errorlist" : "badge");
     badge.textContent = text;
-    if (!problem) { item.className += " lg-done"; }
+    if (!problem && !/\blg-done\b/.test(item.className)) { item.className += " lg-done"; }
   }
 
   function render() {
