@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from catalog.models import Order, OrderEvent, OrderLine, actor_id_of
 from catalog.services import order_state_changed, order_transition
 from logistics.carriers import carrier_for, estimate_weight
-from logistics.models import Parcel, PostalBatch
+from logistics.models import Parcel, PostalBatch, StallCarrier
 from logistics.zones import current_stall
 
 State = Order.State
@@ -42,7 +42,10 @@ def batch_draft_get_or_create() -> PostalBatch:
         return batch
     try:
         with transaction.atomic():
-            return PostalBatch.objects.create(post_office=_default_post_office())
+            carrier = StallCarrier.objects.values_list("code", flat=True).first()
+            return PostalBatch.objects.create(
+                post_office=_default_post_office(), carrier=carrier or "manual"
+            )
     except IntegrityError:
         return PostalBatch.objects.get(state=BatchState.DRAFT)
 
@@ -217,6 +220,11 @@ class BatchHandOver:
         if batch.state != BatchState.READY:
             raise BatchError(
                 _("Hãy đánh dấu lô “sẵn sàng gửi” (đã in nhãn, đóng gói) trước khi giao bưu điện.")
+            )
+        if carrier_for(batch.carrier).ships_by_api:
+            raise BatchError(
+                _("Lô này gửi qua %(c)s: hãy bấm “Tạo vận đơn” thay vì nhập biên nhận.")
+                % {"c": carrier_for(batch.carrier).label}
             )
         if not self.receipt_number or len(self.receipt_number) > 60:
             raise BatchError(_("Hãy nhập số biên nhận của bưu điện (tối đa 60 ký tự)."))

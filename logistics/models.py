@@ -191,6 +191,31 @@ class RunStop(models.Model):
         return f"{self.run_id}/{self.route_id or '-'}/{self.position}"
 
 
+class StopMark(models.Model):
+    """A mark sent from a volunteer's phone, by the id the phone gave it.
+
+    A phone that was offline sends its marks when the connection returns, and may send one
+    again if the answer was lost: the unique id makes the second arrival a replay.
+    """
+
+    mark_id = models.UUIDField(unique=True)
+    stop = models.ForeignKey(RunStop, on_delete=models.CASCADE, related_name="marks")
+    outcome = models.CharField(max_length=10, choices=RunStop.Outcome.choices)
+    reason = models.CharField(max_length=20, choices=RunStop.FailReason.choices, blank=True)
+    accepted = models.BooleanField(default=True)
+    # What the phone was told (the stop's new state, or why the mark was not applied).
+    answer = models.CharField(max_length=300, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("đánh dấu từ điện thoại")
+        verbose_name_plural = _("đánh dấu từ điện thoại")
+        ordering = ["received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.stop_id}: {self.outcome}"
+
+
 class PostalBatch(models.Model):
     """Far parcels handed to the commune post office together."""
 
@@ -237,6 +262,12 @@ class Parcel(models.Model):
     tracking_number = models.CharField(_("mã vận đơn"), max_length=40, blank=True)
     returned_at = models.DateTimeField(_("bị hoàn lúc"), null=True, blank=True)
     return_reason = models.CharField(_("lý do hoàn"), max_length=200, blank=True)
+    # A carrier's API: its last status of the shipment, or why it refused the parcel.
+    carrier_status = models.CharField(_("trạng thái bên vận chuyển"), max_length=30, blank=True)
+    carrier_message = models.CharField(
+        _("thông báo của bên vận chuyển"), max_length=300, blank=True
+    )
+    carrier_checked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -260,6 +291,25 @@ class Parcel(models.Model):
         return self.tracking_number or f"#{self.pk}"
 
 
+class StallCarrier(models.Model):
+    """How this stall sends its postal batches: the counter (default) or a carrier's API."""
+
+    class Code(models.TextChoices):
+        MANUAL = "manual", _("Mang ra quầy bưu điện xã (mặc định)")
+        GHN = "ghn", _("Giao Hàng Nhanh (GHN), tạo vận đơn qua API")
+
+    code = models.CharField(_("cách gửi"), max_length=20, choices=Code.choices, default=Code.MANUAL)
+    ghn_shop_id = models.CharField(_("mã cửa hàng GHN (ShopId)"), max_length=20, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("cách gửi bưu kiện")
+        verbose_name_plural = _("cách gửi bưu kiện")
+
+    def __str__(self) -> str:
+        return self.get_code_display()
+
+
 class Notification(models.Model):
     """An SMS text for a recipient, queued in the outbox and sent by the configured backend."""
 
@@ -268,6 +318,12 @@ class Notification(models.Model):
         SENT = "sent", _("Đã gửi")
         RECORDED = "recorded", _("Chỉ ghi lại")
         FAILED = "failed", _("Gửi lỗi")
+        OPTED_OUT = "opted_out", _("Không gửi: người nhận từ chối nhận tin")
+
+    class Channel(models.TextChoices):
+        ZNS = "zns", _("Zalo")
+        SMS = "sms", _("SMS")
+        RECORD = "record", _("Chỉ ghi lại")
 
     order = models.ForeignKey(
         "catalog.Order", on_delete=models.CASCADE, related_name="notifications"
@@ -282,6 +338,14 @@ class Notification(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)
+    # How it went out (or is going: "sms" once Zalo refused, so a retry skips Zalo).
+    channel = models.CharField(max_length=10, choices=Channel.choices, blank=True)
+    # Zalo's parameters for the step's template: order code, stall name, tracking link.
+    template_data = models.JSONField(default=dict, blank=True)
+    # Zalo's answer when it refused the message and SMS took over.
+    zalo_error = models.CharField(max_length=300, blank=True)
+    # The provider's id of the sent message (Zalo's msg_id).
+    provider_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
@@ -293,3 +357,21 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_status_display()} #{self.pk}"
+
+
+class MessageOptOut(models.Model):
+    """A phone that asked for no more messages from this stall (by its salted hash)."""
+
+    class Source(models.TextChoices):
+        OFFICER = "officer", _("Cán bộ ghi theo yêu cầu của người nhận")
+
+    phone_hash = models.CharField(max_length=64, unique=True)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.OFFICER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("số từ chối nhận tin")
+        verbose_name_plural = _("số từ chối nhận tin")
+
+    def __str__(self) -> str:
+        return f"{self.phone_hash[:8]}…"

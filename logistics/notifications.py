@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 import logging
 import unicodedata
 from urllib.parse import urlencode
 
-import requests
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -20,77 +16,30 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from catalog.models import Order, OrderEvent
+from catalog.phones import phone_hash
 from core.tenancy import current_schema
-from logistics.models import Notification
+from logistics.channels import (
+    PermanentSendError,
+    RecordOnlyBackend,
+    SendOutcome,
+    TransientSendError,
+    WebhookBackend,
+)
+from logistics.models import MessageOptOut, Notification
+from logistics.zns import FallbackPending, ZaloBackend
 from logistics.zones import current_stall
+
+__all__ = ["PermanentSendError", "TransientSendError", "notification_queue", "notification_send"]
 
 logger = logging.getLogger(__name__)
 State = Order.State
 
 
-class TransientSendError(Exception):
-    """The gateway is down or busy; sending again later may work."""
-
-
-class PermanentSendError(Exception):
-    """The gateway refused the message; sending again will not help."""
-
-
-class RecordOnlyBackend:
-    """Keeps the message in the outbox for officers to read or pass on by hand. Sends nothing."""
-
-    name = "record"
-    # Officers read these: Vietnamese keeps its tone marks.
-    gsm7 = False
-
-    def send(self, *, phone: str, text: str, reference: str) -> str:
-        return Notification.Status.RECORDED
-
-
-class WebhookBackend:
-    """POSTs each message as JSON to a gateway URL the stall runs or rents.
-
-    Body: {"to", "text", "reference"}; header X-Gianhang-Signature: hex HMAC-SHA256 of the
-    body with GIANHANG_SMS_WEBHOOK_SECRET. 2xx = sent, 5xx/timeouts = retried, 4xx = failed.
-    """
-
-    name = "webhook"
-
-    def __init__(self) -> None:
-        # Most gateways bill a text with tone marks as UCS-2 (70 characters a segment): send
-        # plain GSM-7 unless the stall says its gateway takes Unicode.
-        self.gsm7 = not settings.GIANHANG_SMS_UNICODE
-        self.url = settings.GIANHANG_SMS_WEBHOOK_URL
-        self.secret = settings.GIANHANG_SMS_WEBHOOK_SECRET
-        self.timeout = 5
-
-    def send(self, *, phone: str, text: str, reference: str) -> str:
-        if not self.url:
-            raise PermanentSendError("GIANHANG_SMS_WEBHOOK_URL is not set")
-        body = json.dumps(
-            {"to": phone, "text": text, "reference": reference}, ensure_ascii=False
-        ).encode()
-        signature = hmac.new(self.secret.encode(), body, hashlib.sha256).hexdigest()
-        try:
-            response = requests.post(
-                self.url,
-                data=body,
-                timeout=self.timeout,
-                headers={
-                    "Content-Type": "application/json; charset=utf-8",
-                    "X-Gianhang-Signature": signature,
-                },
-            )
-        except requests.RequestException as exc:
-            raise TransientSendError(str(exc)[:300]) from exc
-        if response.status_code >= 500 or response.status_code == 429:
-            raise TransientSendError(f"HTTP {response.status_code}")
-        if response.status_code >= 400:
-            raise PermanentSendError(f"HTTP {response.status_code}: {response.text[:200]}")
-        return Notification.Status.SENT
-
-
-BACKENDS = {"record": RecordOnlyBackend, "webhook": WebhookBackend}
+BACKENDS: dict[str, type] = {
+    "record": RecordOnlyBackend,
+    "webhook": WebhookBackend,
+    "zalo": ZaloBackend,
+}
 
 
 def backend_get():
@@ -160,16 +109,44 @@ def message_text(
     return f"{name[:room].rstrip()}: {body}"
 
 
+# Zalo's text parameters hold 30 characters unless the template says more.
+ZNS_PARAM = 30
+
+
+def template_data(*, order: Order, stall_name: str, link: str) -> dict[str, str]:
+    """The parameters every ZNS template of the product takes (nothing personal)."""
+    return {
+        "order_code": order.code,
+        "stall_name": stall_name.strip()[:ZNS_PARAM].rstrip(),
+        "tracking_url": link,
+    }
+
+
+def phone_opted_out(phone: str) -> bool:
+    return MessageOptOut.objects.filter(phone_hash=phone_hash(phone)).exists()
+
+
+@transaction.atomic
+def phone_opt_out(*, phone: str, source: str = MessageOptOut.Source.OFFICER) -> int:
+    """No more messages to this phone from this stall; its waiting ones are not sent."""
+    MessageOptOut.objects.get_or_create(phone_hash=phone_hash(phone), defaults={"source": source})
+    return Notification.objects.filter(phone=phone, status=Notification.Status.PENDING).update(
+        status=Notification.Status.OPTED_OUT
+    )
+
+
 def notification_queue(*, order: Order, to_state: str) -> Notification | None:
     """Put the step's message in the outbox, once per history row."""
     if not order.phone or order.anonymised_at:
         return None
     stall = current_stall()
+    stall_name = getattr(stall, "name", "")
+    link = tracking_link(stall=stall, code=order.code)
     text = message_text(
         order=order,
         to_state=to_state,
-        stall_name=getattr(stall, "name", ""),
-        link=tracking_link(stall=stall, code=order.code),
+        stall_name=stall_name,
+        link=link,
         gsm7=getattr(backend_get(), "gsm7", False),
     )
     if text is None:
@@ -184,7 +161,13 @@ def notification_queue(*, order: Order, to_state: str) -> Notification | None:
                 event=event,
                 phone=order.phone,
                 text=text[:320],
+                template_data=template_data(order=order, stall_name=stall_name, link=link),
                 backend=backend_get().name,
+                status=(
+                    Notification.Status.OPTED_OUT
+                    if phone_opted_out(order.phone)
+                    else Notification.Status.PENDING
+                ),
             )
     except IntegrityError:
         return None
@@ -197,26 +180,50 @@ def notification_send(*, notification_id: int) -> Notification | None:
         # The row lock is the claim: two workers never both send the same message.
         notification = (
             Notification.objects.select_for_update(skip_locked=True)
+            .select_related("event")
             .filter(pk=notification_id, status=Notification.Status.PENDING)
             .first()
         )
         if notification is None:
             return None
+        if phone_opted_out(notification.phone):
+            Notification.objects.filter(pk=notification.pk).update(
+                status=Notification.Status.OPTED_OUT
+            )
+            notification.refresh_from_db()
+            return notification
         backend = backend_get()
         updates: dict = {"attempts": F("attempts") + 1, "backend": backend.name}
         try:
-            status = backend.send(
+            # The tracking id Zalo and gateways echo back: schema and outbox row, unique.
+            outcome = backend.send(
                 phone=notification.phone,
                 text=notification.text,
                 reference=f"{current_schema()}:{notification.pk}",
+                kind=notification.event.to_state,
+                template_data=notification.template_data,
+                channel=notification.channel,
+                zalo_error=notification.zalo_error,
             )
         except PermanentSendError as exc:
             updates.update(status=Notification.Status.FAILED, last_error=str(exc)[:300])
         except TransientSendError as exc:
             updates.update(last_error=str(exc)[:300])
+            if isinstance(exc, FallbackPending):
+                # Zalo said no already: the next attempt goes straight to the fallback.
+                updates.update(channel=exc.channel, zalo_error=exc.zalo_error)
             transient = exc
         else:
-            updates.update(status=status, sent_at=timezone.now(), last_error="")
+            if isinstance(outcome, str):  # a backend of the older shape returns a status
+                outcome = SendOutcome(outcome, Notification.Channel.SMS)
+            updates.update(
+                status=outcome.status,
+                channel=outcome.channel,
+                provider_id=outcome.provider_id[:64],
+                zalo_error=outcome.zalo_error[:300],
+                sent_at=timezone.now(),
+                last_error="",
+            )
         Notification.objects.filter(pk=notification.pk).update(**updates)
     if transient is not None:
         raise transient

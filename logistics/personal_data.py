@@ -1,7 +1,7 @@
 """What logistics holds about people, declared to the privacy registry.
 
-Recipients (by their order): the outbox's phone and text, a failed stop's note, a returned
-parcel's reason and its carrier tracking number. Volunteers are a kind of subject of their
+Recipients (by their order): the outbox's phone, text and Zalo parameters, a failed stop's
+note, a returned parcel's reason and its carrier tracking number. Volunteers are a kind of subject of their
 own: forgotten a retention period after they leave.
 """
 
@@ -12,7 +12,16 @@ import datetime as dt
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from logistics.models import Notification, Parcel, RoutingDecision, RunStop, SaturdayRun, Volunteer
+from logistics.models import (
+    MessageOptOut,
+    Notification,
+    Parcel,
+    RoutingDecision,
+    RunStop,
+    SaturdayRun,
+    StopMark,
+    Volunteer,
+)
 from privacy import registry
 from privacy.models import SubjectKind
 from privacy.selectors import consents_of
@@ -56,12 +65,33 @@ def volunteer_personal_data(subject_id: int) -> dict:
 def personal_data_declare() -> None:
     """Called from ``LogisticsConfig.ready``."""
     # The outbox forgets with its order: anonymising the order blanks its messages.
+    # Zalo's parameters carry the order code and tracking link; Zalo's and the gateway's
+    # answers may repeat the phone number.
     registry.personal_data_register(
-        Notification, fields={"phone": "", "text": "", "last_error": ""}, lookup="order_id"
+        Notification,
+        fields={
+            "phone": "",
+            "text": "",
+            "last_error": "",
+            "template_data": {},
+            "zalo_error": "",
+            "provider_id": "",
+        },
+        lookup="order_id",
+    )
+    # Kept after the orders are forgotten, or the request would stop being honoured; a salted
+    # hash cannot be turned back into the number.
+    registry.personal_data_exempt(
+        MessageOptOut,
+        fields=["phone_hash"],
+        why=_("mã băm có muối của số đã xin ngừng nhận tin; giữ để tiếp tục tôn trọng yêu cầu"),
     )
     registry.personal_data_register(RunStop, fields={"reason_note": ""}, lookup="order_id")
     registry.personal_data_register(
-        Parcel, fields={"return_reason": "", "tracking_number": ""}, lookup="order_id"
+        Parcel,
+        # A carrier's refusal may quote the address it could not place.
+        fields={"return_reason": "", "tracking_number": "", "carrier_message": ""},
+        lookup="order_id",
     )
     registry.subject_register(
         SubjectKind.VOLUNTEER,
@@ -85,3 +115,4 @@ def personal_data_declare() -> None:
     registry.personal_data_exempt(RoutingDecision, fields=["reason"], why=generated)
     registry.personal_data_exempt(SaturdayRun, fields=["plan_note"], why=generated)
     registry.personal_data_exempt(RunStop, fields=["reason"], why=_("mã lý do chọn từ danh sách"))
+    registry.personal_data_exempt(StopMark, fields=["reason"], why=_("mã lý do chọn từ danh sách"))

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from catalog.models import Order
 from catalog.services import order_transition
 from core.tenancy import current_schema
-from logistics.models import Route, RunSignup, RunStop, SaturdayRun, Volunteer
+from logistics.models import Route, RunSignup, RunStop, SaturdayRun, StopMark, Volunteer
 from logistics.planner import plan_routes
 from logistics.volunteers import VOLUNTEER_GUARDIAN_AGE, volunteer_may_deliver
 from logistics.zones import StallZone, current_zone
@@ -397,6 +397,45 @@ def stop_mark(*, stop: RunStop, outcome: str, reason: str = "", note: str = "") 
         )
     stop.refresh_from_db()
     return stop
+
+
+@transaction.atomic
+def stop_mark_once(
+    *, route: Route, mark_id, stop_id: int, outcome: str, reason: str = "", note: str = ""
+) -> tuple[StopMark, bool]:
+    """A mark from a phone (sent late if it was offline), applied once whatever the repeats.
+
+    Returns (the mark, whether it was new). The stop's row lock puts two arrivals of the same
+    mark, or two phones marking the same stop, one after the other.
+    """
+    stop = RunStop.objects.select_for_update().filter(pk=stop_id, route=route).first()
+    if stop is None:
+        raise RunError(
+            _("Điểm giao này không còn trong tuyến của bạn. Đừng giao; hãy báo cán bộ Đoàn.")
+        )
+    known = StopMark.objects.filter(mark_id=mark_id).first()
+    if known is not None:
+        if known.stop_id != stop.pk:
+            raise RunError(_("Mã đánh dấu này đã dùng cho điểm khác."))
+        return known, False
+    try:
+        stop = stop_mark(stop=stop, outcome=outcome, reason=reason, note=note)
+    except RunError as exc:
+        accepted, answer = False, str(exc)
+    else:
+        label = stop.get_outcome_display()
+        if stop.reason:
+            label = f"{label}: {stop.get_reason_display()}"
+        accepted, answer = True, label
+    mark = StopMark.objects.create(
+        mark_id=mark_id,
+        stop=stop,
+        outcome=outcome,
+        reason=reason if outcome == RunStop.Outcome.FAILED else "",
+        accepted=accepted,
+        answer=answer[:300],
+    )
+    return mark, True
 
 
 def _stop_retry(*, stop: RunStop, order: Order, reason: str) -> None:

@@ -25,6 +25,7 @@ from logistics.runs import (  # noqa: F401
     run_plan,
     run_start,
     stop_mark,
+    stop_mark_once,
     stop_move,
     volunteer_signup,
 )

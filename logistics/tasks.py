@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import random
 import socket
 
 import redis
@@ -11,12 +12,14 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 
 from catalog.models import Order
 from core import redis_guard
-from logistics import batches, notifications, routing, runs
+from logistics import batches, notifications, routing, runs, shipments
+from logistics.carriers import CarrierUnavailable
 from logistics.models import SaturdayRun
 
 logger = logging.getLogger(__name__)
 
 QUEUE = "logistics"
+_jitter = random.SystemRandom()
 # Lost connections and deadlocks pass; retry them with growing pauses.
 TRANSIENT = (OperationalError, InterfaceError)
 COMMON = {
@@ -50,7 +53,12 @@ def _give_up_on_a_hung_broker(exc, interval) -> None:
         raise exc
 
 
-def enqueue(task, *args, **kwargs) -> bool:
+def retry_pause(retries: int) -> float:
+    """Seconds before the next try of a message: 5, 10, 20... up to 5 minutes, plus jitter."""
+    return min(300.0, 5.0 * 2**retries) + _jitter.uniform(0, 1)
+
+
+def enqueue(task, *args, countdown: float | None = None, **kwargs) -> bool:
     """Send a task without ever breaking the caller: if Redis is down, the sweeper catches up.
 
     Bounded in time: at most about one broker timeout, and nothing at all while Redis has
@@ -63,6 +71,7 @@ def enqueue(task, *args, **kwargs) -> bool:
         task.apply_async(
             args=args,
             kwargs=kwargs,
+            countdown=countdown,
             retry=True,
             retry_policy={
                 "max_retries": 1,
@@ -104,7 +113,7 @@ def order_step(order_id: int, to_states: list[str]) -> None:
         try:
             notifications.notification_send(notification_id=notification.pk)
         except notifications.TransientSendError:
-            enqueue(notification_send, notification.pk)
+            enqueue(notification_send, notification.pk, countdown=retry_pause(0))
 
 
 @shared_task(name="logistics.order_route", soft_time_limit=30, time_limit=60, **COMMON)
@@ -150,13 +159,21 @@ def batch_build_resume() -> int | None:
 
 
 @shared_task(
+    bind=True,
     name="logistics.notification_send",
-    soft_time_limit=30,
-    time_limit=60,
-    **{**COMMON, "autoretry_for": (*TRANSIENT, notifications.TransientSendError), "max_retries": 8},
+    soft_time_limit=60,
+    time_limit=90,
+    **{**COMMON, "max_retries": 8},
 )
-def notification_send(notification_id: int) -> str | None:
-    sent = notifications.notification_send(notification_id=notification_id)
+def notification_send(self, notification_id: int) -> str | None:
+    """Send one message; a busy gateway gets it again later, with growing pauses.
+
+    Never twice: the send happens under the row's lock and only while it is pending.
+    """
+    try:
+        sent = notifications.notification_send(notification_id=notification_id)
+    except notifications.TransientSendError as exc:
+        raise self.retry(exc=exc, countdown=retry_pause(self.request.retries + 1)) from exc
     return sent.status if sent else None
 
 
@@ -172,3 +189,28 @@ def notifications_sweep() -> int:
             logger.info("notification %s still not sent", pk)
             break
     return count
+
+
+@shared_task(
+    bind=True,
+    name="logistics.batch_ship",
+    soft_time_limit=600,
+    time_limit=660,
+    **{**COMMON, "max_retries": 8},
+)
+def batch_ship(self, batch_id: int) -> int:
+    """Book a ready batch's parcels with its carrier; an outage is retried, never doubled."""
+    try:
+        report = shipments.batch_ship(batch_id=batch_id)
+    except CarrierUnavailable as exc:
+        raise self.retry(exc=exc, countdown=retry_pause(self.request.retries + 1)) from exc
+    except batches.BatchError as exc:
+        logger.info("batch %s not shipped: %s", batch_id, exc)
+        return 0
+    return len(report.booked)
+
+
+@shared_task(name="logistics.parcels_track", soft_time_limit=600, time_limit=660, **COMMON)
+def parcels_track() -> int:
+    """From beat: where each booked shipment is; delivered and returned ones close orders."""
+    return shipments.parcels_track()

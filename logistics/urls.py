@@ -2,7 +2,18 @@
 
 from django.urls import path
 
-from logistics.views import batches, labels, outbox, overview, runs, sheets, volunteer_route
+from logistics.views import (
+    batches,
+    carriers,
+    labels,
+    messages,
+    offline,
+    outbox,
+    overview,
+    runs,
+    sheets,
+    volunteer_route,
+)
 
 app_name = "logistics"
 
@@ -18,6 +29,7 @@ urlpatterns = [
     path("giao-nhan/tuyen/<int:route_id>/phieu.pdf", sheets.route_sheet, name="route-sheet"),
     path("giao-nhan/lo/", batches.batches, name="batches"),
     path("giao-nhan/lo/gom/", batches.batch_build, name="batch-build"),
+    path("giao-nhan/lo/cach-gui/", carriers.stall_carrier, name="stall-carrier"),
     path("giao-nhan/lo/<int:batch_id>/", batches.batch_detail, name="batch"),
     path("giao-nhan/lo/<int:batch_id>/san-sang/", batches.batch_ready, name="batch-ready"),
     path(
@@ -26,6 +38,12 @@ urlpatterns = [
         name="batch-hand-over",
     ),
     path("giao-nhan/lo/<int:batch_id>/dong/", batches.batch_close, name="batch-close"),
+    path("giao-nhan/lo/<int:batch_id>/tao-van-don/", carriers.batch_ship, name="batch-ship"),
+    path(
+        "giao-nhan/lo/<int:batch_id>/nhan-van-chuyen/",
+        carriers.batch_carrier_labels,
+        name="batch-carrier-labels",
+    ),
     path(
         "giao-nhan/lo/<int:batch_id>/ma-van-don/", batches.tracking_import, name="tracking-import"
     ),
@@ -42,7 +60,14 @@ urlpatterns = [
         name="parcel-delivered",
     ),
     path("giao-nhan/tin-nhan/", outbox.outbox, name="outbox"),
+    path(
+        "giao-nhan/tin-nhan/<int:notification_id>/ngung-nhan/",
+        messages.notification_opt_out,
+        name="notification-opt-out",
+    ),
+    path("giao/sw.js", offline.service_worker, name="volunteer-service-worker"),
     path("giao/<str:token>/", volunteer_route.volunteer_route, name="volunteer-route"),
+    path("giao/<str:token>/danh-dau/", offline.volunteer_mark, name="volunteer-mark"),
     path(
         "giao/<str:token>/diem/<int:stop_id>/",
         volunteer_route.volunteer_stop_mark,

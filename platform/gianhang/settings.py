@@ -395,6 +395,8 @@ CELERY_BEAT_SCHEDULER = "gianhang.beat.ReconnectingScheduler"
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "logistics-route-sweep": {"task": "logistics.orders_route_sweep", "schedule": 600.0},
     "logistics-notifications-sweep": {"task": "logistics.notifications_sweep", "schedule": 300.0},
+    # Shipments booked with a carrier's API: status, delivered, returned.
+    "logistics-parcels-track": {"task": "logistics.parcels_track", "schedule": 1800.0},
     "logistics-run-plan": {
         "task": "logistics.run_plan",
         "schedule": crontab(hour=19, minute=0, day_of_week="fri"),
@@ -412,6 +414,24 @@ GIANHANG_SMS_WEBHOOK_URL = env("GIANHANG_SMS_WEBHOOK_URL", "")
 GIANHANG_SMS_WEBHOOK_SECRET = env("GIANHANG_SMS_WEBHOOK_SECRET", "")
 # The webhook gateway takes Unicode texts (tone marks kept); by default texts are GSM-7.
 GIANHANG_SMS_UNICODE = env_bool("GIANHANG_SMS_UNICODE", False)
+# "zalo": Zalo notification (ZNS) template messages through the Official Account's app, with
+# GIANHANG_ZALO_FALLBACK ("webhook" or "record") for phones without Zalo or refused templates.
+GIANHANG_ZALO_API_URL = env("GIANHANG_ZALO_API_URL", "https://business.openapi.zalo.me")
+GIANHANG_ZALO_OAUTH_URL = env("GIANHANG_ZALO_OAUTH_URL", "https://oauth.zaloapp.com")
+GIANHANG_ZALO_APP_ID = env("GIANHANG_ZALO_APP_ID", "")
+GIANHANG_ZALO_APP_SECRET = env("GIANHANG_ZALO_APP_SECRET", "")
+# The OA's first refresh token; each refresh replaces it (kept in Redis from then on).
+GIANHANG_ZALO_REFRESH_TOKEN = env("GIANHANG_ZALO_REFRESH_TOKEN", "")
+# Approved template per message kind: "confirmed=231001,out_for_delivery=231002,...".
+GIANHANG_ZALO_TEMPLATES = dict(
+    pair.split("=", 1) for pair in env_list("GIANHANG_ZALO_TEMPLATES") if "=" in pair
+)
+GIANHANG_ZALO_FALLBACK = env("GIANHANG_ZALO_FALLBACK", "webhook")
+# GHN (Giao Hàng Nhanh) for stalls that send parcels through its API (a stall setting; the
+# shop id is the stall's own). The token is the platform's GHN account.
+GIANHANG_GHN_API_URL = env("GIANHANG_GHN_API_URL", "https://online-gateway.ghn.vn/shiip/public-api")
+GIANHANG_GHN_TOKEN = env("GIANHANG_GHN_TOKEN", "")
+GIANHANG_GHN_TIMEOUT = env_int("GIANHANG_GHN_TIMEOUT", 15)
 # Volunteers' route links stop working this many days after they are sent (and at once
 # when the run is planned again).
 LOGISTICS_ROUTE_LINK_MAX_AGE = 60 * 60 * 24 * env_int("GIANHANG_ROUTE_LINK_DAYS", 8)

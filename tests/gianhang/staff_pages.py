@@ -78,6 +78,7 @@ def stall_fill(stall) -> FilledStall:
         f"/giao-nhan/chuyen/{run.pk}/",
         "/giao-nhan/lo/",
         f"/giao-nhan/lo/{batch.pk}/",
+        "/giao-nhan/lo/cach-gui/",
         "/giao-nhan/tin-nhan/",
     ]
     return FilledStall(pages=pages, volunteer_page=f"/giao/{token}/")

@@ -224,6 +224,11 @@ def test_weekly_loop_through_the_workspace(
         phone_page.get_by_role("button", name="Đã giao", exact=True).first.click()
         phone_page.wait_for_load_state()
     assert phone_page.get_by_role("button", name="Đã giao", exact=True).count() == 0
+    # The phone sends its marks in the background: nothing is left "chưa gửi" on it.
+    phone_page.wait_for_selector("#chua-gui", state="hidden")
+    phone_page.wait_for_function(
+        "localStorage.length === 0 || Object.keys(localStorage).every(k => localStorage.getItem(k) === '[]')"
+    )
     volunteer.close()
 
     # 7. The far order: a postal batch, handed over with a receipt number, closed.

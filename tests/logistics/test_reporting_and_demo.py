@@ -61,6 +61,7 @@ def test_beat_runs_every_logistics_job_in_every_stall():
         "logistics.batch_build",
         "logistics.batch_build_resume",
         "logistics.notifications_sweep",
+        "logistics.parcels_track",
     } <= tasks
     # No "tenant_schemas" key: tenant_schemas_celery sends these to every stall's schema.
     assert not any(

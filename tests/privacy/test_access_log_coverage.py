@@ -81,7 +81,7 @@ def _stall_with_people(stall):
             area=far_commune(), state=Order.State.PACKED, delivery="post", name=f"{MARK} Xa"
         )
         batch = batch_build()
-        Notification.objects.create(
+        notification = Notification.objects.create(
             order=near,
             event=near.events.first(),
             phone=near.phone,
@@ -99,6 +99,7 @@ def _stall_with_people(stall):
             "order_id": near.pk,
             "parcel_id": Parcel.objects.get(order=far).pk,
             "request_id": request.pk,
+            "notification_id": notification.pk,
             "code": near.code,
             "pk": near.pk,
             "version": NOTICE_CURRENT,

@@ -19,6 +19,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from gianhang.demo import DEMO_PASSWORD, SCHOOLS, demo_seed
+from logistics.fakes import fakes_start
+from logistics.zns import TokenStore
 
 
 class _Stop(Exception):
@@ -45,7 +47,11 @@ class Command(BaseCommand):
         self.stdout.write("Nạp dữ liệu trình diễn…")
         logins = demo_seed(base_domain=settings.BASE_DOMAIN)
 
-        env = {**os.environ, "GIANHANG_DEMO": "1"}
+        # Zalo, SMS and GHN are local fakes in the demo, whatever the environment says:
+        # nothing a demo does ever reaches a real phone or a real carrier.
+        fake_env, fakes = fakes_start()
+        TokenStore(app_id=fake_env["GIANHANG_ZALO_APP_ID"]).forget()
+        env = {**os.environ, "GIANHANG_DEMO": "1", **fake_env}
         gianhang = [sys.executable, "-m", "gianhang.cli"]
         children: list[subprocess.Popen] = []
 
@@ -113,6 +119,8 @@ class Command(BaseCommand):
                 except subprocess.TimeoutExpired:
                     child.kill()
                     child.wait()
+            for fake in fakes:
+                fake.stop()
             signal.signal(signal.SIGINT, signal.default_int_handler)
 
     def _wait_until_up(self, port: int, children) -> None:
@@ -159,4 +167,7 @@ class Command(BaseCommand):
         for login in logins:
             where = login.where.replace(f"{domain}/", f"{domain}:{port}/")
             w(f"  {login.who:45} {login.username:48} {where}")
+        w("")
+        w("Zalo, SMS và GHN ở đây là máy giả cục bộ: không tin nhắn hay vận đơn nào ra ngoài.")
+        w("  Thử gửi qua GHN: Giao nhận → Lô bưu điện → Cách gửi bưu kiện, mã cửa hàng 885.")
         w("")
