@@ -25,9 +25,12 @@ BatchState = PostalBatch.State
 
 
 def stall_carrier_get() -> StallCarrier:
-    """The stall's one setting row (the counter until an officer chooses otherwise)."""
-    setting, _created = StallCarrier.objects.get_or_create(pk=1)
-    return setting
+    """The stall's one setting (the counter until an officer chooses otherwise).
+
+    A read: until an officer saves a choice the row does not exist and the default,
+    unsaved, answers for it, so opening the setting page writes nothing.
+    """
+    return StallCarrier.objects.filter(pk=1).first() or StallCarrier(pk=1)
 
 
 @transaction.atomic
@@ -38,7 +41,7 @@ def stall_carrier_set(*, code: str, ghn_shop_id: str = "") -> StallCarrier:
         raise BatchError(_("Hãy chọn một cách gửi trong danh sách."))
     if code == StallCarrier.Code.GHN and not ghn_shop_id.isdigit():
         raise BatchError(_("Hãy nhập mã cửa hàng GHN (ShopId, chỉ gồm chữ số)."))
-    setting = stall_carrier_get()
+    setting, _created = StallCarrier.objects.get_or_create(pk=1)
     StallCarrier.objects.filter(pk=setting.pk).update(
         code=code, ghn_shop_id=ghn_shop_id, updated_at=timezone.now()
     )
