@@ -50,7 +50,8 @@ def audited(
     (``masked_kwarg``) masked and the record's id set by the view on
     ``request.personal_data_object_id``. The middleware
     writes the log entry once the view has answered 200; an export whose log entry cannot
-    be written is not sent.
+    be written is not sent. A link that opens one person's own data names them instead
+    (the view sets ``request.personal_data_visitor``, e.g. "đoàn viên #12 (tự xem)").
     """
 
     def decorate(view):
@@ -198,6 +199,9 @@ class AccessAuditMiddleware:
             ):
                 action = "export"
             user, path = getattr(request, "_personal_data_visitor", (request.user, None))
+            named = getattr(request, "personal_data_visitor", None)
+            if named and isinstance(user, _LinkVisitor):
+                user = _LinkVisitor(named)  # the person the link opened, by id
             access_log_write(
                 user=user,
                 action=action,

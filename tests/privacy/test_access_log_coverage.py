@@ -37,7 +37,15 @@ pytestmark = pytest.mark.django_db
 
 MARK = "Canarywalk"
 # The person's own pages (reached with their code and phone) are theirs, not staff views.
-OWN_PAGES = {"privacy:lookup", "privacy:my-data", "catalog:order", "catalog:track"}
+OWN_PAGES = {
+    "privacy:lookup",
+    "privacy:my-data",
+    "privacy:volunteer-start",
+    "privacy:volunteer-data",
+    "privacy:volunteer-copy",
+    "catalog:order",
+    "catalog:track",
+}
 # Pages that must show personal data (so the walk cannot pass by showing nothing).
 MUST_SHOW = {
     "logistics:route-sheet",
@@ -49,6 +57,7 @@ MUST_SHOW = {
     "privacy:order-export",
     "privacy:subject-export",
     "workspace:volunteers",
+    "privacy:volunteer-officer",
     "officer-order-detail",
 }
 
@@ -75,8 +84,9 @@ def _stall_with_people(stall):
         near = order_make(area=school_commune(), state=Order.State.PACKED, name=f"{MARK} Gần")
         order_route(order_id=near.pk)
         run = run_for_new_stops()
-        for who in (f"{MARK} Đoàn Viên Một", f"{MARK} Đoàn Viên Hai"):
-            volunteer_signup(volunteer=volunteer_make(name=who), run=run)
+        people = [volunteer_make(name=f"{MARK} Đoàn Viên {n}") for n in ("Một", "Hai")]
+        for person in people:
+            volunteer_signup(volunteer=person, run=run)
         run_plan(run=run, seconds=0)
         far = order_make(
             area=far_commune(), state=Order.State.PACKED, delivery="post", name=f"{MARK} Xa"
@@ -110,6 +120,7 @@ def _stall_with_people(stall):
             "app_label": ["catalog", "logistics"],
             "subject_kind": ["recipient", "volunteer", "donor"],
             "subject_id": near.pk,
+            "volunteer_id": people[0].pk,
         }
 
 
