@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import pytest
 
@@ -71,7 +72,9 @@ def test_a_volunteer_gets_their_data_and_its_deletion_on_a_phone(
             desk.get_by_role("button", name="Đăng nhập").click()
             row = desk.locator("li", has_text="Quách Gia Bảo Ngọc")
             row.get_by_role("link", name="Dữ liệu cá nhân").click()
-            expect(desk.get_by_role("heading", name="Dữ liệu cá nhân của đoàn viên")).to_be_visible()
+            expect(
+                desk.get_by_role("heading", name="Dữ liệu cá nhân của đoàn viên")
+            ).to_be_visible()
             link = desk.locator("#own-link").input_value()
             assert link.startswith(f"{base}/bao-mat/doan-vien/")
 
@@ -90,7 +93,7 @@ def test_a_volunteer_gets_their_data_and_its_deletion_on_a_phone(
             phone.screenshot(path=str(tmp_path / "volunteer-own-data.png"), full_page=True)
             with phone.expect_download() as download:
                 phone.get_by_role("link", name="Tải bản sao (JSON)").click()
-            copy = json.loads(open(download.value.path(), encoding="utf-8").read())
+            copy = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
             assert copy["name"] == "Quách Gia Bảo Ngọc"
             # Back on the route page later, the same phone finds its data again.
             phone.goto(base + route_url)
