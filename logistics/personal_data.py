@@ -65,10 +65,12 @@ def _routes_of(volunteer: Volunteer) -> list[dict]:
 
 def volunteer_withdraw(*, subject_id: int, actor=None) -> None:
     """Consent withdrawn: the member stops volunteering (planning leaves out whoever has
-    left); their data goes a retention period later, or at once on a deletion request."""
+    left, and a minor without a guardian's consent on file even if set active again by
+    mistake); their data goes a retention period later, or at once on a deletion request."""
     volunteer = Volunteer.objects.filter(pk=subject_id).first()
     if volunteer is not None:
         volunteer_leave(volunteer=volunteer)
+        Volunteer.objects.filter(pk=subject_id).update(guardian_consent_at=None)
 
 
 def volunteer_forget(*, subject_id: int, actor=None) -> None:

@@ -218,6 +218,9 @@ def test_withdrawing_consent_stops_volunteering_and_marks_the_consent(world, sta
         assert not volunteer.is_active
         assert volunteer.left_at is not None
         assert volunteer.name == NAME  # kept until the retention period ends
+        assert not volunteer.may_deliver
+        volunteer.is_active = True  # set active again by mistake: still no run for a minor
+        assert not volunteer.may_deliver
         consent = ConsentRecord.objects.get(subject_kind="volunteer", subject_id=volunteer.pk)
         assert consent.withdrawn_at is not None
     page = phone.get(world["link"]).content.decode()
@@ -318,3 +321,12 @@ def test_guessing_links_from_one_address_is_throttled(world, stall_a, client_for
     statuses = [phone.get(f"/bao-mat/doan-vien/doan{n}/").status_code for n in range(5)]
     assert statuses == [403] * 5
     assert phone.get(world["link"]).status_code == 429  # even the right link, for a while
+
+
+def test_the_volunteers_page_reads_in_english_too(world, stall_a, client_for):
+    phone = client_for(stall_a)
+    phone.cookies["django_language"] = "en"
+    body = phone.get(world["link"]).content.decode()
+    assert "Your data" in body
+    assert "Download a copy (JSON)" in body
+    assert NAME in body
