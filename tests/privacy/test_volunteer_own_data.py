@@ -15,6 +15,7 @@ from catalog.models import Order
 from logistics.models import Route, RunStop, Volunteer
 from logistics.routing import order_route
 from logistics.runs import run_for_new_stops, run_plan, run_start, stop_mark, volunteer_signup
+from logistics.selectors import volunteer_day_summary
 from privacy.models import AccessLog, ConsentRecord, DataRequest
 from privacy.notices import NOTICE_CURRENT
 from tests.conftest import in_stall
@@ -185,8 +186,11 @@ def test_a_deletion_asked_on_the_page_and_handled_by_the_officer_anonymises_the_
     with in_stall(stall_a):
         request = DataRequest.objects.get(kind="delete", state="pending")
         assert (request.subject_kind, request.subject_id) == ("volunteer", volunteer.pk)
+        counted = volunteer_day_summary(day=world["run"].date)
+    assert counted == (2, 6.0)  # the pair went out: two volunteers, 3 hours each
     assert officer.post(f"/can-bo/bao-mat/yeu-cau/{request.pk}/").status_code == 302
     with in_stall(stall_a):
+        assert volunteer_day_summary(day=world["run"].date) == counted  # reports unchanged
         volunteer.refresh_from_db()
         assert (volunteer.name, volunteer.phone, volunteer.guardian_name) == ("", "", "")
         assert (volunteer.guardian_phone, volunteer.birth_year) == ("", None)
