@@ -76,6 +76,8 @@ def test_a_volunteer_gets_their_data_and_its_deletion_on_a_phone(
                 desk.get_by_role("heading", name="Dữ liệu cá nhân của đoàn viên")
             ).to_be_visible()
             link = desk.locator("#own-link").input_value()
+            _fits_a_phone(desk)
+            desk.screenshot(path=str(tmp_path / "officer-volunteer-data.png"), full_page=True)
             assert link.startswith(f"{base}/bao-mat/doan-vien/")
 
             phone = browser.new_context(accept_downloads=True, **PHONE).new_page()
