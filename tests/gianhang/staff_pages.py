@@ -10,7 +10,7 @@ from logistics.batches import batch_build, batch_mark_ready
 from logistics.models import Route
 from logistics.routing import order_route
 from logistics.runs import route_link_token, run_for_new_stops, run_plan, volunteer_signup
-from privacy.services import data_request_open
+from privacy.services import data_request_open, personal_link_token
 from tests.conftest import in_stall
 from tests.logistics.factories import (
     far_commune,
@@ -28,6 +28,8 @@ State = Order.State
 class FilledStall:
     pages: list[str]
     volunteer_page: str
+    # A volunteer's own data: how to get a link, and the page a link opens.
+    own_data_pages: list[str]
 
 
 def stall_fill(stall) -> FilledStall:
@@ -43,7 +45,8 @@ def stall_fill(stall) -> FilledStall:
         for order in near:
             order_route(order_id=order.pk)
         run = run_for_new_stops()
-        volunteer_signup(volunteer=volunteer_make(name="Ngô Bảo Châu"), run=run)
+        member = volunteer_make(name="Ngô Bảo Châu")
+        volunteer_signup(volunteer=member, run=run)
         volunteer_signup(volunteer=volunteer_make(name="Lý Thu Thảo"), run=run)
         run_plan(run=run, seconds=0)
         route = Route.objects.filter(run=run).first()
@@ -53,6 +56,7 @@ def stall_fill(stall) -> FilledStall:
         first = near[0]
         data_request_open(subject_id=first.pk, kind="export")
         token = route_link_token(route=route)
+        own_link = personal_link_token(kind="volunteer", subject_id=member.pk)
     pages = [
         "/can-bo/",
         "/can-bo/don-hang/",
@@ -64,6 +68,7 @@ def stall_fill(stall) -> FilledStall:
         f"/can-bo/hang/{item.pk}/sua/",
         "/can-bo/quyen-gop/",
         "/can-bo/tinh-nguyen-vien/",
+        f"/can-bo/bao-mat/doan-vien/{member.pk}/",
         "/can-bo/cai-dat/",
         "/can-bo/bao-mat/yeu-cau/",
         "/can-bo/bao-mat/nhat-ky/",
@@ -74,4 +79,8 @@ def stall_fill(stall) -> FilledStall:
         f"/giao-nhan/lo/{batch.pk}/",
         "/giao-nhan/tin-nhan/",
     ]
-    return FilledStall(pages=pages, volunteer_page=f"/giao/{token}/")
+    return FilledStall(
+        pages=pages,
+        volunteer_page=f"/giao/{token}/",
+        own_data_pages=["/bao-mat/doan-vien/", f"/bao-mat/doan-vien/{own_link}/"],
+    )
