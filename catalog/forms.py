@@ -14,6 +14,7 @@ from catalog.codes import tracking_code_clean
 from catalog.models import Item, ItemPhoto
 from catalog.phones import phone_normalise
 from catalog.photos import photo_check
+from catalog.services import recipient_guardian_clean
 from core.text import CleanCharField, CleanTextField, clean_formfield
 from privacy.notices import NOTICE_CURRENT, NOTICE_VERSIONS
 from tenants.collation import area_sort_key
@@ -263,19 +264,15 @@ class CheckoutForm(forms.Form):
             data["legacy_address"] = ""
             if data.get("commune") is None and "commune" not in self.errors:
                 self.add_error("commune", _("Hãy chọn tỉnh/thành rồi xã/phường nơi nhận hàng."))
-        if data.get("is_minor"):
-            if not (data.get("guardian_name") or "").strip():
-                self.add_error(
-                    "guardian_name",
-                    _("Người nhận dưới 16 tuổi: hãy nhập họ tên cha mẹ hoặc người giám hộ."),
-                )
-            try:
-                data["guardian_phone"] = phone_normalise(data.get("guardian_phone", ""))
-            except ValidationError:
-                self.add_error(
-                    "guardian_phone",
-                    _("Hãy nhập số di động của cha mẹ hoặc người giám hộ, ví dụ 0901234567."),
-                )
+        try:
+            recipient_guardian_clean(
+                is_minor=bool(data.get("is_minor")),
+                guardian_name=data.get("guardian_name") or "",
+                guardian_phone=data.get("guardian_phone") or "",
+            )
+        except ValidationError as exc:
+            for field, problems in exc.message_dict.items():
+                self.add_error(field, problems)
         return data
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -9,7 +10,7 @@ from rest_framework import serializers
 from catalog.forms import ITEM_AGE_MAX, ITEM_AGE_MIN
 from catalog.models import Category, Donation, Item, ItemPhoto, Order, OrderEvent, OrderLine
 from catalog.phones import phone_normalise
-from catalog.services import RECIPIENT_CANCELLABLE, TRANSITIONS
+from catalog.services import RECIPIENT_CANCELLABLE, TRANSITIONS, recipient_guardian_clean
 from catalog.stock import MANUAL_KINDS
 from core.text import (
     CleanCharSerializerField,
@@ -156,25 +157,14 @@ class OrderCreateSerializer(serializers.Serializer):
                 {"commune_code": _("Hãy gửi mã xã/phường hoặc địa chỉ cũ có huyện.")}
             )
         attrs["commune"] = commune
-        if attrs.get("recipient_is_minor"):
-            if not attrs.get("guardian_name", "").strip():
-                raise serializers.ValidationError(
-                    {
-                        "guardian_name": _(
-                            "Người nhận dưới 16 tuổi: hãy nhập họ tên cha mẹ hoặc người giám hộ."
-                        )
-                    }
-                )
-            try:
-                attrs["guardian_phone"] = phone_normalise(attrs.get("guardian_phone", ""))
-            except Exception as exc:
-                raise serializers.ValidationError(
-                    {
-                        "guardian_phone": _(
-                            "Hãy nhập số di động của cha mẹ hoặc người giám hộ, ví dụ 0901234567."
-                        )
-                    }
-                ) from exc
+        try:
+            recipient_guardian_clean(
+                is_minor=attrs.get("recipient_is_minor", False),
+                guardian_name=attrs.get("guardian_name", ""),
+                guardian_phone=attrs.get("guardian_phone", ""),
+            )
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from exc
         return attrs
 
 

@@ -170,6 +170,33 @@ class Recipient:
     guardian_phone: str = ""
 
 
+def recipient_guardian_clean(*, is_minor: bool, guardian_name: str, guardian_phone: str) -> dict:
+    """The guardian rule for recipients, the only place it is written: for a recipient under
+    16 (``privacy.notices.GUARDIAN_AGE``) a parent's or guardian's name and mobile number.
+
+    Returns the Order's fields, or raises ``ValidationError`` naming each wrong field; the
+    checkout form and the API serializer call it to show the same messages at once.
+    """
+    if not is_minor:
+        return {"recipient_is_minor": False}
+    errors: dict[str, str] = {}
+    name = " ".join((guardian_name or "").split())
+    if not name:
+        errors["guardian_name"] = _(
+            "Người nhận dưới 16 tuổi: hãy nhập họ tên cha mẹ hoặc người giám hộ."
+        )
+    phone = ""
+    try:
+        phone = phone_normalise(guardian_phone)
+    except ValidationError:
+        errors["guardian_phone"] = _(
+            "Hãy nhập số di động của cha mẹ hoặc người giám hộ, ví dụ 0901234567."
+        )
+    if errors:
+        raise ValidationError(errors)
+    return {"recipient_is_minor": True, "guardian_name": name[:120], "guardian_phone": phone}
+
+
 def _recipient_clean(recipient: Recipient) -> dict:
     """The Order fields for a recipient, or ``ValidationError`` naming each wrong field."""
     errors: dict[str, str] = {}
@@ -197,20 +224,16 @@ def _recipient_clean(recipient: Recipient) -> dict:
     fields["address_line"] = address_line[:200]
     fields["legacy_address"] = (recipient.legacy_address or "")[:255]
     fields["note"] = (recipient.note or "")[:1000]
-    fields["recipient_is_minor"] = bool(recipient.is_minor)
-    if recipient.is_minor:
-        guardian = " ".join((recipient.guardian_name or "").split())
-        if not guardian:
-            errors["guardian_name"] = _(
-                "Người nhận dưới 16 tuổi: hãy nhập họ tên cha mẹ hoặc người giám hộ."
+    try:
+        fields.update(
+            recipient_guardian_clean(
+                is_minor=recipient.is_minor,
+                guardian_name=recipient.guardian_name,
+                guardian_phone=recipient.guardian_phone,
             )
-        fields["guardian_name"] = guardian[:120]
-        try:
-            fields["guardian_phone"] = phone_normalise(recipient.guardian_phone)
-        except ValidationError:
-            errors["guardian_phone"] = _(
-                "Hãy nhập số di động của cha mẹ hoặc người giám hộ, ví dụ 0901234567."
-            )
+        )
+    except ValidationError as exc:
+        errors.update({field: problems[0] for field, problems in exc.message_dict.items()})
     if errors:
         raise ValidationError(errors)
     fields["phone_last4"] = fields["phone"][-4:]

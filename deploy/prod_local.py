@@ -525,6 +525,7 @@ class Stack:
             "CADDY_TLS": "internal",
             "CADDY_HTTP_PORT": str(self.http_port),
             "CADDY_HTTPS_PORT": str(self.https_port),
+            "CADDY_PUBLIC_HTTPS_PORT": "" if self.https_port == 443 else f":{self.https_port}",
             "CADDY_ADMIN": f"127.0.0.1:{self.caddy_admin_port}",
             "XDG_DATA_HOME": str(self.dir / "caddy" / "data"),
             "XDG_CONFIG_HOME": str(self.dir / "caddy" / "config"),

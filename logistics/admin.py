@@ -16,7 +16,7 @@ from logistics.models import (
     SaturdayRun,
     Volunteer,
 )
-from logistics.volunteers import volunteer_consent_record, volunteer_leave
+from logistics.volunteers import volunteer_consent_record, volunteer_guardian, volunteer_leave
 from privacy.notices import NOTICE_CURRENT
 from tenants.admin_sites import StallModelAdmin, stall_admin_site
 
@@ -44,6 +44,27 @@ class VolunteerForm(forms.ModelForm):
             "guardian_phone",
             "is_active",
         )
+
+    def clean(self):
+        super().clean()
+        data = self.cleaned_data
+        try:
+            guardian = volunteer_guardian(
+                is_minor=bool(data.get("is_minor")),
+                birth_year=data.get("birth_year"),
+                guardian_name=data.get("guardian_name") or "",
+                guardian_phone=data.get("guardian_phone") or "",
+            )
+        except ValidationError as exc:
+            # Without the consent form yet, a minor may be saved (and cannot deliver).
+            if data.get("consent_confirmed") or "birth_year" in exc.message_dict:
+                for field, problems in exc.message_dict.items():
+                    self.add_error(field, problems)
+            data["is_minor"] = True
+        else:
+            data["is_minor"] = guardian.needed
+            data["guardian_name"], data["guardian_phone"] = guardian.name, guardian.phone
+        return data
 
 
 @admin.register(Volunteer, site=stall_admin_site)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from logistics.models import Volunteer
 from logistics.runs import run_for_new_stops, volunteer_signup
-from logistics.volunteers import volunteer_register
+from logistics.volunteers import volunteer_needs_guardian, volunteer_register
 
 VOLUNTEERS = [
     ("Nguyễn Minh Khang", "10A1", "+84901234501", 2009),
@@ -21,7 +19,7 @@ VOLUNTEERS = [
 def demo_seed(stall) -> None:
     run = run_for_new_stops()
     for name, chi_doan, phone, born in VOLUNTEERS:
-        minor = timezone.localdate().year - born < 18
+        minor = volunteer_needs_guardian(is_minor=False, birth_year=born)
         volunteer = Volunteer.objects.filter(phone=phone).first() or volunteer_register(
             name=name,
             chi_doan=chi_doan,

@@ -20,6 +20,7 @@ from reportlab.platypus import (
 )
 
 from catalog.phones import phone_display
+from core.numbers import number_text
 from logistics.sheets import order_address, p, qr_drawing, styles
 
 # A barcode's bars and its code under them fill the first cell of a manifest row, no more.
@@ -98,9 +99,9 @@ def manifest_pdf(*, batch, parcels, stall_name: str, sender_address: str) -> byt
                 p(order.recipient_name, st["body"]),
                 p(phone_display(order.phone), st["body"]),
                 p(order_address(order), st["body"]),
-                p(str(parcel.parcels), st["body"]),
-                p(f"{parcel.weight_grams:,}".replace(",", "."), st["body"]),
-                p(f"{parcel.postage:,}".replace(",", "."), st["body"]),
+                p(number_text(parcel.parcels), st["body"]),
+                p(number_text(parcel.weight_grams), st["body"]),
+                p(number_text(parcel.postage), st["body"]),
             ]
         )
         weight += parcel.weight_grams
@@ -112,9 +113,9 @@ def manifest_pdf(*, batch, parcels, stall_name: str, sender_address: str) -> byt
             "",
             "",
             "",
-            p(str(count), st["big"]),
-            p(f"{weight:,}".replace(",", "."), st["big"]),
-            p(f"{postage:,}".replace(",", "."), st["big"]),
+            p(number_text(count), st["big"]),
+            p(number_text(weight), st["big"]),
+            p(number_text(postage), st["big"]),
         ]
     )
     table = Table(
@@ -147,7 +148,9 @@ def _csv_cell(value):
 def manifest_csv(*, parcels) -> bytes:
     """UTF-8 with a BOM, so Excel on the post office's computer shows Vietnamese correctly.
 
-    The columns are the PDF's, in Vietnamese, plus the tracking number.
+    The columns are the PDF's, in Vietnamese, plus the tracking number. Numbers stay plain
+    (1500, not 1.500): the post office's program or spreadsheet reads them as numbers, and
+    "1.500" would be one and a half on a computer set to English.
     """
     out = io.StringIO()
     writer = csv.writer(out)
@@ -210,8 +213,8 @@ def labels_pdf(*, parcels, stall_name: str, sender_address: str, sender_phone: s
                     Spacer(1, 3 * mm),
                     codes,
                     p(
-                        _("%(n)d kiện · %(w)s g · hàng tặng miễn phí")
-                        % {"n": parcel.parcels, "w": f"{parcel.weight_grams:,}".replace(",", ".")},
+                        _("%(n)s kiện · %(w)s g · hàng tặng miễn phí")
+                        % {"n": number_text(parcel.parcels), "w": number_text(parcel.weight_grams)},
                         st["small"],
                     ),
                 ]

@@ -34,7 +34,8 @@ class RoutingDecision(models.Model):
 
 
 class Volunteer(models.Model):
-    """A union member who delivers on Saturdays; minors need a guardian's consent."""
+    """A union member who delivers on Saturdays; minors need a guardian's consent
+    (the rule: ``logistics.volunteers.volunteer_guardian``)."""
 
     name = models.CharField(_("họ tên"), max_length=120)
     chi_doan = models.CharField(_("chi đoàn / lớp"), max_length=40, help_text=_("Ví dụ: 10A1"))
@@ -63,11 +64,6 @@ class Volunteer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.chi_doan})"
-
-    @property
-    def may_deliver(self) -> bool:
-        """Minors go out only with a recorded guardian consent."""
-        return self.is_active and (not self.is_minor or self.guardian_consent_at is not None)
 
 
 class SaturdayRun(models.Model):

@@ -17,6 +17,7 @@ from catalog.services import order_transition
 from core.tenancy import current_schema
 from logistics.models import Route, RunSignup, RunStop, SaturdayRun, Volunteer
 from logistics.planner import plan_routes
+from logistics.volunteers import VOLUNTEER_GUARDIAN_AGE, volunteer_may_deliver
 from logistics.zones import StallZone, current_zone
 
 logger = logging.getLogger(__name__)
@@ -92,13 +93,13 @@ def stop_add(*, order_id: int, run: SaturdayRun) -> RunStop | None:
 
 
 def volunteer_signup(*, volunteer: Volunteer, run: SaturdayRun) -> RunSignup:
-    if not volunteer.may_deliver:
+    if not volunteer_may_deliver(volunteer):
         raise RunError(
             _(
-                "%(name)s chưa thể đi giao: đoàn viên dưới 18 tuổi cần cha mẹ đồng ý "
+                "%(name)s chưa thể đi giao: đoàn viên dưới %(age)d tuổi cần cha mẹ đồng ý "
                 "trước (ghi ngày đồng ý trong hồ sơ)."
             )
-            % {"name": volunteer.name}
+            % {"name": volunteer.name, "age": VOLUNTEER_GUARDIAN_AGE}
         )
     if run.state not in (SaturdayRun.State.OPEN, SaturdayRun.State.PLANNED):
         raise RunError(_("Chuyến này đã bắt đầu hoặc đã xong, không đăng ký thêm được."))
@@ -190,7 +191,9 @@ def run_plan(*, run: SaturdayRun, seconds: float = 2.0, actor=None) -> SaturdayR
             )
         raise RunError(message)
     volunteers = [
-        s.volunteer for s in run.signups.select_related("volunteer") if s.volunteer.may_deliver
+        s.volunteer
+        for s in run.signups.select_related("volunteer")
+        if volunteer_may_deliver(s.volunteer)
     ]
     pairs = _pairs(volunteers)
     if not pairs:

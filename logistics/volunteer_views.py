@@ -11,7 +11,12 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from catalog.phones import phone_display, phone_normalise
 from logistics import selectors
-from logistics.volunteers import volunteer_register, volunteers_in_list_order
+from logistics.volunteers import (
+    volunteer_guardian,
+    volunteer_may_deliver,
+    volunteer_register,
+    volunteers_in_list_order,
+)
 from privacy.audit import audited
 from privacy.notices import NOTICE_CURRENT
 from tenants.permissions import stall_officer_required
@@ -58,11 +63,15 @@ class VolunteerForm(forms.Form):
     def clean(self):
         super().clean()
         data = self.cleaned_data
-        if data.get("is_minor"):
-            if not (data.get("guardian_name") or "").strip():
-                self.add_error("guardian_name", _lazy("Hãy ghi họ tên người đã đồng ý."))
-            if not (data.get("guardian_phone") or "").strip():
-                self.add_error("guardian_phone", _lazy("Hãy ghi số điện thoại người đã đồng ý."))
+        try:
+            volunteer_guardian(
+                is_minor=bool(data.get("is_minor")),
+                guardian_name=data.get("guardian_name") or "",
+                guardian_phone=data.get("guardian_phone") or "",
+            )
+        except ValidationError as exc:
+            for field, problems in exc.message_dict.items():
+                self.add_error(field if field in self.fields else None, problems)
         return data
 
 
@@ -88,6 +97,7 @@ def volunteers(request):
     for person in people:
         person.phone_national = phone_display(person.phone)  # type: ignore[attr-defined]
         person.signed_up = person.pk in signed  # type: ignore[attr-defined]
+        person.may_deliver = volunteer_may_deliver(person)  # type: ignore[attr-defined]
     return render(
         request,
         "logistics/volunteers.html",

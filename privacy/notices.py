@@ -21,7 +21,3 @@ GUARDIAN_AGE = 16
 
 def notice_template(version: str) -> str:
     return f"privacy/notice_{version.replace('-', '_')}.html"
-
-
-def notice_exists(version: str) -> bool:
-    return version in NOTICE_VERSIONS

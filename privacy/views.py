@@ -263,6 +263,8 @@ def export_response(data: dict, *, filename: str, fmt: str) -> HttpResponse:
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(["field", "value"])
+        # Values as stored, numbers plain: a copy of the person's data, to be read back by
+        # a program as well as by eye (the same as the JSON), not a report for people.
         for key, value in data.items():
             writer.writerow([key, _cell(value)])
         # A BOM so Excel on an officer's PC opens the Vietnamese text correctly.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from reporting.numbers import number_text
+from core.numbers import number_text
 
 WIDTH = 320
 HEIGHT = 180

@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.cache_version import version_token, version_token_change
 from reporting import selectors
 from reporting.models import Target
 from reporting.periods import Period
@@ -399,21 +400,18 @@ def _version_key() -> str:
     return f"reporting:facts-version:{settings.DATABASES['default']['NAME']}"
 
 
-def facts_version() -> int:
-    return int(cache.get_or_set(_version_key(), 1, timeout=None) or 0)
+def facts_version() -> str | None:
+    return version_token(_version_key())
 
 
 def facts_version_bump() -> None:
-    try:
-        cache.incr(_version_key())
-    except ValueError:  # no version yet (or the cache was flushed): any new value will do
-        cache.set(_version_key(), 2, timeout=None)
+    version_token_change(_version_key())
 
 
 def dashboard_cached(*, unit: Unit, period: Period, exact: bool) -> Dashboard:
     """``dashboard_build``, kept in the cache until the facts or targets change."""
     version = facts_version()
-    if not version:  # no cache (Redis down): build every time, never fail
+    if version is None:  # no cache (Redis down): build every time, never fail
         return dashboard_build(unit=unit, period=period, exact=exact)
     key = f"reporting:board:{settings.DATABASES['default']['NAME']}:{version}:{unit.pk}:{unit.path}:{period.start}:{period.end}:{period.compare}:{int(exact)}"
     board = cache.get(key)

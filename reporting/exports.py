@@ -20,9 +20,10 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from core.numbers import number_text
 from core.pdf import fonts_register
 from reporting.dashboards import Dashboard
-from reporting.numbers import number_text, xlsx_format
+from reporting.numbers import xlsx_format
 
 
 def table_rows(board: Dashboard) -> tuple[list[str], list[list]]:
@@ -104,7 +105,11 @@ def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
 
 
 def _cell(value):
-    """A CSV cell: numbers as the page writes them (1.234; 12,5), text made formula-safe."""
+    """A CSV cell: numbers as the page writes them (1.234; 12,5), text made formula-safe.
+
+    Formatted, not plain: this file is a report for officers to read in a spreadsheet, with
+    "<5" and "*" cells that no program could sum anyway; the XLSX carries real numbers.
+    """
     if isinstance(value, str):
         # A cell starting with = + - @ would be a formula in a spreadsheet: neutralise it.
         return f"'{value}" if value[:1] in "=+-@" else value

@@ -26,11 +26,6 @@ from tenants.selectors import units_with_role, user_is_platform_admin
 SUMMED = FACT_SUMMED
 
 
-def stalls_under(*, unit: Unit) -> QuerySet[Stall]:
-    """Stalls run by this unit or any unit below it."""
-    return Stall.objects.exclude(schema_name="public").filter(unit__path__startswith=unit.path)
-
-
 def _rows(rows: Iterable[Mapping[str, Any]]) -> Iterable[dict[str, Any]]:
     """Rows of `values(...).annotate(**sums)`: the plugin types them without the summed keys."""
     return cast("Iterable[dict[str, Any]]", rows)

@@ -108,16 +108,6 @@ def password_is_temporary(*, user) -> bool:
 
 
 @transaction.atomic
-def password_temporary_issue(*, user) -> str:
-    """Give the account a new random password that must be replaced at the next login."""
-    password = secrets.token_urlsafe(12)
-    user.set_password(password)
-    user.save(update_fields=["password"])
-    TemporaryPassword.objects.get_or_create(user=user)
-    return password
-
-
-@transaction.atomic
 def password_set(*, user, password: str, request=None) -> None:
     """Set the person's own new password (already validated) and keep them signed in."""
     user.set_password(password)

@@ -88,11 +88,6 @@ def commune_current(*, pk: int | None = None, code: str | None = None) -> AdminA
     return areas.commune_by_code.get(str(code or "")[:10])
 
 
-def area_current(pk: int | None) -> AdminArea | None:
-    """A current province or commune by id, from memory (None for legacy or unknown ids)."""
-    return _current_areas().by_pk.get(pk) if pk is not None else None
-
-
 @transaction.atomic
 def geography_load(*, replace: bool = False) -> int:
     """Load provinces, districts and communes, current and legacy. Returns rows written."""

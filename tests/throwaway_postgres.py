@@ -17,12 +17,13 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from tests.conftest import free_port
 
 
 def _bin_dir(major: int) -> Path | None:
-    candidates = [os.environ.get("GIANHANG_PG_BIN_DIR", ""), f"/usr/lib/postgresql/{major}/bin"]
+    candidates = [settings.GIANHANG_PG_BIN_DIR, f"/usr/lib/postgresql/{major}/bin"]
     candidates += sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
     for entry in candidates:
         if entry and (Path(entry) / "initdb").exists() and (Path(entry) / "pg_ctl").exists():

@@ -38,11 +38,6 @@ def current_schema() -> str:
     return _tenant_connection().schema_name
 
 
-def current_tenant() -> TenantMixin | None:
-    """The tenant the connection is set to (a stand-in without a row outside a stall)."""
-    return _tenant_connection().tenant
-
-
 def tenant_set(tenant: _SchemaHolder) -> None:
     """Switch the connection to `tenant`'s schema (the public schema stays on the path)."""
     _tenant_connection().set_tenant(tenant)

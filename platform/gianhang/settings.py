@@ -353,12 +353,17 @@ SPECTACULAR_SETTINGS = {
 
 # --- Background jobs --------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
+# kombu's Redis transport, guarded against acknowledging on a closed connection
+# (gianhang/broker.py); other brokers (rediss://, sentinel://) keep their own transport.
+CELERY_BROKER_TRANSPORT = (
+    "gianhang.broker:Transport" if CELERY_BROKER_URL.startswith("redis://") else None
+)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # A task still running when the broker connection drops is cancelled and delivered again
-# (every task is idempotent), instead of acknowledged later on a channel that is gone:
-# kombu's Redis transport crashes the worker on such an acknowledgement.
+# (every task is idempotent), instead of acknowledged later on a channel that is gone; one
+# that finishes in between is refused by the guarded transport above, not fatal.
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 120

@@ -2,7 +2,7 @@
 
 from django import template
 
-from reporting.numbers import number_text
+from core.numbers import number_text
 
 register = template.Library()
 

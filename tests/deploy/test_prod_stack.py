@@ -256,8 +256,10 @@ def test_plain_http_is_redirected_to_https_by_the_proxy(stack):
     connection.request("GET", "/hang/?trang=2")
     answer = connection.getresponse()
     assert answer.status == 308
-    assert answer.headers["Location"].startswith(f"https://{stack.host(STALLS[0])}")
-    assert answer.headers["Location"].endswith("/hang/?trang=2")
+    # On the port the proxy serves HTTPS on, not a bare host that would reach port 443.
+    assert answer.headers["Location"] == (
+        f"https://{stack.host(STALLS[0])}:{stack.https_port}/hang/?trang=2"
+    )
 
 
 def test_cookies_are_secure_host_only_and_http_only(stack):
@@ -560,13 +562,12 @@ def test_redis_and_postgres_restarts_under_load_lose_no_order(stack):
     assert not [s for s in late if s >= 500]
     assert not [f for f in report.failures if f[0] > settled]
     assert_orders_whole(stack, report)
-    if worker.poll() is not None:
-        log = stack.log_tail("worker", 80)
-        if "object has no attribute 'hostname'" in log:
-            # Known and not fixed yet: kombu's Redis transport crashes the worker when a task
-            # finishing after the restart acknowledges on the channel that was dropped.
-            pytest.xfail("the worker died acknowledging on a dropped Redis channel (kombu)")
-        pytest.fail(log)
+    # The worker lived through both restarts, without being restarted. An acknowledgement
+    # that reached the connection closed by Redis's restart is logged, not fatal
+    # (gianhang/broker.py); print how many there were, the case the guard exists for.
+    worker_log = (stack.dir / "logs" / "worker.log").read_text(errors="replace")
+    print("acknowledgements refused on the closed connection:", worker_log.count("Couldn't ack"))
+    assert worker.poll() is None, stack.log_tail("worker", 80)
     # The worker is back on Redis: an officer confirms an order, the worker routes it.
     slug = STALLS[0]
     code = sorted(report.orders[slug])[-1]

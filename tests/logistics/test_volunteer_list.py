@@ -6,6 +6,7 @@ import pytest
 
 from logistics.models import RunSignup, Volunteer
 from logistics.runs import run_for_new_stops
+from logistics.volunteers import volunteer_may_deliver
 from tests.conftest import in_stall
 from tests.logistics.factories import volunteer_make
 
@@ -49,7 +50,7 @@ def test_officer_adds_a_minor_with_guardian_consent_and_signs_them_up(
         volunteer = Volunteer.objects.get()
         assert volunteer.chi_doan == "10A2"
         assert volunteer.phone == "+84912345678"
-        assert volunteer.may_deliver
+        assert volunteer_may_deliver(volunteer)
     client.post(f"/giao-nhan/chuyen/{run.pk}/dang-ky/", {"volunteer": volunteer.pk})
     with in_stall(stall_a):
         assert RunSignup.objects.filter(run=run, volunteer=volunteer).exists()

@@ -17,6 +17,7 @@ from django.utils import timezone
 from catalog.models import Order
 from catalog.personal_data import orders_anonymise_closed
 from logistics.models import Volunteer
+from logistics.volunteers import volunteer_may_deliver
 from privacy.models import AccessLog, ConsentRecord, DataRequest, SubjectKind
 from tests.conftest import in_stall
 from tests.logistics.factories import order_make
@@ -95,7 +96,7 @@ def test_a_stall_made_before_the_move_keeps_its_consents_requests_and_log(live_s
         )
         assert volunteer_consent.guardian_name == "Lý Thị Mẹ"
         assert volunteer_consent.guardian_accepted_at is not None
-        assert Volunteer.objects.get(pk=volunteer_id).may_deliver
+        assert volunteer_may_deliver(Volunteer.objects.get(pk=volunteer_id))
         # Privacy sits below catalog: no key from its table into catalog's orders remains.
         assert _foreign_keys_of("catalog_datarequest") == []
         # And the order can still be forgotten, with its request left as the register's line.

@@ -175,7 +175,7 @@ def test_a_committed_rollup_moves_cached_dashboards_on(stall_a, django_capture_o
     before = facts_version()
     with django_capture_on_commit_callbacks(execute=True):
         facts_rollup_stall(stall=stall_a, since=D0, until=D0)
-    assert facts_version() > before
+    assert facts_version() not in (None, before)
 
 
 def test_the_month_row_sums_its_days(stall_a):
