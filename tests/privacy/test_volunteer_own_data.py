@@ -16,6 +16,7 @@ from logistics.models import Route, RunStop, Volunteer
 from logistics.routing import order_route
 from logistics.runs import run_for_new_stops, run_plan, run_start, stop_mark, volunteer_signup
 from logistics.selectors import volunteer_day_summary
+from logistics.volunteers import volunteer_may_deliver
 from privacy.models import AccessLog, ConsentRecord, DataRequest
 from privacy.notices import NOTICE_CURRENT
 from tests.conftest import in_stall
@@ -222,9 +223,9 @@ def test_withdrawing_consent_stops_volunteering_and_marks_the_consent(world, sta
         assert not volunteer.is_active
         assert volunteer.left_at is not None
         assert volunteer.name == NAME  # kept until the retention period ends
-        assert not volunteer.may_deliver
+        assert not volunteer_may_deliver(volunteer)
         volunteer.is_active = True  # set active again by mistake: still no run for a minor
-        assert not volunteer.may_deliver
+        assert not volunteer_may_deliver(volunteer)
         consent = ConsentRecord.objects.get(subject_kind="volunteer", subject_id=volunteer.pk)
         assert consent.withdrawn_at is not None
     page = phone.get(world["link"]).content.decode()
