@@ -9,26 +9,78 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from logistics.models import (
     MessageOptOut,
     Notification,
     Parcel,
+    Route,
     RoutingDecision,
     RunStop,
     SaturdayRun,
     StopMark,
     Volunteer,
 )
+from logistics.volunteers import volunteer_leave
 from privacy import registry
 from privacy.models import SubjectKind
 from privacy.selectors import consents_of
+from privacy.services import subjects_anonymise
 
 
 def volunteers_due_for_anonymising(cutoff: dt.datetime) -> QuerySet[Volunteer]:
     return Volunteer.objects.filter(is_active=False, left_at__lt=cutoff)
+
+
+def _routes_of(volunteer: Volunteer) -> list[dict]:
+    """The routes the volunteer went on and what came of each stop: no recipient's name,
+    phone or address (their data, not the volunteer's), no partner's name."""
+    routes = (
+        Route.objects.filter(Q(volunteer_a=volunteer) | Q(volunteer_b=volunteer))
+        .select_related("run")
+        .order_by("run__date", "number")
+    )
+    out = []
+    for route in routes:
+        stops = list(route.stops.order_by("position", "pk"))
+        out.append(
+            {
+                "run_date": route.run.date.isoformat(),
+                "route_number": route.number,
+                "delivered": sum(s.outcome == RunStop.Outcome.DELIVERED for s in stops),
+                "failed": sum(s.outcome == RunStop.Outcome.FAILED for s in stops),
+                "stops": [
+                    {
+                        "position": stop.position,
+                        "outcome": stop.outcome,
+                        "marked_at": stop.marked_at.isoformat() if stop.marked_at else None,
+                    }
+                    for stop in stops
+                ],
+            }
+        )
+    return out
+
+
+def volunteer_withdraw(*, subject_id: int, actor=None) -> None:
+    """Consent withdrawn: the member stops volunteering (planning leaves out whoever has
+    left, and a minor without a guardian's consent on file even if set active again by
+    mistake); their data goes a retention period later, or at once on a deletion request."""
+    volunteer = Volunteer.objects.filter(pk=subject_id).first()
+    if volunteer is not None:
+        volunteer_leave(volunteer=volunteer)
+        Volunteer.objects.filter(pk=subject_id).update(guardian_consent_at=None)
+
+
+def volunteer_forget(*, subject_id: int, actor=None) -> None:
+    """A deletion request: the member leaves (no run is planned with a blank name), then
+    their data is erased in every app now."""
+    with transaction.atomic():
+        volunteer_withdraw(subject_id=subject_id, actor=actor)
+        subjects_anonymise(kind=SubjectKind.VOLUNTEER, ids=[subject_id])
 
 
 def volunteer_personal_data(subject_id: int) -> dict:
@@ -47,6 +99,7 @@ def volunteer_personal_data(subject_id: int) -> dict:
             run.date.isoformat()
             for run in SaturdayRun.objects.filter(signups__volunteer=volunteer).distinct()
         ),
+        "routes": _routes_of(volunteer),
         "consents": [
             {
                 "notice_version": c.notice_version,
@@ -56,6 +109,7 @@ def volunteer_personal_data(subject_id: int) -> dict:
                 "guardian_accepted_at": (
                     c.guardian_accepted_at.isoformat() if c.guardian_accepted_at else None
                 ),
+                "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None,
             }
             for c in consents_of(subject_kind=SubjectKind.VOLUNTEER, subject_id=volunteer.pk)
         ],
@@ -97,6 +151,8 @@ def personal_data_declare() -> None:
         SubjectKind.VOLUNTEER,
         model=Volunteer,
         due=volunteers_due_for_anonymising,
+        delete=volunteer_forget,
+        withdraw=volunteer_withdraw,
         export=volunteer_personal_data,
         label=lambda subject_id: f"#{subject_id}",
     )

@@ -11,11 +11,17 @@ from __future__ import annotations
 import logging
 from functools import wraps
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+
 from core.tenancy import current_schema
 from privacy import registry
 from privacy.services import access_log_write
 
 logger = logging.getLogger(__name__)
+
+# Admin forms sent: logged when the admin redirects (done), as a view when it answers 200.
+_WRITES = ("change", "delete")
 
 _ADMIN_VIEWS = {
     "changelist": "view",
@@ -44,7 +50,8 @@ def audited(
     (``masked_kwarg``) masked and the record's id set by the view on
     ``request.personal_data_object_id``. The middleware
     writes the log entry once the view has answered 200; an export whose log entry cannot
-    be written is not sent.
+    be written is not sent. A link that opens one person's own data names them instead
+    (the view sets ``request.personal_data_visitor``, e.g. "đoàn viên #12 (tự xem)").
     """
 
     def decorate(view):
@@ -77,6 +84,8 @@ def _admin_target(request, view_kwargs) -> tuple[str, str, str] | None:
     from tenants.admin_sites import stall_admin_site
 
     url_name = match.url_name or ""
+    if url_name == "autocomplete":
+        return _autocomplete_target(request, stall_admin_site)
     for model, model_admin in stall_admin_site._registry.items():
         prefix = f"{model._meta.app_label}_{model._meta.model_name}_"
         if url_name.startswith(prefix):
@@ -85,6 +94,21 @@ def _admin_target(request, view_kwargs) -> tuple[str, str, str] | None:
                 label = f"{model._meta.app_label}.{model._meta.model_name}"
                 return label, str(view_kwargs.get("object_id", "")), _ADMIN_VIEWS[view]
     return None
+
+
+def _autocomplete_target(request, site) -> tuple[str, str, str] | None:
+    """The admin's search-as-you-type answer lists rows of the field's target model (a
+    volunteer's name for a run sign-up): logged like that model's list."""
+    try:
+        source = apps.get_model(request.GET.get("app_label", ""), request.GET.get("model_name", ""))
+        field = source._meta.get_field(request.GET.get("field_name", ""))
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return None  # the admin answers 403 itself
+    model = getattr(field.remote_field, "model", None)
+    model_admin = site._registry.get(model) if model is not None else None
+    if model is None or model_admin is None or not admin_shows_personal_data(model, model_admin):
+        return None
+    return f"{model._meta.app_label}.{model._meta.model_name}", "", "view"
 
 
 def _points_to_personal_data(model) -> bool:
@@ -150,8 +174,13 @@ class AccessAuditMiddleware:
             if ids_param:
                 object_id = ",".join(request.GET.getlist(ids_param))
             request._personal_data_audit = (object_type, object_id, action)
-        elif request.method in ("GET", "HEAD"):
+        else:
             target = _admin_target(request, view_kwargs)
+            if target is not None and request.method not in ("GET", "HEAD"):
+                # A form sent: a page shown again (errors, an action's confirmation list)
+                # is a view, a redirect means the rows were changed or deleted.
+                deleting = (request.resolver_match.url_name or "").endswith("_delete")
+                target = (target[0], target[1], "delete" if deleting else "change")
             if target is not None:
                 request._personal_data_audit = target
         return None
@@ -159,13 +188,20 @@ class AccessAuditMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         target = getattr(request, "_personal_data_audit", None)
-        if target is not None and response.status_code == 200:
+        written = target is not None and target[2] in _WRITES
+        changed = written and response.status_code == 302
+        if target is not None and (response.status_code == 200 or changed):
             object_type, object_id, action = target
+            if written and not changed:
+                action = "view"
             if response.has_header("Content-Disposition") and "attachment" in response.get(
                 "Content-Disposition", ""
             ):
                 action = "export"
             user, path = getattr(request, "_personal_data_visitor", (request.user, None))
+            named = getattr(request, "personal_data_visitor", None)
+            if named and isinstance(user, _LinkVisitor):
+                user = _LinkVisitor(named)  # the person the link opened, by id
             access_log_write(
                 user=user,
                 action=action,

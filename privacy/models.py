@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["AccessLog", "ConsentRecord", "DataRequest", "SubjectKind"]
+__all__ = ["AccessLog", "ConsentRecord", "DataRequest", "PersonalLink", "SubjectKind"]
 
 
 class SubjectKind(models.TextChoices):
@@ -41,6 +41,9 @@ class ConsentRecord(models.Model):
     # An officer who typed in a paper form; empty when the person accepted online.
     recorded_by_id = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the person withdrew this consent (a request processed by an officer); the
+    # record stays as proof of what was accepted and until when.
+    withdrawn_at = models.DateTimeField(_("rút lại đồng ý lúc"), null=True, blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -71,6 +74,7 @@ class DataRequest(models.Model):
         ACCESS = "access", _("Xem dữ liệu")
         EXPORT = "export", _("Xuất dữ liệu")
         DELETE = "delete", _("Xóa dữ liệu")
+        WITHDRAW = "withdraw", _("Rút lại đồng ý")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Chờ xử lý")
@@ -119,6 +123,32 @@ class DataRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} – {self.get_state_display()}"
+
+
+class PersonalLink(models.Model):
+    """The current version of a person's own signed link (a volunteer's data page).
+
+    A link carries the version it was made with; issuing a new one moves the version on,
+    so every older link stops working (a lost or shared phone). No row: version 1.
+    """
+
+    subject_kind = models.CharField(_("đối tượng"), max_length=10, choices=SubjectKind.choices)
+    subject_id = models.BigIntegerField(_("mã đối tượng"))
+    version = models.PositiveIntegerField(default=1)
+    renewed_at = models.DateTimeField(_("cấp lại lúc"), auto_now=True)
+    renewed_by_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("đường dẫn riêng")
+        verbose_name_plural = _("đường dẫn riêng")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject_kind", "subject_id"], name="personal_link_one_per_subject"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_subject_kind_display()} #{self.subject_id} v{self.version}"
 
 
 class AccessLog(models.Model):

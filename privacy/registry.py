@@ -50,6 +50,9 @@ class Subject:
     stamp: tuple[str, ...] = ("anonymised_at",)
     # How a person's deletion request is carried out; default: anonymise the subject.
     delete: Callable[..., Any] | None = None
+    # What stops when the person withdraws their consent (``withdraw(subject_id=, actor=)``);
+    # None: the kind offers no withdrawal of its own (a recipient asks for deletion).
+    withdraw: Callable[..., Any] | None = None
     # Everything held about one subject, for the person's own page and their export.
     export: Callable[[int], dict[str, Any]] | None = None
     # A short non-personal label officers use to find the subject (an order's code).
@@ -137,6 +140,7 @@ def subject_register(
     due: Callable[[dt.datetime], QuerySet],
     stamp: tuple[str, ...] = ("anonymised_at",),
     delete: Callable[..., Any] | None = None,
+    withdraw: Callable[..., Any] | None = None,
     export: Callable[[int], dict[str, Any]] | None = None,
     label: Callable[[int], str] | None = None,
     find: Callable[[str], int | None] | None = None,
@@ -149,6 +153,7 @@ def subject_register(
         due=due,
         stamp=stamp,
         delete=delete,
+        withdraw=withdraw,
         export=export,
         label=label,
         find=find,

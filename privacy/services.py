@@ -12,13 +12,16 @@ from typing import Any
 
 import django.dispatch
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.tenancy import current_schema
 from privacy import registry
-from privacy.models import AccessLog, ConsentRecord, DataRequest, SubjectKind
+from privacy.models import AccessLog, ConsentRecord, DataRequest, PersonalLink, SubjectKind
 from privacy.notices import NOTICE_CURRENT, NOTICE_VERSIONS
 
 # Sent after commit with the ids of subjects whose personal data was just blanked.
@@ -184,6 +187,80 @@ def subject_delete(*, kind: str, subject_id: int, actor=None) -> None:
         subjects_anonymise(kind=kind, ids=[subject_id])
 
 
+def subject_withdraw(*, kind: str, subject_id: int, actor=None) -> None:
+    """Carry out a withdrawal of consent: the kind stops what needed it (a volunteer leaves
+    the runs), and every consent on file is stamped as withdrawn (kept as proof)."""
+    subject = registry.subject_of(kind)
+    with transaction.atomic():
+        if subject.withdraw is not None:
+            subject.withdraw(subject_id=subject_id, actor=actor)
+        ConsentRecord.objects.filter(
+            subject_kind=kind, subject_id=subject_id, withdrawn_at__isnull=True
+        ).update(withdrawn_at=timezone.now())
+
+
+# --- A person's own signed link ----------------------------------------------------------
+
+PERSONAL_LINK_SALT = "privacy.personal-link"
+
+
+class PersonalLinkRefused(Exception):
+    """The link is not (or no longer) a key to anyone's data on this stall."""
+
+
+def _link_version(*, kind: str, subject_id: int) -> int:
+    row = PersonalLink.objects.filter(subject_kind=kind, subject_id=subject_id).first()
+    return row.version if row is not None else 1
+
+
+def personal_link_token(*, kind: str, subject_id: int) -> str:
+    """A signed token that opens one person's own data page on this stall until it expires
+    (``GIANHANG_PERSONAL_LINK_DAYS``) or a new one is issued."""
+    version = _link_version(kind=kind, subject_id=subject_id)
+    value = f"{current_schema()}:{kind}:{subject_id}:{version}"
+    return signing.TimestampSigner(salt=PERSONAL_LINK_SALT).sign(value)
+
+
+def personal_link_subject(*, token: str, kind: str) -> int:
+    """The subject a token opens, or ``PersonalLinkRefused`` (forged, altered, expired, of
+    another stall or kind, replaced by a newer link, or the person's data already erased)."""
+    signer = signing.TimestampSigner(salt=PERSONAL_LINK_SALT)
+    try:
+        value = signer.unsign(
+            token, max_age=dt.timedelta(days=settings.GIANHANG_PERSONAL_LINK_DAYS)
+        )
+        schema, token_kind, raw_id, raw_version = value.split(":")
+        subject_id, version = int(raw_id), int(raw_version)
+    except (signing.BadSignature, ValueError) as exc:
+        raise PersonalLinkRefused(str(exc)) from exc
+    if schema != current_schema() or token_kind != kind:
+        raise PersonalLinkRefused("link of another stall or kind")
+    if version != _link_version(kind=kind, subject_id=subject_id):
+        raise PersonalLinkRefused("replaced by a newer link")
+    subject = registry.subject_of(kind)
+    alive = subject.model._default_manager.filter(
+        pk=subject_id, **{f"{subject.stamp[0]}__isnull": True}
+    )
+    if not alive.exists():
+        raise PersonalLinkRefused("no such person, or their data is erased")
+    return subject_id
+
+
+@transaction.atomic
+def personal_link_renew(*, kind: str, subject_id: int, officer) -> str:
+    """Issue a new link; every link given out before stops working at once."""
+    row, created = PersonalLink.objects.select_for_update().get_or_create(
+        subject_kind=kind,
+        subject_id=subject_id,
+        defaults={"version": 2, "renewed_by_id": _actor_id(officer)},
+    )
+    if not created:
+        PersonalLink.objects.filter(pk=row.pk).update(
+            version=F("version") + 1, renewed_by_id=_actor_id(officer), renewed_at=timezone.now()
+        )
+    return personal_link_token(kind=kind, subject_id=subject_id)
+
+
 # --- Data-subject requests ----------------------------------------------------------------
 
 
@@ -193,11 +270,13 @@ def data_request_open(
     kind: str,
     subject_kind: str = SubjectKind.RECIPIENT,
     channel: str = DataRequest.Channel.SELF_SERVICE,
+    answered: bool = False,
 ) -> DataRequest:
     """File a request; a second identical pending request returns the first.
 
-    An access request is answered on the spot (the page shows the data), so it is filed
-    as done: the register still shows that data was seen, when and through which channel.
+    An access request is answered on the spot (the page shows the data), and so is an
+    export the person downloads themselves (``answered``): both are filed as done, so the
+    register still shows that data was seen or handed out, when and through which channel.
     """
     subject = registry.subject_of(subject_kind)
     label = (subject.label(subject_id) if subject.label else str(subject_id))[:40]
@@ -208,12 +287,12 @@ def data_request_open(
         "kind": kind,
         "channel": channel,
     }
-    if kind == DataRequest.Kind.ACCESS:
+    if kind == DataRequest.Kind.ACCESS or answered:
         return DataRequest.objects.create(
             **common,
             state=DataRequest.State.DONE,
             processed_at=timezone.now(),
-            outcome="shown to the data subject",
+            outcome=_ANSWERED.get(kind, "answered on the spot"),
         )
     with transaction.atomic():
         try:
@@ -228,9 +307,16 @@ def data_request_open(
             )
 
 
+# What the register says of a request answered on the spot; never personal data.
+_ANSWERED: dict[str, str] = {
+    DataRequest.Kind.ACCESS.value: "shown to the data subject",
+    DataRequest.Kind.EXPORT.value: "copy downloaded by the data subject",
+}
+
 # What the register says was done; never personal data.
 _OUTCOMES: dict[str, str] = {
     DataRequest.Kind.DELETE.value: "personal data deleted in every app",
+    DataRequest.Kind.WITHDRAW.value: "consent withdrawn; processing that needed it stopped",
     DataRequest.Kind.EXPORT.value: "data exported to the data subject",
 }
 
@@ -267,6 +353,17 @@ def data_request_process(
         access_log_write(
             user=officer,
             action=AccessLog.Action.DELETE,
+            object_type=registry.subject_of(data_request.subject_kind).model._meta.label_lower,
+            object_id=data_request.subject_id,
+            path="",
+        )
+    if not reject and data_request.kind == DataRequest.Kind.WITHDRAW and data_request.subject_id:
+        subject_withdraw(
+            kind=data_request.subject_kind, subject_id=data_request.subject_id, actor=officer
+        )
+        access_log_write(
+            user=officer,
+            action=AccessLog.Action.CHANGE,
             object_type=registry.subject_of(data_request.subject_kind).model._meta.label_lower,
             object_id=data_request.subject_id,
             path="",

@@ -1,8 +1,8 @@
-"""Privacy pages of a stall: the notice, the recipient's own data, the officers' registers."""
+"""Privacy pages of a stall: the notice, a person's own data, the officers' registers."""
 
 from django.urls import path
 
-from privacy import views
+from privacy import views, volunteer_views
 
 app_name = "privacy"
 
@@ -11,6 +11,18 @@ urlpatterns = [
     path("bao-mat/thong-bao/<str:version>/", views.notice, name="notice-version"),
     path("bao-mat/du-lieu-cua-toi/", views.recipient_lookup, name="lookup"),
     path("bao-mat/du-lieu-cua-toi/xem/", views.recipient_data, name="my-data"),
+    path("bao-mat/doan-vien/", volunteer_views.volunteer_start, name="volunteer-start"),
+    path("bao-mat/doan-vien/<str:link>/", volunteer_views.volunteer_data, name="volunteer-data"),
+    path(
+        "bao-mat/doan-vien/<str:link>/ban-sao.<str:fmt>",
+        volunteer_views.volunteer_copy,
+        name="volunteer-copy",
+    ),
+    path(
+        "can-bo/bao-mat/doan-vien/<int:volunteer_id>/",
+        volunteer_views.officer_volunteer_data,
+        name="volunteer-officer",
+    ),
     path("can-bo/bao-mat/yeu-cau/", views.officer_requests, name="requests"),
     path(
         "can-bo/bao-mat/yeu-cau/<int:request_id>/",

@@ -231,7 +231,7 @@ def officer_order_export(request, code: str, fmt: str):
     if subject_id is None or fmt not in ("json", "csv"):
         raise Http404
     data = subject_export(kind=SubjectKind.RECIPIENT, subject_id=subject_id)
-    return _export_response(data, filename=f"du-lieu-{code}", fmt=fmt)
+    return export_response(data, filename=f"du-lieu-{code}", fmt=fmt)
 
 
 @stall_officer_required
@@ -245,7 +245,7 @@ def officer_subject_export(request, subject_kind: str, subject_id: int, fmt: str
     if not subject.model._default_manager.filter(pk=subject_id).exists():
         raise Http404
     data = subject_export(kind=subject_kind, subject_id=subject_id)
-    return _export_response(data, filename=f"du-lieu-{subject_kind}-{subject_id}", fmt=fmt)
+    return export_response(data, filename=f"du-lieu-{subject_kind}-{subject_id}", fmt=fmt)
 
 
 def _cell(value) -> str:
@@ -255,7 +255,7 @@ def _cell(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _export_response(data: dict, *, filename: str, fmt: str) -> HttpResponse:
+def export_response(data: dict, *, filename: str, fmt: str) -> HttpResponse:
     if fmt == "json":
         body = json.dumps(data, ensure_ascii=False, indent=2)
         response = HttpResponse(body, content_type="application/json; charset=utf-8")

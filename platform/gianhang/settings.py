@@ -435,6 +435,11 @@ GIANHANG_GHN_TIMEOUT = env_int("GIANHANG_GHN_TIMEOUT", 15)
 # Volunteers' route links stop working this many days after they are sent (and at once
 # when the run is planned again).
 LOGISTICS_ROUTE_LINK_MAX_AGE = 60 * 60 * 24 * env_int("GIANHANG_ROUTE_LINK_DAYS", 8)
+# A volunteer's own data link (see and download their data, ask for deletion) works this
+# many days after an officer copies it, and stops at once when a new one is issued.
+GIANHANG_PERSONAL_LINK_DAYS = env_int("GIANHANG_PERSONAL_LINK_DAYS", 30)
+# Openings of one volunteer's own data page (and its downloads) per quarter hour.
+GIANHANG_PERSONAL_LINK_LIMIT_PER_SUBJECT = env_int("GIANHANG_PERSONAL_LINK_LIMIT_PER_SUBJECT", 30)
 # Reporting: each night every stall recounts its last week into the public facts.
 CELERY_BEAT_SCHEDULE["reporting-nightly-rollup"] = {
     "task": "reporting.facts_rollup_stall",

@@ -10,7 +10,7 @@ from logistics.batches import batch_build, batch_mark_ready
 from logistics.models import Route
 from logistics.routing import order_route
 from logistics.runs import route_link_token, run_for_new_stops, run_plan, volunteer_signup
-from privacy.services import data_request_open
+from privacy.services import data_request_open, personal_link_token
 from tenants.models import Membership
 from tests.conftest import in_stall, make_user
 from tests.logistics.factories import (
@@ -29,6 +29,8 @@ State = Order.State
 class FilledStall:
     pages: list[str]
     volunteer_page: str
+    # A volunteer's own data: how to get a link, and the page a link opens.
+    own_data_pages: list[str]
 
 
 def stall_fill(stall) -> FilledStall:
@@ -44,7 +46,8 @@ def stall_fill(stall) -> FilledStall:
         for order in near:
             order_route(order_id=order.pk)
         run = run_for_new_stops()
-        volunteer_signup(volunteer=volunteer_make(name="Ngô Bảo Châu"), run=run)
+        member = volunteer_make(name="Ngô Bảo Châu")
+        volunteer_signup(volunteer=member, run=run)
         volunteer_signup(volunteer=volunteer_make(name="Lý Thu Thảo"), run=run)
         run_plan(run=run, seconds=0)
         route = Route.objects.filter(run=run).first()
@@ -54,6 +57,7 @@ def stall_fill(stall) -> FilledStall:
         first = near[0]
         data_request_open(subject_id=first.pk, kind="export")
         token = route_link_token(route=route)
+        own_link = personal_link_token(kind="volunteer", subject_id=member.pk)
     colleague = make_user(
         f"dong-nghiep-{stall.slug}@example.vn", unit=stall.unit, role=Membership.Role.SCHOOL_OFFICER
     )
@@ -68,6 +72,7 @@ def stall_fill(stall) -> FilledStall:
         f"/can-bo/hang/{item.pk}/sua/",
         "/can-bo/quyen-gop/",
         "/can-bo/tinh-nguyen-vien/",
+        f"/can-bo/bao-mat/doan-vien/{member.pk}/",
         "/can-bo/cai-dat/",
         "/can-bo/cai-dat/can-bo/",
         f"/can-bo/cai-dat/can-bo/{colleague.pk}/mat-khau-tam/",
@@ -81,4 +86,8 @@ def stall_fill(stall) -> FilledStall:
         "/giao-nhan/lo/cach-gui/",
         "/giao-nhan/tin-nhan/",
     ]
-    return FilledStall(pages=pages, volunteer_page=f"/giao/{token}/")
+    return FilledStall(
+        pages=pages,
+        volunteer_page=f"/giao/{token}/",
+        own_data_pages=["/bao-mat/doan-vien/", f"/bao-mat/doan-vien/{own_link}/"],
+    )

@@ -36,6 +36,7 @@ def test_login_volunteer_and_error_pages_are_vietnamese(stall_a, client_for):
     for url, status in [
         ("/dang-nhap/", 200),
         (filled.volunteer_page, 200),
+        *((page, 200) for page in filled.own_data_pages),
         ("/khong-co/", 404),
     ]:
         response = client.get(url)

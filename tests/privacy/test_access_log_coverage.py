@@ -23,7 +23,8 @@ from privacy.audit import is_audited
 from privacy.models import AccessLog, DataRequest
 from privacy.notices import NOTICE_CURRENT
 from privacy.services import data_request_open
-from tests.conftest import in_stall
+from tenants.models import Membership
+from tests.conftest import in_stall, make_user
 from tests.logistics.factories import (
     far_commune,
     order_make,
@@ -36,7 +37,15 @@ pytestmark = pytest.mark.django_db
 
 MARK = "Canarywalk"
 # The person's own pages (reached with their code and phone) are theirs, not staff views.
-OWN_PAGES = {"privacy:lookup", "privacy:my-data", "catalog:order", "catalog:track"}
+OWN_PAGES = {
+    "privacy:lookup",
+    "privacy:my-data",
+    "privacy:volunteer-start",
+    "privacy:volunteer-data",
+    "privacy:volunteer-copy",
+    "catalog:order",
+    "catalog:track",
+}
 # Pages that must show personal data (so the walk cannot pass by showing nothing).
 MUST_SHOW = {
     "logistics:route-sheet",
@@ -48,6 +57,7 @@ MUST_SHOW = {
     "privacy:order-export",
     "privacy:subject-export",
     "workspace:volunteers",
+    "privacy:volunteer-officer",
     "officer-order-detail",
 }
 
@@ -74,8 +84,9 @@ def _stall_with_people(stall):
         near = order_make(area=school_commune(), state=Order.State.PACKED, name=f"{MARK} Gần")
         order_route(order_id=near.pk)
         run = run_for_new_stops()
-        for who in (f"{MARK} Đoàn Viên Một", f"{MARK} Đoàn Viên Hai"):
-            volunteer_signup(volunteer=volunteer_make(name=who), run=run)
+        people = [volunteer_make(name=f"{MARK} Đoàn Viên {n}") for n in ("Một", "Hai")]
+        for person in people:
+            volunteer_signup(volunteer=person, run=run)
         run_plan(run=run, seconds=0)
         far = order_make(
             area=far_commune(), state=Order.State.PACKED, delivery="post", name=f"{MARK} Xa"
@@ -110,6 +121,7 @@ def _stall_with_people(stall):
             "app_label": ["catalog", "logistics"],
             "subject_kind": ["recipient", "volunteer", "donor"],
             "subject_id": near.pk,
+            "volunteer_id": people[0].pk,
         }
 
 
@@ -150,6 +162,28 @@ def _urls(values):
     assert skipped == [], f"URLs the walk could not fill in: {skipped}"
 
 
+def _visit(stall, client, urls):
+    """Open each URL; return (names that showed a marker, URLs that showed one unlogged,
+    names that answered 200 with a log line, every (url, status))."""
+    showing, unlogged, logged_names, statuses = set(), [], set(), []
+    for url, name, _view in urls:
+        with in_stall(stall):
+            before = AccessLog.objects.count()
+        response = client.get(url)
+        statuses.append((url, response.status_code))
+        if response.status_code != 200:
+            continue
+        with in_stall(stall):
+            logged = AccessLog.objects.count() > before
+        if logged:
+            logged_names.add(name)
+        if MARK in _text(response):
+            showing.add(name)
+            if not logged:
+                unlogged.append(url)
+    return showing, unlogged, logged_names, statuses
+
+
 def test_every_staff_url_that_shows_personal_data_writes_the_access_log(
     stall_a, officer_factory, client_for
 ):
@@ -160,23 +194,59 @@ def test_every_staff_url_that_shows_personal_data_writes_the_access_log(
     client = client_for(stall_a, officer)  # through the real login form
     with in_stall(stall_a):
         urls = list(_urls(values))
-    showing, unlogged, statuses = set(), [], []
-    for url, name, _view in urls:
-        with in_stall(stall_a):
-            before = AccessLog.objects.count()
-        response = client.get(url)
-        statuses.append((url, response.status_code))
-        if response.status_code != 200:
-            continue
-        with in_stall(stall_a):
-            logged = AccessLog.objects.count() > before
-        if MARK in _text(response):
-            showing.add(name)
-            if not logged:
-                unlogged.append(url)
+    showing, unlogged, _logged, statuses = _visit(stall_a, client, urls)
     assert [u for u, status in statuses if status >= 500] == []
     assert unlogged == [], f"personal data shown without an access-log line: {unlogged}"
     assert showing >= MUST_SHOW, MUST_SHOW - showing
+
+
+# The stall's admin pages a platform admin opens that must show people (so the walk cannot
+# pass by showing nothing) and be logged: an order, a volunteer, a postal batch's parcels.
+ADMIN_MUST_SHOW = {
+    "stall_admin:catalog_order_change",
+    "stall_admin:catalog_order_changelist",
+    "stall_admin:logistics_volunteer_change",
+    "stall_admin:logistics_volunteer_changelist",
+    "stall_admin:logistics_postalbatch_change",
+    "stall_admin:autocomplete",
+}
+
+
+def _admin_autocomplete_urls():
+    """The admin's search-as-you-type answers (JSON of names), one per autocomplete field."""
+    from tenants.admin_sites import stall_admin_site
+
+    for model, model_admin in stall_admin_site._registry.items():
+        for admin_class in (type(model_admin), *model_admin.inlines):
+            source = getattr(admin_class, "model", None) or model
+            for field in getattr(admin_class, "autocomplete_fields", ()):
+                query = (
+                    f"app_label={source._meta.app_label}&model_name={source._meta.model_name}"
+                    f"&field_name={field}&term={MARK[:4]}"
+                )
+                yield f"/quan-tri/autocomplete/?{query}", "stall_admin:autocomplete", None
+
+
+def test_every_stall_admin_page_a_platform_admin_opens_with_personal_data_is_logged(
+    stall_a, client_for
+):
+    values = _stall_with_people(stall_a)
+    with in_stall(stall_a):
+        Parcel.objects.update(tracking_number=f"{MARK}VN01")
+    admin = make_user(
+        "quantri-walk@example.vn",
+        unit=stall_a.unit.parent.parent,
+        role=Membership.Role.PLATFORM_ADMIN,
+    )
+    client = client_for(stall_a, admin)  # through the real login form, on the stall's host
+    with in_stall(stall_a):
+        urls = [u for u in _urls(values) if u[1].startswith("stall_admin:")]
+    urls += _admin_autocomplete_urls()
+    showing, unlogged, logged, statuses = _visit(stall_a, client, urls)
+    assert [u for u, status in statuses if status >= 500] == []
+    assert unlogged == [], f"personal data shown without an access-log line: {unlogged}"
+    assert showing >= ADMIN_MUST_SHOW, ADMIN_MUST_SHOW - showing
+    assert logged >= ADMIN_MUST_SHOW
 
 
 def test_printing_a_route_sheet_adds_a_line_the_officers_can_read(
@@ -217,3 +287,37 @@ def test_a_volunteer_opening_a_route_link_is_logged_without_the_link_secret(stal
     assert (entry.user_id, entry.username) == (0, "liên kết tuyến giao")
     assert (entry.object_type, entry.object_id) == ("logistics.route", str(values["route_id"]))
     assert values["token"] not in entry.path
+
+
+def test_a_platform_admin_changing_or_deleting_a_volunteer_in_the_stall_admin_is_logged(
+    stall_a, client_for
+):
+    _stall_with_people(stall_a)
+    with in_stall(stall_a):
+        extra = volunteer_make(name=f"{MARK} Đoàn Viên Ba")
+    admin = make_user(
+        "quantri-sua@example.vn",
+        unit=stall_a.unit.parent.parent,
+        role=Membership.Role.PLATFORM_ADMIN,
+    )
+    client = client_for(stall_a, admin)
+    # Asking to delete from the list shows the names to confirm: a view.
+    confirm = client.post(
+        "/quan-tri/logistics/volunteer/",
+        {"action": "delete_selected", "_selected_action": [extra.pk]},
+    )
+    assert confirm.status_code == 200
+    assert f"{MARK} Đoàn Viên Ba" in confirm.content.decode()
+    # Confirming deletes (a redirect back to the list).
+    done = client.post(f"/quan-tri/logistics/volunteer/{extra.pk}/delete/", {"post": "yes"})
+    assert done.status_code == 302
+    with in_stall(stall_a):
+        entries = list(
+            AccessLog.objects.filter(user_id=admin.pk)
+            .order_by("pk")
+            .values_list("action", "object_type", "object_id")
+        )
+    assert entries == [
+        ("view", "logistics.volunteer", ""),
+        ("delete", "logistics.volunteer", str(extra.pk)),
+    ]

@@ -9,6 +9,7 @@ import re
 import pytest
 import time_machine
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 
 from catalog.models import Donation, Order, OrderEvent
@@ -282,3 +283,57 @@ def test_an_officer_exports_a_volunteers_data_from_every_app_and_it_is_logged(
             )
         )
     assert logged == [("export", str(volunteer.pk))] * 2
+
+
+def test_the_stall_admins_history_forgets_a_person_with_their_data(stall_a, client_for):
+    """A platform admin's edit leaves the person's name in the admin's history (its object
+    text); a deletion request, and retention, blank it there too."""
+    from tenants.models import Membership
+    from tests.conftest import make_user
+
+    admin = make_user(
+        "quantri-lichsu@example.vn",
+        unit=stall_a.unit.parent.parent,
+        role=Membership.Role.PLATFORM_ADMIN,
+    )
+    with in_stall(stall_a):
+        volunteer = volunteer_register(
+            name=f"{CANARY} Sửa Trong Admin",
+            chi_doan="10A1",
+            phone="+84912777666",
+            is_minor=False,
+        )
+        order = _person_everywhere(name=f"{CANARY} Đơn Trong Admin", phone=PHONE)
+    client = client_for(stall_a, admin)  # the real login form, on the stall's host
+    response = client.post(
+        f"/quan-tri/logistics/volunteer/{volunteer.pk}/change/",
+        {
+            "name": f"{CANARY} Sửa Trong Admin",
+            "chi_doan": "10A2",
+            "phone": "+84912777666",
+            "birth_year": "",
+            "guardian_name": "",
+            "guardian_phone": "",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    with in_stall(stall_a):
+        LogEntry = apps.get_model("admin", "LogEntry")
+        LogEntry.objects.create(  # what the order board's bulk steps write for an order
+            user_id=admin.pk,
+            content_type_id=ContentType.objects.get_for_model(Order).pk,
+            object_id=str(order.pk),
+            object_repr=str(order.recipient_name),
+            action_flag=2,
+            change_message="[]",
+        )
+        assert "django_admin_log.object_repr" in _texts_containing(CANARY)
+        officer = make_user("canbo-lichsu@example.vn")
+        for kind, subject_id in (("volunteer", volunteer.pk), ("recipient", order.pk)):
+            request = data_request_open(
+                subject_kind=kind, subject_id=subject_id, kind=DataRequest.Kind.DELETE
+            )
+            data_request_process(data_request=request, officer=officer)
+        assert _texts_containing(CANARY) == []
+        assert LogEntry.objects.filter(object_repr="").count() == 2  # the history stays
