@@ -102,7 +102,13 @@ def _stall_with_people(stall):
         Donation.objects.create(donor_name=f"{MARK} Người Tặng", received_on="2026-03-02")
         request = data_request_open(subject_id=far.pk, kind=DataRequest.Kind.EXPORT)
         route = Route.objects.get(run=run)
+    # A colleague, for the page that gives an officer a temporary password.
+    colleague = make_user(
+        f"dong-nghiep-{stall.slug}@example.vn", unit=stall.unit, role=Membership.Role.SCHOOL_OFFICER
+    )
+    with in_stall(stall):
         return {
+            "user_id": colleague.pk,
             "run_id": run.pk,
             "route_id": route.pk,
             "batch_id": batch.pk,
@@ -189,8 +195,6 @@ def test_every_staff_url_that_shows_personal_data_writes_the_access_log(
 ):
     values = _stall_with_people(stall_a)
     officer = officer_factory(stall_a)
-    # A colleague, for the page that gives an officer a temporary password.
-    values["user_id"] = officer_factory(stall_a, username="dong-nghiep@example.vn").pk
     client = client_for(stall_a, officer)  # through the real login form
     with in_stall(stall_a):
         urls = list(_urls(values))
