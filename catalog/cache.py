@@ -13,6 +13,9 @@ import uuid
 from django.core.cache import cache
 from django.db import transaction
 from django.utils.safestring import mark_safe
+from django_tenants.utils import schema_context
+
+from core.tenancy import current_schema
 
 VERSION_KEY = "catalog:version"
 TTL = 60 * 10
@@ -32,9 +35,19 @@ def _bump() -> None:
 
 
 def catalog_changed() -> None:
-    """Items or stock changed: storefront pages must be drawn again."""
+    """Items or stock changed: storefront pages must be drawn again.
+
+    The bump after commit runs in the stall whose stock changed, even when the transaction
+    went on in another schema (a transfer between stalls touches two).
+    """
     _bump()
-    transaction.on_commit(_bump)
+    schema = current_schema()
+    transaction.on_commit(lambda: _bump_in(schema))
+
+
+def _bump_in(schema: str) -> None:
+    with schema_context(schema):
+        _bump()
 
 
 def _changed(sender, **kwargs) -> None:
