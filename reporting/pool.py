@@ -125,6 +125,7 @@ class Match:
     grade: int | None
     quantity: int
     distance_km: float | None
+    category_name: str = ""
 
 
 @dataclass
@@ -220,6 +221,7 @@ def pool_of(unit: Unit) -> Pool:
                         grade=kind[2],
                         quantity=min(spare, wished),
                         distance_km=stalls_distance(by_id[from_id], by_id[to_id]),
+                        category_name=pool.categories.get(kind[0], kind[0]),
                     )
                 )
     matches.sort(

@@ -7,6 +7,7 @@ from django.urls import path
 from catalog import officer_items, officer_orders
 from gianhang import workspace
 from logistics import volunteer_views
+from reporting import poster_views, transfer_views
 from tenants import settings_views
 
 app_name = "workspace"
@@ -24,5 +25,8 @@ urlpatterns = [
     path("hang/<int:pk>/hien-an/", officer_items.item_listing, name="item-listing"),
     path("quyen-gop/", officer_items.donations, name="donations"),
     path("tinh-nguyen-vien/", volunteer_views.volunteers, name="volunteers"),
+    path("chuyen-hang/", transfer_views.transfers, name="transfers"),
+    path("chuyen-hang/<int:pk>/<str:step>/", transfer_views.transfer_step, name="transfer-step"),
+    path("ap-phich.pdf", poster_views.stall_poster, name="poster"),
     path("cai-dat/", settings_views.stall_settings, name="settings"),
 ]

@@ -15,6 +15,7 @@ from catalog.models import Item, Order
 from logistics import selectors as logistics_selectors
 from logistics.models import PostalBatch, SaturdayRun
 from privacy.selectors import data_requests_for_officers
+from reporting.models import Transfer
 from tenants.permissions import stall_officer_required
 
 
@@ -81,4 +82,13 @@ def todo_tiles() -> list[dict]:
 @require_GET
 @stall_officer_required
 def home(request):
-    return render(request, "gianhang/workspace_home.html", {"tiles": todo_tiles()})
+    waiting = Transfer.objects.filter(to_stall=request.tenant, state__in=Transfer.OPEN_STATES)
+    tiles = [
+        *todo_tiles(),
+        _tile(
+            _("Hàng gian hàng khác gửi, chờ mình nhận"),
+            waiting.count(),
+            reverse("workspace:transfers"),
+        ),
+    ]
+    return render(request, "gianhang/workspace_home.html", {"tiles": tiles})
