@@ -26,7 +26,15 @@ urlpatterns = [
     path("quyen-gop/", officer_items.donations, name="donations"),
     path("tinh-nguyen-vien/", volunteer_views.volunteers, name="volunteers"),
     path("chuyen-hang/", transfer_views.transfers, name="transfers"),
-    path("chuyen-hang/<int:pk>/<str:step>/", transfer_views.transfer_step, name="transfer-step"),
+    *[
+        path(
+            f"chuyen-hang/<int:pk>/{step}/",
+            transfer_views.transfer_step,
+            {"step": step},
+            name=f"transfer-{step}",
+        )
+        for step in transfer_views.STEPS
+    ],
     path("ap-phich.pdf", poster_views.stall_poster, name="poster"),
     path("cai-dat/", settings_views.stall_settings, name="settings"),
 ]

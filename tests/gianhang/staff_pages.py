@@ -65,6 +65,7 @@ def stall_fill(stall) -> FilledStall:
         "/can-bo/quyen-gop/",
         "/can-bo/tinh-nguyen-vien/",
         "/can-bo/cai-dat/",
+        "/can-bo/chuyen-hang/",
         "/can-bo/bao-mat/yeu-cau/",
         "/can-bo/bao-mat/nhat-ky/",
         f"/can-bo/phieu-dong-goi/?id={first.pk}",
