@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from django.apps import apps
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Model, Q, QuerySet, Sum
 from django_tenants.utils import tenant_context
 
 from catalog.models import Category, Item
@@ -27,6 +27,8 @@ Kind = tuple[str, str, int | None]
 
 POOL_ROLES = (Membership.Role.PROVINCE_OFFICER, Membership.Role.DISTRICT_OFFICER)
 OPEN_WISH_STATE = "open"
+# The nearest stalls offered for one stall's wish of one kind.
+MATCHES_PER_WISH = 5
 WISH_APP: str = "distribution"
 WISH_MODEL: str = "Wish"
 
@@ -50,13 +52,16 @@ class DistributionWishes:
     (integer or null) and ``state`` ("open" while it waits).
     """
 
+    def __init__(self, model: type[Model] | None = None) -> None:
+        self.model = model  # the installed app's model unless one is given
+
     def counts(self, stall: Stall) -> list[tuple[str, str, int | None, int]]:
-        wish = apps.get_model(WISH_APP, WISH_MODEL)
+        wish = self.model or apps.get_model(WISH_APP, WISH_MODEL)
         category_field = wish._meta.get_field("category")
         category = "category__slug" if category_field.is_relation else "category"
         with tenant_context(stall):
             rows = (
-                wish.objects.filter(state=OPEN_WISH_STATE)
+                wish._default_manager.filter(state=OPEN_WISH_STATE)
                 .values(category, "size", "grade")
                 .annotate(n=Count("pk"))
                 .order_by()
@@ -182,11 +187,21 @@ def _fits(wish: Kind, stock: Kind) -> bool:
     )
 
 
+def _nearest_first(match: Match) -> tuple:
+    return (
+        match.distance_km is None,
+        match.distance_km or 0.0,
+        -match.quantity,
+        match.from_stall.name,
+        match.to_stall.name,
+    )
+
+
 def pool_of(unit: Unit) -> Pool:
     """Stock and wishes of the stalls below ``unit``, with the proposed matches, nearest first.
 
     A's surplus of a kind is its stock less its own wishes for it; a match offers the
-    smaller of A's surplus and B's wishes.
+    smaller of A's surplus and B's wishes. Each of B's wishes gets its nearest few offers.
     """
     stalls = list(stalls_below(unit))
     pool = Pool(unit=unit, stalls=stalls, categories={})
@@ -199,40 +214,38 @@ def pool_of(unit: Unit) -> Pool:
         with tenant_context(stalls[0]):
             pool.categories.update(Category.objects.values_list("slug", "name"))
     by_id = {stall.pk: stall for stall in stalls}
-    surplus: dict[tuple[int, Kind], int] = defaultdict(int)
+    wishes_by_category: dict[str, list[tuple[Kind, dict[int, int]]]] = defaultdict(list)
+    for wkind, wishers in pool.wishes.items():
+        wishes_by_category[wkind[0]].append((wkind, wishers))
+    # Each stall's spare units of each kind, grouped by category so a wish only meets stock
+    # of its own category (a province holds hundreds of stalls).
+    spare_by_category: dict[str, list[tuple[int, Kind, int]]] = defaultdict(list)
     for kind, per_stall in pool.stock.items():
+        fitting = [ws for wkind, ws in wishes_by_category[kind[0]] if _fits(wkind, kind)]
         for stall_id, n in per_stall.items():
-            own = sum(
-                ws.get(stall_id, 0) for wkind, ws in pool.wishes.items() if _fits(wkind, kind)
-            )
-            surplus[(stall_id, kind)] = max(0, n - own)
+            spare = n - sum(ws.get(stall_id, 0) for ws in fitting)
+            if spare > 0:
+                spare_by_category[kind[0]].append((stall_id, kind, spare))
     matches: list[Match] = []
     for wkind, wishers in pool.wishes.items():
         for to_id, wished in wishers.items():
-            for (from_id, kind), spare in surplus.items():
-                if from_id == to_id or spare <= 0 or not _fits(wkind, kind):
-                    continue
-                matches.append(
-                    Match(
-                        from_stall=by_id[from_id],
-                        to_stall=by_id[to_id],
-                        category_slug=kind[0],
-                        size=kind[1],
-                        grade=kind[2],
-                        quantity=min(spare, wished),
-                        distance_km=stalls_distance(by_id[from_id], by_id[to_id]),
-                        category_name=pool.categories.get(kind[0], kind[0]),
-                    )
+            offers = [
+                Match(
+                    from_stall=by_id[from_id],
+                    to_stall=by_id[to_id],
+                    category_slug=kind[0],
+                    size=kind[1],
+                    grade=kind[2],
+                    quantity=min(spare, wished),
+                    distance_km=stalls_distance(by_id[from_id], by_id[to_id]),
+                    category_name=pool.categories.get(kind[0], kind[0]),
                 )
-    matches.sort(
-        key=lambda m: (
-            m.distance_km is None,
-            m.distance_km or 0.0,
-            -m.quantity,
-            m.from_stall.name,
-            m.to_stall.name,
-        )
-    )
+                for from_id, kind, spare in spare_by_category[wkind[0]]
+                if from_id != to_id and _fits(wkind, kind)
+            ]
+            offers.sort(key=_nearest_first)
+            matches.extend(offers[:MATCHES_PER_WISH])
+    matches.sort(key=_nearest_first)
     pool.matches = matches
     return pool
 
