@@ -175,3 +175,25 @@ def test_the_unit_report_counts_transfers_out_and_in(three, client_for):
     assert "Chuyển đi: 1 lần (4 món) · Nhận về: 0 lần (0 món)" in page
     page = client.get(f"/bao-cao/don-vi/{b.unit.pk}/?ky=7").content.decode()
     assert "Chuyển đi: 0 lần (0 món) · Nhận về: 1 lần (4 món)" in page
+
+
+def testbad_input_on_the_workspace_form_says_what_to_fix(three, client_for, officer_factory):
+    a, b, c = three
+    with in_stall(a):
+        shoes = Item.objects.get()
+    client = client_for(a, user=officer_factory(a))
+
+    for body in (
+        {"item": shoes.pk, "quantity": "41", "to_stall": b.pk},
+        {"item": shoes.pk, "quantity": "-2", "to_stall": b.pk},
+        {"item": "999999", "quantity": "1", "to_stall": b.pk},
+        {"item": shoes.pk, "quantity": "1", "to_stall": c.pk},  # another district
+        {"item": "x", "quantity": "x", "to_stall": "x"},
+    ):
+        response = client.post("/can-bo/chuyen-hang/", body)
+        assert response.status_code == 200, body
+        assert (
+            'class="error' in response.content.decode() or "errorlist" in response.content.decode()
+        )
+    assert not Transfer.objects.exists()
+    assert stock_of(a) == {"Giày bata trắng": 40}
