@@ -6,7 +6,7 @@ import pytest
 
 from catalog.models import Item
 from reporting.models import Transfer
-from reporting.transfers import transfer_accept, transfer_receive
+from reporting.transfers import LineRequest, transfer_accept, transfer_propose, transfer_receive
 from tenants.models import Membership
 from tests.catalog.factories import item_make
 from tests.conftest import in_stall, make_user
@@ -197,3 +197,22 @@ def testbad_input_on_the_workspace_form_says_what_to_fix(three, client_for, offi
         )
     assert not Transfer.objects.exists()
     assert stock_of(a) == {"Giày bata trắng": 40}
+
+
+def test_platform_admins_read_transfers_and_cannot_change_them(three, client_for):
+    a, b, _c = three
+    with in_stall(a):
+        shoes = Item.objects.get()
+    transfer = transfer_propose(from_stall=a, to_stall=b, lines=[LineRequest(shoes.pk, 3)])
+    admin = make_user("quantri@example.vn", is_superuser=True, is_staff=True)
+    client = client_for(None, user=admin)
+
+    listing = client.get("/quan-tri/reporting/transfer/")
+    page = client.get(f"/quan-tri/reporting/transfer/{transfer.pk}/change/")
+
+    assert listing.status_code == 200
+    assert "Đoàn trường A" in listing.content.decode()
+    assert page.status_code == 200
+    assert "Giày bata trắng" in page.content.decode()
+    assert 'name="_save"' not in page.content.decode()
+    assert client.get("/quan-tri/reporting/transfer/add/").status_code == 403
