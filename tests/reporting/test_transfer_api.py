@@ -149,3 +149,16 @@ def test_the_pool_api_gives_counts_to_the_district_and_nothing_to_others(three, 
         .status_code
         == 403
     )
+
+
+def test_the_schemas_describe_transfers_on_a_stall_and_the_pool_on_the_public_host(
+    stall_a, client_for
+):
+    stall_schema = client_for(stall_a).get("/api/schema/", HTTP_ACCEPT="application/json").content
+    public_schema = client_for(None).get("/api/schema/", HTTP_ACCEPT="application/json").content
+
+    assert b"/api/v1/transfers/" in stall_schema
+    assert b"/api/v1/transfers/{id}/step/" in stall_schema
+    assert b"/pool/" not in stall_schema
+    assert b"/api/v1/reports/units/{unit_id}/pool/" in public_schema
+    assert b"/api/v1/transfers/" not in public_schema
