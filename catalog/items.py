@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from catalog.cache import catalog_changed
-from catalog.models import Item
+from catalog.models import Category, Item
 from catalog.photos import item_photo_add
 from catalog.stock import Kind, stock_change
 
@@ -65,3 +66,36 @@ def item_listing_set(*, item: Item, listed: bool) -> Item:
     items_listing_set(items=Item.objects.filter(pk=item.pk), listed=listed)
     item.is_listed = listed
     return item
+
+
+@transaction.atomic
+def item_for_arrival(
+    *, category_slug: str, title: str, size: str = "", grade: int | None = None
+) -> Item:
+    """The item arriving units join: the same title, category, size and grade, or a new one.
+
+    A new item starts listed with no stock: the arrival's ledger row puts the units on the
+    shelf, so they are offered on the storefront as soon as they arrive.
+    """
+    category = Category.objects.filter(slug=category_slug).first()
+    if category is None:
+        category = Category.objects.order_by("position", "pk").first()
+    if category is None:
+        raise ValidationError(_("Gian hàng chưa có danh mục nào để nhận hàng."))
+    existing = Item.objects.filter(category=category, title=title, size=size, grade=grade).first()
+    if existing is not None:
+        return existing
+    size_kind = ""
+    if size in Item.CLOTHING_SIZES:
+        size_kind = Item.SizeKind.CLOTHING
+    elif size in Item.SHOE_SIZES:
+        size_kind = Item.SizeKind.SHOE
+    return item_save(
+        item=Item(
+            category=category,
+            title=title[:160],
+            size=size[:8],
+            size_kind=size_kind,
+            grade=grade,
+        )
+    )

@@ -177,6 +177,8 @@ class StockEntry(models.Model):
         HANDOUT = "handout", _("Đã trao")
         ADJUSTMENT = "adjustment", _("Điều chỉnh")
         WRITE_OFF = "write_off", _("Loại bỏ")
+        TRANSFER_OUT = "transfer_out", _("Chuyển đi")
+        TRANSFER_IN = "transfer_in", _("Nhận về")
 
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="stock_entries")
     kind = models.CharField(max_length=12, choices=Kind.choices)

@@ -120,3 +120,39 @@ def donation_line_intake(*, line: DonationLine, actor=None) -> StockEntry:
 def ledger_sum(*, item: Item) -> int:
     """The item's quantity as the ledger tells it (must always equal ``item.available``)."""
     return item.stock_entries.aggregate(total=Sum("quantity"))["total"] or 0
+
+
+@transaction.atomic
+def stock_transfer_out(*, item: Item, quantity: int, actor=None, note: str = "") -> StockEntry:
+    """Take units off the shelf to send them to another stall (a "chuyển đi" ledger row)."""
+    quantity = int(quantity)
+    if quantity <= 0:
+        raise StockError(_("Số lượng chuyển đi phải lớn hơn 0."))
+    _apply(item_id=item.pk, delta=-quantity, title=item.title)
+    entry = StockEntry.objects.create(
+        item=item,
+        kind=Kind.TRANSFER_OUT,
+        quantity=-quantity,
+        actor_id=actor_id_of(actor),
+        note=note[:200],
+    )
+    item.refresh_from_db(fields=["available"])
+    return entry
+
+
+@transaction.atomic
+def stock_transfer_in(*, item: Item, quantity: int, actor=None, note: str = "") -> StockEntry:
+    """Put units that came from another stall (or came back) on the shelf ("nhận về")."""
+    quantity = int(quantity)
+    if quantity <= 0:
+        raise StockError(_("Số lượng nhận về phải lớn hơn 0."))
+    _apply(item_id=item.pk, delta=quantity, title=item.title)
+    entry = StockEntry.objects.create(
+        item=item,
+        kind=Kind.TRANSFER_IN,
+        quantity=quantity,
+        actor_id=actor_id_of(actor),
+        note=note[:200],
+    )
+    item.refresh_from_db(fields=["available"])
+    return entry

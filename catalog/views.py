@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -68,6 +69,17 @@ def _language(request) -> str:
     return getattr(request, "LANGUAGE_CODE", "vi")
 
 
+def _share(request, *, title: str, description: str, image: str = "", kind: str = "website"):
+    """What a link preview (OpenGraph, Twitter card) and the share button say about a page."""
+    return {
+        "title": title,
+        "description": " ".join(description.split())[:200],
+        "url": request.build_absolute_uri(request.path),
+        "image": request.build_absolute_uri(image or static("catalog/share.png")),
+        "type": kind,
+    }
+
+
 @require_GET
 def home(request):
     language = _language(request)
@@ -82,8 +94,20 @@ def home(request):
             },
         ),
     )
+    stall = request.tenant
+    share = _share(
+        request,
+        title=stall.name,
+        description=_(
+            "Gian hàng 0 đồng của %(name)s: quần áo, sách vở, mũ nón, giày dép được tặng miễn "
+            "phí. Chọn món, để lại địa chỉ, đoàn viên giao tận nơi."
+        )
+        % {"name": stall.name},
+    )
     return render(
-        request, "catalog/home.html", {"body": body, "basket_count": basket_count(request)}
+        request,
+        "catalog/home.html",
+        {"body": body, "basket_count": basket_count(request), "share": share},
     )
 
 
@@ -178,7 +202,30 @@ def item_detail(request, pk: int):
             "photos": list(item.photos.all()),
             "max_quantity": range(1, min(item.available, request.tenant.max_same_item) + 1),
             "basket_count": basket_count(request),
+            "share": _item_share(request, item),
         },
+    )
+
+
+def _item_share(request, item: Item) -> dict:
+    photo = item.first_photo
+    image = ""
+    if photo is not None:
+        image = (photo.thumbnail or photo.image).url
+    facts = [str(item.get_condition_display())]
+    if item.size:
+        facts.append(_("cỡ %(size)s") % {"size": item.size})
+    if item.grade:
+        facts.append(_("lớp %(grade)d") % {"grade": item.grade})
+    description = item.description or _("Tặng miễn phí tại %(name)s.") % {
+        "name": request.tenant.name
+    }
+    return _share(
+        request,
+        title=f"{item.title} – {request.tenant.name}",
+        description=f"{', '.join(facts)}. {description}",
+        image=image,
+        kind="product",
     )
 
 

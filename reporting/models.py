@@ -239,3 +239,88 @@ class UnitMonthlyFact(UnitFactParts):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.month:%m/%Y}"
+
+
+class Transfer(models.Model):
+    """Items one stall sends another, kept in the public schema: descriptions and counts only.
+
+    The units leave the sender's stock when the transfer is proposed and enter the
+    receiver's when it is received; a cancelled transfer puts them back on the sender's
+    shelf. Each move is a ledger row in the stall's own schema.
+    """
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("Đã đề nghị")
+        ACCEPTED = "accepted", _("Đã đồng ý nhận")
+        SENT = "sent", _("Đã gửi đi")
+        RECEIVED = "received", _("Đã nhận")
+        CANCELLED = "cancelled", _("Đã hủy")
+
+    OPEN_STATES = (State.PROPOSED, State.ACCEPTED, State.SENT)
+
+    from_stall = models.ForeignKey(
+        "tenants.Stall",
+        verbose_name=_("gian hàng gửi"),
+        on_delete=models.PROTECT,
+        related_name="transfers_out",
+    )
+    to_stall = models.ForeignKey(
+        "tenants.Stall",
+        verbose_name=_("gian hàng nhận"),
+        on_delete=models.PROTECT,
+        related_name="transfers_in",
+    )
+    state = models.CharField(
+        _("trạng thái"), max_length=10, choices=State.choices, default=State.PROPOSED
+    )
+    # The unit whose officer proposed it: the sending stall's own or a district/province.
+    proposed_by_unit = models.ForeignKey(
+        "tenants.Unit", on_delete=models.PROTECT, related_name="+", null=True
+    )
+    proposed_by_id = models.BigIntegerField(null=True, blank=True)  # a public-schema user id
+    proposed_at = models.DateTimeField(_("đề nghị lúc"), auto_now_add=True, db_index=True)
+    accepted_at = models.DateTimeField(_("đồng ý lúc"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    received_at = models.DateTimeField(_("nhận lúc"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("hủy lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("chuyển hàng giữa gian hàng")
+        verbose_name_plural = _("chuyển hàng giữa gian hàng")
+        ordering = ["-proposed_at", "-pk"]
+        indexes = [
+            models.Index(fields=["from_stall", "state"]),
+            models.Index(fields=["to_stall", "state"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_stall=F("to_stall")), name="transfer_between_two_stalls"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.from_stall_id} → {self.to_stall_id}"
+
+
+class TransferLine(models.Model):
+    """One kind of item in a transfer: what it is and how many, never who gave or gets it."""
+
+    transfer = models.ForeignKey(Transfer, on_delete=models.CASCADE, related_name="lines")
+    description = models.CharField(_("món"), max_length=160)
+    category_slug = models.CharField(_("danh mục"), max_length=80)
+    size = models.CharField(_("cỡ"), max_length=8, blank=True)
+    grade = models.PositiveSmallIntegerField(_("lớp"), null=True, blank=True)
+    quantity = models.PositiveIntegerField(_("số lượng"))
+    # The item in the sender's schema the units came from (they go back there on cancel).
+    source_item_id = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("dòng chuyển hàng")
+        verbose_name_plural = _("dòng chuyển hàng")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="transferline_quantity_gt_0")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.description} × {self.quantity}"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from reporting.models import Transfer
 from tenants.models import Unit
 
 
@@ -73,3 +75,78 @@ class DashboardSerializer(serializers.Serializer):
 
     def get_series(self, obj) -> list[dict]:
         return [{"start": start, "orders_placed": a, "items_given": b} for start, a, b in obj.weeks]
+
+
+class TransferLineSerializer(serializers.Serializer):
+    description = serializers.CharField()
+    category = serializers.CharField(source="category_slug")
+    size = serializers.CharField()
+    grade = serializers.IntegerField(allow_null=True)
+    quantity = serializers.IntegerField()
+
+
+class TransferSerializer(serializers.Serializer):
+    """A transfer between two stalls: who sends, who receives, what and how many."""
+
+    id = serializers.IntegerField()
+    from_stall = serializers.CharField(source="from_stall.slug")
+    to_stall = serializers.CharField(source="to_stall.slug")
+    state = serializers.ChoiceField(choices=Transfer.State.choices)
+    proposed_at = serializers.DateTimeField()
+    accepted_at = serializers.DateTimeField(allow_null=True)
+    sent_at = serializers.DateTimeField(allow_null=True)
+    received_at = serializers.DateTimeField(allow_null=True)
+    cancelled_at = serializers.DateTimeField(allow_null=True)
+    lines = TransferLineSerializer(many=True)
+
+
+class TransferLineInputSerializer(serializers.Serializer):
+    item = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=100_000)
+
+
+class TransferProposeSerializer(serializers.Serializer):
+    """Propose sending some of this stall's items to another stall of the same district."""
+
+    to_stall = serializers.SlugField(max_length=40)
+    lines = TransferLineInputSerializer(many=True, min_length=1, max_length=50)
+
+
+class TransferStepSerializer(serializers.Serializer):
+    step = serializers.ChoiceField(choices=["accept", "send", "receive", "cancel"])
+
+
+class PoolRowSerializer(serializers.Serializer):
+    category_slug = serializers.CharField()
+    category = serializers.CharField()
+    size = serializers.CharField()
+    grade = serializers.IntegerField(allow_null=True)
+    stock = serializers.IntegerField()
+    wished = serializers.IntegerField()
+    stalls_with_stock = serializers.IntegerField()
+
+
+class PoolMatchSerializer(serializers.Serializer):
+    from_stall = serializers.CharField(source="from_stall.slug")
+    to_stall = serializers.CharField(source="to_stall.slug")
+    category_slug = serializers.CharField()
+    size = serializers.CharField()
+    grade = serializers.IntegerField(allow_null=True)
+    quantity = serializers.IntegerField()
+    distance_km = serializers.FloatField(allow_null=True)
+
+
+class PoolSerializer(serializers.Serializer):
+    """The district pool: counts by kind over the stalls below a unit, and proposed matches."""
+
+    unit = UnitSerializer()
+    stalls = serializers.SerializerMethodField()
+    rows = serializers.SerializerMethodField()
+    matches = PoolMatchSerializer(many=True)
+
+    def get_stalls(self, pool) -> list[str]:
+        return [stall.slug for stall in pool.stalls]
+
+    @extend_schema_field(PoolRowSerializer(many=True))
+    def get_rows(self, pool) -> list[dict]:
+        return PoolRowSerializer(pool.rows(), many=True).data

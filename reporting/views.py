@@ -17,6 +17,7 @@ from reporting.dashboards import dashboard_cached, viewer_sees_exact
 from reporting.forms import TargetForm
 from reporting.models import Target
 from reporting.periods import PRESETS, period_from_params, preset_of
+from reporting.pool import transfer_counts, user_sees_pool
 from reporting.selectors import units_to_report_on, user_sets_targets_on
 from reporting.services import target_create, target_delete
 from tenants.accounts import OVERSEER_ROLES
@@ -95,6 +96,8 @@ def unit_report(request, unit_id: int):
             "can_set_targets": user_sets_targets_on(user=request.user, unit=unit),
             # District and province officers give their schools' officers temporary passwords.
             "can_reset_officers": units_with_role(user=request.user, roles=OVERSEER_ROLES).exists(),
+            "can_see_pool": user_sees_pool(user=request.user, unit=unit),
+            "transfers": transfer_counts(unit=unit, start=period.start, end=period.end),
         },
     )
 

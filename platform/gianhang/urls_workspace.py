@@ -7,6 +7,7 @@ from django.urls import path
 from catalog import officer_items, officer_orders
 from gianhang import workspace, workspace_officers
 from logistics import volunteer_views
+from reporting import poster_views, transfer_views
 from tenants import settings_views
 
 app_name = "workspace"
@@ -24,6 +25,17 @@ urlpatterns = [
     path("hang/<int:pk>/hien-an/", officer_items.item_listing, name="item-listing"),
     path("quyen-gop/", officer_items.donations, name="donations"),
     path("tinh-nguyen-vien/", volunteer_views.volunteers, name="volunteers"),
+    path("chuyen-hang/", transfer_views.transfers, name="transfers"),
+    *[
+        path(
+            f"chuyen-hang/<int:pk>/{step}/",
+            transfer_views.transfer_step,
+            {"step": step},
+            name=f"transfer-{step}",
+        )
+        for step in transfer_views.STEPS
+    ],
+    path("ap-phich.pdf", poster_views.stall_poster, name="poster"),
     path("cai-dat/", settings_views.stall_settings, name="settings"),
     path("cai-dat/can-bo/", workspace_officers.officers, name="officers"),
     path(

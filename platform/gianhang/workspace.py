@@ -16,6 +16,7 @@ from catalog.models import Item, Order
 from logistics import selectors as logistics_selectors
 from logistics.models import PostalBatch, Route, SaturdayRun
 from privacy.selectors import data_requests_for_officers, exports_last
+from reporting.models import Transfer
 from tenants.permissions import stall_officer_required
 
 
@@ -98,4 +99,13 @@ def todo_tiles() -> list[dict]:
 @require_GET
 @stall_officer_required
 def home(request):
-    return render(request, "gianhang/workspace_home.html", {"tiles": todo_tiles()})
+    waiting = Transfer.objects.filter(to_stall=request.tenant, state__in=Transfer.OPEN_STATES)
+    tiles = [
+        *todo_tiles(),
+        _tile(
+            _("Hàng gian hàng khác gửi, chờ mình nhận"),
+            waiting.count(),
+            reverse("workspace:transfers"),
+        ),
+    ]
+    return render(request, "gianhang/workspace_home.html", {"tiles": tiles})

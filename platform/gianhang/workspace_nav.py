@@ -14,6 +14,7 @@ SECTIONS = [
     (_("Hàng & kho"), "workspace:items", ("/can-bo/hang/",)),
     (_("Quyên góp"), "workspace:donations", ("/can-bo/quyen-gop/",)),
     (_("Giao nhận"), "logistics:overview", ("/giao-nhan/",)),
+    (_("Chuyển hàng"), "workspace:transfers", ("/can-bo/chuyen-hang/",)),
     (_("Tình nguyện viên"), "workspace:volunteers", ("/can-bo/tinh-nguyen-vien/",)),
     (_("Bảo mật"), "privacy:requests", ("/can-bo/bao-mat/",)),
     (_("Cài đặt"), "workspace:settings", ("/can-bo/cai-dat/",)),

@@ -76,6 +76,7 @@ def stall_fill(stall) -> FilledStall:
         "/can-bo/cai-dat/",
         "/can-bo/cai-dat/can-bo/",
         f"/can-bo/cai-dat/can-bo/{colleague.pk}/mat-khau-tam/",
+        "/can-bo/chuyen-hang/",
         "/can-bo/bao-mat/yeu-cau/",
         "/can-bo/bao-mat/nhat-ky/",
         f"/can-bo/phieu-dong-goi/?id={first.pk}",
