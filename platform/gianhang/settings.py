@@ -82,6 +82,7 @@ TENANT_APPS = [
     "privacy",
     "catalog",
     "logistics",
+    "distribution",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -400,6 +401,15 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
     # Finishes a batch whose worker died, long before Redis would hand its task out again.
     "logistics-batch-build-resume": {"task": "logistics.batch_build_resume", "schedule": 300.0},
+}
+# Distribution rounds: close rounds whose window ended, pass on holds that ran out.
+CELERY_BEAT_SCHEDULE["distribution-rounds-sweep"] = {
+    "task": "distribution.rounds_sweep",
+    "schedule": 300.0,
+}
+CELERY_BEAT_SCHEDULE["distribution-messages-sweep"] = {
+    "task": "distribution.messages_sweep",
+    "schedule": 300.0,
 }
 # Recipient SMS: "record" keeps messages in the outbox only; "webhook" POSTs them to a gateway.
 GIANHANG_SMS_BACKEND = env("GIANHANG_SMS_BACKEND", "record")
