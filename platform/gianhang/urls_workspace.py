@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import path
 
 from catalog import officer_items, officer_orders
+from distribution import officer_views as distribution_views
 from gianhang import workspace
 from logistics import volunteer_views
 from tenants import settings_views
@@ -25,4 +26,15 @@ urlpatterns = [
     path("quyen-gop/", officer_items.donations, name="donations"),
     path("tinh-nguyen-vien/", volunteer_views.volunteers, name="volunteers"),
     path("cai-dat/", settings_views.stall_settings, name="settings"),
+    path("dot-phat/", distribution_views.rounds, name="rounds"),
+    path("dot-phat/<int:round_id>/", distribution_views.round_page, name="round"),
+    path("dot-phat/<int:round_id>/dong/", distribution_views.round_close_view, name="round-close"),
+    path(
+        "dot-phat/<int:round_id>/boc-tham/", distribution_views.round_draw_view, name="round-draw"
+    ),
+    path(
+        "dot-phat/<int:round_id>/dang-ky/<int:request_id>/",
+        distribution_views.request_step,
+        name="round-request-step",
+    ),
 ]

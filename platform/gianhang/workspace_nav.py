@@ -13,6 +13,7 @@ SECTIONS = [
     (_("Đơn hàng"), "workspace:orders", ("/can-bo/don-hang/", "/can-bo/phieu-dong-goi/")),
     (_("Hàng & kho"), "workspace:items", ("/can-bo/hang/",)),
     (_("Quyên góp"), "workspace:donations", ("/can-bo/quyen-gop/",)),
+    (_("Đợt phát"), "workspace:rounds", ("/can-bo/dot-phat/",)),
     (_("Giao nhận"), "logistics:overview", ("/giao-nhan/",)),
     (_("Tình nguyện viên"), "workspace:volunteers", ("/can-bo/tinh-nguyen-vien/",)),
     (_("Bảo mật"), "privacy:requests", ("/can-bo/bao-mat/",)),

@@ -12,6 +12,7 @@ from logistics.routing import order_route
 from logistics.runs import route_link_token, run_for_new_stops, run_plan, volunteer_signup
 from privacy.services import data_request_open
 from tests.conftest import in_stall
+from tests.distribution.factories import request_make, round_make
 from tests.logistics.factories import (
     far_commune,
     item_make,
@@ -53,6 +54,8 @@ def stall_fill(stall) -> FilledStall:
         first = near[0]
         data_request_open(subject_id=first.pk, kind="export")
         token = route_link_token(route=route)
+        round_ = round_make(items=[(item_make(title="Xe đạp", available=1), 1)])
+        request_make(stall=stall, round_=round_, phone="0912345097")
     pages = [
         "/can-bo/",
         "/can-bo/don-hang/",
@@ -65,6 +68,8 @@ def stall_fill(stall) -> FilledStall:
         "/can-bo/quyen-gop/",
         "/can-bo/tinh-nguyen-vien/",
         "/can-bo/cai-dat/",
+        "/can-bo/dot-phat/",
+        f"/can-bo/dot-phat/{round_.pk}/",
         "/can-bo/bao-mat/yeu-cau/",
         "/can-bo/bao-mat/nhat-ky/",
         f"/can-bo/phieu-dong-goi/?id={first.pk}",

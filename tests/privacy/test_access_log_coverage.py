@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from pypdf import PdfReader
 
 from catalog.models import Donation, Order
+from distribution.models import Request
 from logistics.batches import batch_build
 from logistics.models import Notification, Parcel, Route, RunStop
 from logistics.routing import order_route
@@ -23,7 +24,9 @@ from privacy.audit import is_audited
 from privacy.models import AccessLog, DataRequest
 from privacy.notices import NOTICE_CURRENT
 from privacy.services import data_request_open
+from tests.catalog.factories import item_make
 from tests.conftest import in_stall
+from tests.distribution.factories import request_make, round_make
 from tests.logistics.factories import (
     far_commune,
     order_make,
@@ -49,6 +52,7 @@ MUST_SHOW = {
     "privacy:subject-export",
     "workspace:volunteers",
     "officer-order-detail",
+    "workspace:round",
 }
 
 
@@ -91,7 +95,11 @@ def _stall_with_people(stall):
         Donation.objects.create(donor_name=f"{MARK} Người Tặng", received_on="2026-03-02")
         request = data_request_open(subject_id=far.pk, kind=DataRequest.Kind.EXPORT)
         route = Route.objects.get(run=run)
+        round_ = round_make(items=[(item_make(title="Xe đạp", quantity=1), 1)])
+        asked = request_make(stall=stall, round_=round_, phone="0912345098")
+        Request.objects.filter(pk=asked.pk).update(recipient_name=f"{MARK} Người Xin")
         return {
+            "round_id": round_.pk,
             "run_id": run.pk,
             "route_id": route.pk,
             "batch_id": batch.pk,

@@ -1,0 +1,15 @@
+"""Recipient pages of distribution rounds on a stall's host."""
+
+from django.urls import path
+
+from distribution import views
+
+app_name = "distribution"
+
+urlpatterns = [
+    path("dot-phat/", views.round_list, name="rounds"),
+    path("dot-phat/dang-ky/", views.request_lookup, name="request-lookup"),
+    path("dot-phat/dang-ky/<str:code>/", views.request_page, name="request"),
+    path("dot-phat/<int:pk>/", views.round_page, name="round"),
+    path("dot-phat/<int:pk>/kiem-tra/", views.draw_check, name="draw-check"),
+]
