@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalog.forms import CheckoutForm
-from catalog.models import Item
+from catalog.models import Category, Item
 from core.text import CleanCharField, CleanTextField
 from distribution.models import RoundItem
 
@@ -135,3 +135,48 @@ class VerifyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
     )
     public_number = CleanCharField(label=_("Số công khai"), max_length=40)
+
+
+class WishForm(forms.Form):
+    """A wish: what is needed (category, size, grade and subject for books), a phone."""
+
+    category = forms.ModelChoiceField(
+        label=_("Loại"),
+        queryset=Category.objects.filter(is_active=True).order_by("position", "name"),
+        empty_label=_("— Chọn loại —"),
+        error_messages={"required": _("Hãy chọn loại món cần tìm.")},
+    )
+    size = CleanCharField(
+        label=_("Cỡ (không bắt buộc)"),
+        required=False,
+        max_length=8,
+        help_text=_("Ví dụ giày 37, áo M hoặc cỡ trẻ em 10."),
+    )
+    grade = forms.TypedChoiceField(
+        label=_("Lớp (với sách vở)"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("— Không —"))] + [(str(n), str(n)) for n in range(1, 13)],
+    )
+    subject = CleanCharField(label=_("Môn học (với sách)"), required=False, max_length=60)
+    note = CleanCharField(
+        label=_("Ghi chú ngắn (không bắt buộc)"),
+        required=False,
+        max_length=200,
+        help_text=_("Không ghi họ tên hay địa chỉ ở đây."),
+    )
+    phone = CleanCharField(
+        label=_("Số điện thoại di động"),
+        max_length=32,
+        help_text=_("Đoàn trường nhắn tin khi có món phù hợp."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        error_messages={"required": _("Hãy nhập số điện thoại di động.")},
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "Tôi đồng ý cho Đoàn trường giữ số điện thoại này để báo khi có món phù hợp, theo "
+            "thông báo về dữ liệu cá nhân."
+        ),
+        error_messages={"required": _("Hãy đánh dấu đồng ý để Đoàn trường có thể báo bạn.")},
+    )

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from distribution.models import Message, Request
+from distribution.models import Message, Request, Wish
 from logistics.notifications import (
     PermanentSendError,
     TransientSendError,
@@ -30,8 +30,11 @@ logger = logging.getLogger(__name__)
 message_queued = django.dispatch.Signal()
 
 
-def _queue(*, request: Request, kind: str, body: str) -> Message | None:
-    if not request.phone or request.anonymised_at:
+def _queue(
+    *, kind: str, body: str, request: Request | None = None, wish: Wish | None = None
+) -> Message | None:
+    person = request or wish
+    if person is None or not person.phone or person.anonymised_at:
         return None
     stall = current_stall()
     name = (getattr(stall, "name", "") or "").strip()[:60]
@@ -41,7 +44,7 @@ def _queue(*, request: Request, kind: str, body: str) -> Message | None:
     try:
         with transaction.atomic():
             message = Message.objects.create(
-                request=request, kind=kind, phone=request.phone, text=text[:320]
+                request=request, wish=wish, kind=kind, phone=person.phone, text=text[:320]
             )
     except IntegrityError:
         return None  # this step's message is already in the outbox
@@ -86,6 +89,30 @@ def request_passed(*, request: Request) -> Message | None:
             "cho người kế tiếp. Mong bạn thông cảm và hẹn bạn ở các đợt sau."
         ) % {"code": request.code, "round": request.round.title[:40]}
     return _queue(request=request, kind="passed", body=body)
+
+
+def wish_offered(*, wish: Wish) -> Message | None:
+    with override("vi"):
+        body = _(
+            "Mong muốn %(code)s: gian hàng vừa có %(item)s và giữ cho bạn đến %(until)s. Hãy "
+            "vào trang Cần tìm, nhập mã và số điện thoại để nhận."
+        ) % {
+            "code": wish.code,
+            "item": wish.offered_item.title[:40] if wish.offered_item else "",
+            "until": timezone.localtime(wish.hold_until).strftime("%d/%m")
+            if wish.hold_until
+            else "",
+        }
+    return _queue(wish=wish, kind="offered", body=body)
+
+
+def wish_passed(*, wish: Wish) -> Message | None:
+    with override("vi"):
+        body = _(
+            "Mong muốn %(code)s: món giữ cho bạn đã quá hạn nên được chuyển cho người kế tiếp. "
+            "Mong bạn thông cảm; bạn có thể ghi mong muốn mới bất cứ lúc nào."
+        ) % {"code": wish.code}
+    return _queue(wish=wish, kind="passed", body=body)
 
 
 def waitlist_place(request: Request) -> int:

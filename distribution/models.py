@@ -155,6 +155,9 @@ class Message(models.Model):
     request = models.ForeignKey(
         Request, null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
     )
+    wish = models.ForeignKey(
+        "Wish", null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
+    )
     kind = models.CharField(max_length=20)
     phone = models.CharField(max_length=16)
     text = models.CharField(max_length=320)
@@ -174,7 +177,62 @@ class Message(models.Model):
                 condition=Q(request__isnull=False),
                 name="message_once_per_request_step",
             ),
+            models.UniqueConstraint(
+                fields=["wish", "kind"],
+                condition=Q(wish__isnull=False),
+                name="message_once_per_wish_step",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"
+
+
+class Wish(models.Model):
+    """Something a person needs that the stall lacks (cần tìm): offered when it comes in."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", _("Đang chờ")
+        OFFERED = "offered", _("Đang giữ món cho bạn")
+        MET = "met", _("Đã nhận")
+        EXPIRED = "expired", _("Hết hạn")
+        CANCELLED = "cancelled", _("Đã hủy")
+
+    code = models.CharField(_("mã"), max_length=16, unique=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING)
+    category = models.ForeignKey(
+        "catalog.Category", verbose_name=_("loại"), on_delete=models.PROTECT, related_name="+"
+    )
+    size = models.CharField(_("cỡ"), max_length=8, blank=True)
+    grade = models.PositiveSmallIntegerField(
+        _("lớp"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    subject = models.CharField(_("môn học"), max_length=60, blank=True)
+    # The person (personal data: forgotten with the retention rules).
+    note = models.CharField(_("ghi chú ngắn"), max_length=200, blank=True)
+    phone = models.CharField(_("số điện thoại"), max_length=16)
+    phone_last4 = models.CharField(max_length=4)
+    phone_hash = models.CharField(max_length=64)
+    consent_version = models.CharField(max_length=20)
+    consent_at = models.DateTimeField()
+    # The offer: one unit of an item held off the shelf until ``hold_until``.
+    offered_item = models.ForeignKey(
+        "catalog.Item", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hold_until = models.DateTimeField(null=True, blank=True)
+    order = models.ForeignKey(
+        "catalog.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mong muốn")
+        verbose_name_plural = _("danh sách cần tìm")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["state", "category", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.code

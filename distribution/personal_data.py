@@ -19,12 +19,13 @@ from django.utils.translation import gettext_lazy as _
 from catalog.codes import tracking_code_clean
 from catalog.models import Order
 from catalog.phones import phone_normalise
-from distribution.models import Message, Request, Round
+from distribution.models import Message, Request, Round, Wish
 from privacy import registry
 from privacy.models import SubjectKind
 from privacy.selectors import consents_of
 
 APPLICANT = SubjectKind.APPLICANT
+WISHER = SubjectKind.WISHER
 REQUEST_FIELDS = {
     "recipient_name": "",
     "phone": "",
@@ -78,6 +79,38 @@ def request_personal_data(subject_id: int) -> dict[str, Any]:
     }
 
 
+def wishes_due_for_anonymising(cutoff: dt.datetime) -> QuerySet[Wish]:
+    """Wishes closed (met, expired, cancelled) before ``cutoff``."""
+    return Wish.objects.filter(
+        state__in=[Wish.State.MET, Wish.State.EXPIRED, Wish.State.CANCELLED],
+        updated_at__lt=cutoff,
+    )
+
+
+def wish_personal_data(subject_id: int) -> dict[str, Any]:
+    wish = Wish.objects.select_related("category").get(pk=subject_id)
+    return {
+        "wish_code": wish.code,
+        "state": wish.state,
+        "category": wish.category.name,
+        "size": wish.size,
+        "grade": wish.grade,
+        "subject": wish.subject,
+        "note": wish.note,
+        "phone": wish.phone,
+        "left_at": wish.created_at.isoformat(),
+        "expires_at": wish.expires_at.isoformat(),
+        "messages": [m.text for m in wish.messages.all()],
+        "retention_days_after_closing": settings.GIANHANG_RETENTION_DAYS,
+    }
+
+
+def _message_of(kind: str, ids) -> Q:
+    if kind == WISHER:
+        return Q(wish_id__in=list(ids))
+    return Q(request_id__in=list(ids))
+
+
 def request_verify(*, code: str, last4: str, phone: str) -> Request | None:
     """The request with this code, if the phone given is really the one that asked."""
     cleaned = tracking_code_clean(code)
@@ -118,8 +151,23 @@ def personal_data_declare() -> None:
     registry.personal_data_register(
         Message,
         fields={"phone": "", "text": "", "last_error": ""},
-        subjects=(APPLICANT,),
-        lookup="request_id",
+        subjects=(APPLICANT, WISHER),
+        subject_q=_message_of,
+    )
+    registry.subject_register(
+        WISHER,
+        model=Wish,
+        due=wishes_due_for_anonymising,
+        export=wish_personal_data,
+        label=lambda subject_id: (
+            Wish.objects.filter(pk=subject_id).values_list("code", flat=True).first() or ""
+        ),
+        find=lambda code: Wish.objects.filter(code=code).values_list("pk", flat=True).first(),
+    )
+    registry.personal_data_register(
+        Wish,
+        fields={"note": "", "phone": "", "phone_last4": "", "phone_hash": ""},
+        subjects=(WISHER,),
     )
     registry.personal_data_exempt(
         Round,

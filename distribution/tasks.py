@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from distribution import messages, services
+from distribution import messages, services, wishes
 from logistics.tasks import COMMON, enqueue
 
 __all__ = ["enqueue", "message_send", "messages_sweep", "rounds_sweep"]
@@ -30,8 +30,10 @@ def messages_sweep() -> int:
 
 @shared_task(name="distribution.rounds_sweep", soft_time_limit=300, time_limit=360, **COMMON)
 def rounds_sweep() -> dict[str, int]:
-    """Close rounds whose window ended; pass on holds that ran out."""
+    """Close rounds whose window ended; pass on holds that ran out; expire old wishes."""
     return {
         "closed": services.rounds_close_due(),
         "passed_on": services.allocations_pass_on_due(),
+        "holds_expired": wishes.wish_holds_expire_due(),
+        "wishes_expired": wishes.wishes_expire_due(),
     }

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from distribution import views
+from distribution import views, wish_views
 
 app_name = "distribution"
 
@@ -12,4 +12,7 @@ urlpatterns = [
     path("dot-phat/dang-ky/<str:code>/", views.request_page, name="request"),
     path("dot-phat/<int:pk>/", views.round_page, name="round"),
     path("dot-phat/<int:pk>/kiem-tra/", views.draw_check, name="draw-check"),
+    path("can-tim/", wish_views.wishes, name="wishes"),
+    path("can-tim/tra-cuu/", wish_views.wish_lookup, name="wish-lookup"),
+    path("can-tim/<str:code>/", wish_views.wish_page, name="wish"),
 ]

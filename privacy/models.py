@@ -18,6 +18,7 @@ class SubjectKind(models.TextChoices):
     VOLUNTEER = "volunteer", _("Đoàn viên tình nguyện")
     DONOR = "donor", _("Người tặng")
     APPLICANT = "applicant", _("Người đăng ký đợt phát")
+    WISHER = "wisher", _("Người để lại mong muốn")
 
 
 class ConsentRecord(models.Model):

@@ -136,6 +136,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tenants.context_processors.stall",
                 "gianhang.workspace_nav.staff_nav",
+                "distribution.context.wanted",
             ],
         },
     }
@@ -486,6 +487,9 @@ GIANHANG_PG_BIN_DIR = env("GIANHANG_PG_BIN_DIR", "")
 # JSON bodies of the API: refused above this size or nesting depth, before parsing.
 GIANHANG_API_MAX_BODY_BYTES = env_int("GIANHANG_API_MAX_BODY_BYTES", 64 * 1024)
 GIANHANG_API_MAX_DEPTH = env_int("GIANHANG_API_MAX_DEPTH", 16)
+# Wanted lists: a wish waits this many days; an offered item is held this many days.
+GIANHANG_WISH_DAYS = env_int("GIANHANG_WISH_DAYS", 90)
+GIANHANG_WISH_HOLD_DAYS = env_int("GIANHANG_WISH_HOLD_DAYS", 3)
 GIANHANG_RETENTION_DAYS_BY_SUBJECT = {
     "volunteer": env_int("GIANHANG_VOLUNTEER_RETENTION_DAYS", 365),
 }

@@ -6,6 +6,7 @@ from django.urls import path
 
 from catalog import officer_items, officer_orders
 from distribution import officer_views as distribution_views
+from distribution import wish_views
 from gianhang import workspace
 from logistics import volunteer_views
 from tenants import settings_views
@@ -26,6 +27,7 @@ urlpatterns = [
     path("quyen-gop/", officer_items.donations, name="donations"),
     path("tinh-nguyen-vien/", volunteer_views.volunteers, name="volunteers"),
     path("cai-dat/", settings_views.stall_settings, name="settings"),
+    path("can-tim/", wish_views.officer_wishes, name="wishes"),
     path("dot-phat/", distribution_views.rounds, name="rounds"),
     path("dot-phat/<int:round_id>/", distribution_views.round_page, name="round"),
     path("dot-phat/<int:round_id>/dong/", distribution_views.round_close_view, name="round-close"),

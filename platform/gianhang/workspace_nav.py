@@ -14,6 +14,7 @@ SECTIONS = [
     (_("Hàng & kho"), "workspace:items", ("/can-bo/hang/",)),
     (_("Quyên góp"), "workspace:donations", ("/can-bo/quyen-gop/",)),
     (_("Đợt phát"), "workspace:rounds", ("/can-bo/dot-phat/",)),
+    (_("Cần tìm"), "workspace:wishes", ("/can-bo/can-tim/",)),
     (_("Giao nhận"), "logistics:overview", ("/giao-nhan/",)),
     (_("Tình nguyện viên"), "workspace:volunteers", ("/can-bo/tinh-nguyen-vien/",)),
     (_("Bảo mật"), "privacy:requests", ("/can-bo/bao-mat/",)),

@@ -69,6 +69,7 @@ def stall_fill(stall) -> FilledStall:
         "/can-bo/tinh-nguyen-vien/",
         "/can-bo/cai-dat/",
         "/can-bo/dot-phat/",
+        "/can-bo/can-tim/",
         f"/can-bo/dot-phat/{round_.pk}/",
         "/can-bo/bao-mat/yeu-cau/",
         "/can-bo/bao-mat/nhat-ky/",

@@ -14,8 +14,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from pypdf import PdfReader
 
-from catalog.models import Donation, Order
+from catalog.models import Category, Donation, Order
 from distribution.models import Request
+from distribution.wishes import wish_leave
 from logistics.batches import batch_build
 from logistics.models import Notification, Parcel, Route, RunStop
 from logistics.routing import order_route
@@ -53,6 +54,7 @@ MUST_SHOW = {
     "workspace:volunteers",
     "officer-order-detail",
     "workspace:round",
+    "workspace:wishes",
 }
 
 
@@ -98,6 +100,9 @@ def _stall_with_people(stall):
         round_ = round_make(items=[(item_make(title="Xe đạp", quantity=1), 1)])
         asked = request_make(stall=stall, round_=round_, phone="0912345098")
         Request.objects.filter(pk=asked.pk).update(recipient_name=f"{MARK} Người Xin")
+        wish_leave(
+            phone="0912345096", category=Category.objects.get(slug="giay-dep"), note=f"{MARK} cỡ"
+        )
         return {
             "round_id": round_.pk,
             "run_id": run.pk,
