@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog.forms import CheckoutForm
 from catalog.models import Category, Item
 from core.text import CleanCharField, CleanTextField
-from distribution.models import RoundItem
+from distribution.models import RoundItem, TextbookSeries
 
 
 class RoundItemChoiceField(forms.ModelChoiceField):
@@ -180,3 +180,40 @@ class WishForm(forms.Form):
         ),
         error_messages={"required": _("Hãy đánh dấu đồng ý để Đoàn trường có thể báo bạn.")},
     )
+
+
+class SetPickForm(forms.Form):
+    """Which set: a grade and a series (a GET form, so the page is a link people share)."""
+
+    lop = forms.TypedChoiceField(
+        label=_("Lớp"), coerce=int, choices=[(str(n), str(n)) for n in range(1, 13)]
+    )
+    bo = forms.ModelChoiceField(
+        label=_("Bộ sách"),
+        queryset=TextbookSeries.objects.all(),
+        to_field_name="slug",
+        empty_label=None,
+    )
+
+
+class TextbookIntakeForm(forms.Form):
+    """Copies per subject of one grade and series; empty means none."""
+
+    def __init__(self, *args, subjects=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.subjects = list(subjects)
+        for subject in self.subjects:
+            self.fields[f"mon_{subject.pk}"] = forms.IntegerField(
+                label=subject.name,
+                required=False,
+                min_value=0,
+                max_value=500,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+            )
+
+    def quantities(self) -> dict[int, int]:
+        return {
+            s.pk: self.cleaned_data.get(f"mon_{s.pk}") or 0
+            for s in self.subjects
+            if self.cleaned_data.get(f"mon_{s.pk}")
+        }

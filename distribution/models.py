@@ -208,6 +208,13 @@ class Wish(models.Model):
         _("lớp"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
     )
     subject = models.CharField(_("môn học"), max_length=60, blank=True)
+    # For a textbook: only that series answers the wish.
+    series = models.ForeignKey(
+        "TextbookSeries", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    set_request = models.ForeignKey(
+        "SetRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="wishes"
+    )
     # The person (personal data: forgotten with the retention rules).
     note = models.CharField(_("ghi chú ngắn"), max_length=200, blank=True)
     phone = models.CharField(_("số điện thoại"), max_length=16)
@@ -236,3 +243,84 @@ class Wish(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class TextbookSeries(models.Model):
+    """A textbook series in use under the 2018 programme (shipped data; platform admins edit it)."""
+
+    name = models.CharField(_("tên bộ sách"), max_length=80)
+    slug = models.SlugField(_("mã"), max_length=40, unique=True)
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("bộ sách giáo khoa")
+        verbose_name_plural = _("bộ sách giáo khoa")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TextbookSubject(models.Model):
+    """A subject with its own textbook in one grade (2018 general education programme)."""
+
+    grade = models.PositiveSmallIntegerField(
+        _("lớp"), validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    name = models.CharField(_("môn học"), max_length=60)
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("môn học có sách giáo khoa")
+        verbose_name_plural = _("môn học có sách giáo khoa")
+        ordering = ["grade", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grade", "name"], name="textbooksubject_once_per_grade"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.grade}"
+
+
+class Textbook(models.Model):
+    """Which series and subject a catalog item is: the title of a set."""
+
+    item = models.OneToOneField("catalog.Item", on_delete=models.CASCADE, related_name="+")
+    series = models.ForeignKey(TextbookSeries, on_delete=models.PROTECT, related_name="books")
+    subject = models.ForeignKey(TextbookSubject, on_delete=models.PROTECT, related_name="books")
+
+    class Meta:
+        verbose_name = _("sách giáo khoa")
+        verbose_name_plural = _("sách giáo khoa")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "subject"], name="textbook_one_item_per_title"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.item)
+
+
+class SetRequest(models.Model):
+    """A request for a whole set: one order for the titles in stock, wishes for the rest."""
+
+    grade = models.PositiveSmallIntegerField()
+    series = models.ForeignKey(TextbookSeries, on_delete=models.PROTECT, related_name="+")
+    order = models.ForeignKey(
+        "catalog.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    titles_total = models.PositiveSmallIntegerField()
+    titles_given = models.PositiveSmallIntegerField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("yêu cầu bộ sách")
+        verbose_name_plural = _("yêu cầu bộ sách")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.series} – {self.grade}"

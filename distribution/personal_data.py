@@ -19,7 +19,14 @@ from django.utils.translation import gettext_lazy as _
 from catalog.codes import tracking_code_clean
 from catalog.models import Order
 from catalog.phones import phone_normalise
-from distribution.models import Message, Request, Round, Wish
+from distribution.models import (
+    Message,
+    Request,
+    Round,
+    TextbookSeries,
+    TextbookSubject,
+    Wish,
+)
 from privacy import registry
 from privacy.models import SubjectKind
 from privacy.selectors import consents_of
@@ -169,6 +176,9 @@ def personal_data_declare() -> None:
         fields={"note": "", "phone": "", "phone_last4": "", "phone_hash": ""},
         subjects=(WISHER,),
     )
+    about_books = _("tên bộ sách hoặc môn học, không nói về người")
+    registry.personal_data_exempt(TextbookSeries, fields=["name"], why=about_books)
+    registry.personal_data_exempt(TextbookSubject, fields=["name"], why=about_books)
     registry.personal_data_exempt(
         Round,
         fields=["eligibility", "published_list", "title"],

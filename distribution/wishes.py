@@ -19,7 +19,7 @@ from catalog.phones import phone_hash, phone_normalise
 from catalog.services import OrderRefused, Recipient, order_place
 from catalog.stock import StockError, stock_change
 from distribution import messages
-from distribution.models import Wish
+from distribution.models import SetRequest, Textbook, TextbookSeries, Wish
 from logistics.zones import current_stall
 from privacy.models import SubjectKind
 from privacy.notices import NOTICE_CURRENT
@@ -45,8 +45,14 @@ def wish_leave(
     subject: str = "",
     note: str = "",
     consent_version: str = NOTICE_CURRENT,
+    series: TextbookSeries | None = None,
+    set_request: SetRequest | None = None,
+    limit: bool = True,
 ) -> Wish:
-    """Record what a person needs; the consent is saved with it or not at all."""
+    """Record what a person needs; the consent is saved with it or not at all.
+
+    ``limit=False`` for the missing titles of a set asked for at once (bounded by the set).
+    """
     errors: dict[str, str] = {}
     try:
         e164 = phone_normalise(phone)
@@ -69,7 +75,7 @@ def wish_leave(
     waiting = Wish.objects.filter(
         phone_hash=hashed, state__in=[WState.WAITING, WState.OFFERED], anonymised_at__isnull=True
     ).count()
-    if waiting >= MAX_OPEN_WISHES:
+    if limit and waiting >= MAX_OPEN_WISHES:
         raise WishError(
             _("Số này đã có %(n)d mong muốn đang chờ. Hãy chờ nhận bớt rồi ghi thêm.")
             % {"n": waiting}
@@ -85,6 +91,8 @@ def wish_leave(
         phone=e164,
         phone_last4=e164[-4:],
         phone_hash=hashed,
+        series=series,
+        set_request=set_request,
         consent_version=consent_version[:20],
         consent_at=now,
         expires_at=now + dt.timedelta(days=settings.GIANHANG_WISH_DAYS),
@@ -103,6 +111,8 @@ def wishes_matching(item: Item) -> QuerySet[Wish]:
     query = Q(category_id=item.category_id, state=WState.WAITING, anonymised_at__isnull=True)
     query &= Q(size="") | Q(size=item.size.upper())
     query &= Q(grade__isnull=True) | Q(grade=item.grade)
+    book = Textbook.objects.filter(item=item).values_list("series_id", flat=True).first()
+    query &= Q(series__isnull=True) | Q(series_id=book)
     wishes = Wish.objects.filter(query).order_by("created_at", "pk")
     subject = search_key(item.subject)
     if not subject:
@@ -179,7 +189,20 @@ def wish_claim(*, wish: Wish, recipient: Recipient, consent_version: str = NOTIC
         raise WishError(refused.message) from refused
     Wish.objects.filter(pk=wish.pk).update(state=WState.MET, order=order)
     wish.refresh_from_db()
+    set_request_title_given(wish=wish)
     return order
+
+
+def set_request_title_given(*, wish: Wish) -> None:
+    """A missing title of a set was given (its wish met): the set may now be complete."""
+    if wish.set_request_id is None:
+        return
+    asked = SetRequest.objects.select_for_update().get(pk=wish.set_request_id)
+    given = min(asked.titles_given + 1, asked.titles_total)
+    SetRequest.objects.filter(pk=asked.pk).update(
+        titles_given=given,
+        completed_at=timezone.now() if given == asked.titles_total else None,
+    )
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ from django.urls import path
 
 from catalog import officer_items, officer_orders
 from distribution import officer_views as distribution_views
-from distribution import wish_views
+from distribution import textbook_views, wish_views
 from gianhang import workspace
 from logistics import volunteer_views
 from tenants import settings_views
@@ -28,6 +28,7 @@ urlpatterns = [
     path("tinh-nguyen-vien/", volunteer_views.volunteers, name="volunteers"),
     path("cai-dat/", settings_views.stall_settings, name="settings"),
     path("can-tim/", wish_views.officer_wishes, name="wishes"),
+    path("sach-giao-khoa/", textbook_views.textbook_intake_page, name="textbooks"),
     path("dot-phat/", distribution_views.rounds, name="rounds"),
     path("dot-phat/<int:round_id>/", distribution_views.round_page, name="round"),
     path("dot-phat/<int:round_id>/dong/", distribution_views.round_close_view, name="round-close"),

@@ -13,6 +13,7 @@ SECTIONS = [
     (_("Đơn hàng"), "workspace:orders", ("/can-bo/don-hang/", "/can-bo/phieu-dong-goi/")),
     (_("Hàng & kho"), "workspace:items", ("/can-bo/hang/",)),
     (_("Quyên góp"), "workspace:donations", ("/can-bo/quyen-gop/",)),
+    (_("Sách giáo khoa"), "workspace:textbooks", ("/can-bo/sach-giao-khoa/",)),
     (_("Đợt phát"), "workspace:rounds", ("/can-bo/dot-phat/",)),
     (_("Cần tìm"), "workspace:wishes", ("/can-bo/can-tim/",)),
     (_("Giao nhận"), "logistics:overview", ("/giao-nhan/",)),

@@ -70,6 +70,8 @@ def stall_fill(stall) -> FilledStall:
         "/can-bo/cai-dat/",
         "/can-bo/dot-phat/",
         "/can-bo/can-tim/",
+        "/can-bo/sach-giao-khoa/",
+        "/can-bo/sach-giao-khoa/?lop=6&bo=canh-dieu",
         f"/can-bo/dot-phat/{round_.pk}/",
         "/can-bo/bao-mat/yeu-cau/",
         "/can-bo/bao-mat/nhat-ky/",
