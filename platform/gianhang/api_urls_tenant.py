@@ -4,4 +4,5 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("catalog.api_urls")),
+    path("", include("distribution.api_urls")),
 ]
