@@ -202,3 +202,20 @@ def test_the_draw_refuses_a_number_that_is_not_digits_and_a_second_draw(stall_a)
         round_draw(round_=round_, public_number="123456")
         with pytest.raises(RoundError):
             round_draw(round_=round_, public_number="654321")
+
+
+def test_the_sweep_closes_rounds_whose_window_ended_and_messages_go_out(stall_a):
+    from distribution import tasks
+    from distribution.messages import message_send
+
+    with in_stall(stall_a):
+        _bike, round_, _made = _bikes_round(stall_a, requests=2, quantity=1)
+        assert tasks.rounds_sweep()["closed"] == 0
+        round_window_end(round_)
+        assert tasks.rounds_sweep()["closed"] == 1
+        assert Round.objects.get(pk=round_.pk).state == Round.State.CLOSED
+        round_draw(round_=round_, public_number="314159")
+        message = Message.objects.filter(kind="won").get()
+        sent = message_send(message_id=message.pk)
+        assert sent.status == Message.Status.RECORDED  # the record-only outbox backend
+        assert message_send(message_id=message.pk) is None  # never twice
