@@ -246,9 +246,9 @@ def priority_verify(*, request: Request, actor) -> Request:
 def _entries(round_: Round) -> list[draw.Entry]:
     return [
         draw.Entry(code=code, item=str(item_id), priority=bool(verified), phone_key=hashed)
-        for code, item_id, verified, hashed in Request.objects.filter(round=round_)
-        .exclude(state=RState.REFUSED, draw_position__isnull=True)
-        .values_list("code", "round_item_id", "priority_verified_at", "phone_hash")
+        for code, item_id, verified, hashed in Request.objects.filter(round=round_).values_list(
+            "code", "round_item_id", "priority_verified_at", "phone_hash"
+        )
     ]
 
 
@@ -316,9 +316,9 @@ def round_draw(*, round_: Round, public_number: str, actor=None) -> Round:
     position = {code: n for n, code in enumerate(outcome.order, start=1)}
     requests = {r.code: r for r in Request.objects.filter(round=round_).select_for_update()}
     for code, n in position.items():
-        Request.objects.filter(pk=requests[code].pk).update(
-            draw_position=n, state=RState.WAITLISTED
-        )
+        requests[code].draw_position = n
+        requests[code].state = RState.WAITLISTED
+    Request.objects.bulk_update(list(requests.values()), ["draw_position", "state"])
     Round.objects.filter(pk=round_.pk).update(
         state=Round.State.DRAWN, public_number=number, draw_key=outcome.key, drawn_at=now
     )

@@ -186,3 +186,31 @@ def test_the_verify_command_reruns_a_draw_from_the_published_list_alone(
 
     call_command("draw", "verify", "--stall", stall_a.slug, "--round", str(round_.pk))
     assert "Khớp với kết quả đã công bố." in capsys.readouterr().out
+
+
+def test_the_check_page_and_the_command_say_when_a_stored_result_was_changed(
+    stall_a, officer_factory, client_for
+):
+    from django.core.management.base import CommandError
+
+    officer = client_for(stall_a, officer_factory(stall_a))
+    round_, round_item_id = _round_opened_by_officer(stall_a, officer)
+    for n in range(3):
+        client_for(stall_a).post(
+            f"/dot-phat/{round_.pk}/", _request_data(round_item_id, f"09073334{n:02d}")
+        )
+    with in_stall(stall_a):
+        round_window_end(round_)
+    officer.post(f"/can-bo/dot-phat/{round_.pk}/dong/")
+    officer.post(f"/can-bo/dot-phat/{round_.pk}/boc-tham/", {"public_number": "112233"})
+    with in_stall(stall_a):
+        first, last = (
+            Request.objects.filter(round=round_).order_by("draw_position")[i] for i in (0, 2)
+        )
+        # Someone swaps two places in the database after the draw.
+        Request.objects.filter(pk=first.pk).update(draw_position=3)
+        Request.objects.filter(pk=last.pk).update(draw_position=1)
+    page = client_for(stall_a).get(f"/dot-phat/{round_.pk}/kiem-tra/").content.decode()
+    assert "Không khớp" in page
+    with pytest.raises(CommandError, match="Không khớp"):
+        call_command("draw", "verify", "--stall", stall_a.slug, "--round", str(round_.pk))
