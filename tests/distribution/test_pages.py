@@ -214,3 +214,13 @@ def test_the_check_page_and_the_command_say_when_a_stored_result_was_changed(
     assert "Không khớp" in page
     with pytest.raises(CommandError, match="Không khớp"):
         call_command("draw", "verify", "--stall", stall_a.slug, "--round", str(round_.pk))
+
+
+def test_the_round_and_wish_pages_read_in_english_when_chosen(stall_a, client_for):
+    client = client_for(stall_a)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    rounds = client.get("/dot-phat/").content.decode()
+    assert "Being fastest does not decide who receives." in rounds
+    wishes = client.get("/can-tim/").content.decode()
+    assert "Leave a wish" in wishes
+    assert "Ghi mong muốn" not in wishes
