@@ -36,7 +36,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy platform/gianhang platform/core tenants privacy catalog logistics reporting
+	$(BIN)/mypy platform/gianhang platform/core tenants privacy catalog logistics distribution reporting
 	PYTHONPATH=platform:. $(BIN)/lint-imports
 
 format: install

@@ -241,6 +241,12 @@ def _recipient_clean(recipient: Recipient) -> dict:
     return fields
 
 
+def recipient_fields(recipient: Recipient) -> dict:
+    """The checkout's validation of a recipient, for other ways of asking (a round's request,
+    a wish): the Order-shaped fields, or ``ValidationError`` naming each wrong field."""
+    return _recipient_clean(recipient)
+
+
 def _lines_clean(lines: Mapping[int, int]) -> dict[int, int]:
     cleaned: dict[int, int] = {}
     for item_id, quantity in lines.items():
@@ -315,6 +321,18 @@ def _limits_check(
                 },
                 item_id=item_id,
             )
+
+
+def order_limits_check(*, stall, phone_hash: str, lines: Mapping[int, int]) -> None:
+    """Whether this phone may still receive ``lines`` under the stall's per-recipient limits;
+    ``OrderRefused`` (``limit_items`` or ``limit_same_item``) when not. Reads only."""
+    wanted = _lines_clean(lines)
+    sql, params = _limits_recent(stall=stall, hashed=phone_hash)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        recent = [(int(item_id), int(quantity)) for item_id, quantity in cursor.fetchall()]
+        titles = dict(Item.objects.filter(pk__in=wanted).values_list("pk", "title"))
+    _limits_check(stall=stall, recent=recent, lines=wanted, titles=titles)
 
 
 def _code_taken(exc: IntegrityError) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
+import django.dispatch
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Sum
@@ -14,6 +15,10 @@ from catalog.cache import catalog_changed
 from catalog.models import Donation, DonationLine, Item, StockEntry, actor_id_of
 
 Kind = StockEntry.Kind
+
+# Sent after the commit of every intake (sender=Item, item_id=..., quantity=...): new stock
+# on the shelf. Apps above catalog (wanted lists) offer it to people who asked for it.
+stock_taken_in = django.dispatch.Signal()
 
 # Kinds an officer may record by hand; reservations, releases and hand-outs come from orders.
 MANUAL_KINDS = (Kind.INTAKE, Kind.ADJUSTMENT, Kind.WRITE_OFF)
@@ -73,6 +78,11 @@ def stock_change(
         donation=donation,
     )
     item.refresh_from_db(fields=["available"])
+    if kind == Kind.INTAKE:
+        item_id = item.pk
+        transaction.on_commit(
+            lambda: stock_taken_in.send(sender=Item, item_id=item_id, quantity=quantity)
+        )
     return entry
 
 

@@ -17,6 +17,8 @@ class SubjectKind(models.TextChoices):
     RECIPIENT = "recipient", _("Người nhận")
     VOLUNTEER = "volunteer", _("Đoàn viên tình nguyện")
     DONOR = "donor", _("Người tặng")
+    APPLICANT = "applicant", _("Người đăng ký đợt phát")
+    WISHER = "wisher", _("Người để lại mong muốn")
 
 
 class ConsentRecord(models.Model):

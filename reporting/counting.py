@@ -11,11 +11,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from catalog.models import Donation, DonationLine, Item, Order, OrderEvent, OrderLine
+from distribution.models import Request, Round, SetRequest, Wish
 from reporting.forgetting import recipients_forgotten
 from reporting.sketch import registers_merge, sketch_of
 
@@ -39,6 +40,13 @@ class DayCounts:
     recipients_sketch: list[int] = field(default_factory=list)
     volunteers: int = 0
     volunteer_hours: Decimal = Decimal("0")
+    rounds_held: int = 0
+    round_requests: int = 0
+    round_allocated: int = 0
+    waitlist_served: int = 0
+    wishes_met: int = 0
+    sets_completed: int = 0
+    set_books: int = 0
 
 
 def local_bounds(since: dt.date, until: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -145,11 +153,65 @@ def stall_days_count(
     ):
         days[given_row["day"]].items_given = given_row["n"] or 0
 
+    distribution_days_count(days=days, start=start, end=end)
     for day, counts in days.items():
         volunteers, hours = volunteer_day_summary(day=day)
         counts.volunteers = int(volunteers)
         counts.volunteer_hours = Decimal(str(round(float(hours), 2)))
     return days
+
+
+def _by_day(queryset, field: str, *, start, end, total: str | None = None) -> dict:
+    """{local day: count (or sum of ``total``)} of the rows whose ``field`` falls in range."""
+    tz = timezone.get_default_timezone()
+    rows = (
+        queryset.filter(**{f"{field}__gte": start, f"{field}__lt": end})
+        .annotate(day=TruncDate(field, tzinfo=tz))
+        .values("day")
+        .annotate(n=Sum(total) if total else Count("pk"))
+    )
+    return {row["day"]: row["n"] or 0 for row in rows}
+
+
+def distribution_days_count(*, days: dict[dt.date, DayCounts], start, end) -> None:
+    """Rounds, requests, allocations, wishes and textbook sets of the stall's days."""
+    figures = {
+        "rounds_held": _by_day(Round.objects.all(), "drawn_at", start=start, end=end),
+        "round_requests": _by_day(Request.objects.all(), "created_at", start=start, end=end),
+        "round_allocated": _by_day(
+            Request.objects.filter(offered_at__isnull=False), "offered_at", start=start, end=end
+        ),
+        # Offered after the draw itself: a unit passed on from someone who did not take it.
+        "waitlist_served": _by_day(
+            Request.objects.filter(offered_at__gt=F("round__drawn_at")),
+            "offered_at",
+            start=start,
+            end=end,
+        ),
+        "wishes_met": _by_day(
+            Wish.objects.filter(state=Wish.State.MET), "updated_at", start=start, end=end
+        ),
+        "sets_completed": _by_day(SetRequest.objects.all(), "completed_at", start=start, end=end),
+    }
+    set_lines = _by_day(
+        OrderLine.objects.filter(order__in=SetRequest.objects.values("order")),
+        "order__placed_at",
+        start=start,
+        end=end,
+        total="quantity",
+    )
+    set_wishes = _by_day(
+        Wish.objects.filter(state=Wish.State.MET, set_request__isnull=False),
+        "updated_at",
+        start=start,
+        end=end,
+    )
+    for name, by_day in figures.items():
+        for day, n in by_day.items():
+            setattr(days[day], name, n)
+    for by_day in (set_lines, set_wishes):
+        for day, n in by_day.items():
+            days[day].set_books += n
 
 
 def volunteer_day_summary(*, day: dt.date) -> tuple[int, float]:

@@ -46,9 +46,16 @@ METRICS = [
     ("recipients", _("Người nhận (không trùng)")),
     ("volunteers", _("Lượt đoàn viên tình nguyện")),
     ("volunteer_hours", _("Giờ tình nguyện")),
+    ("rounds_held", _("Đợt phát đã bốc thăm")),
+    ("round_requests", _("Đăng ký đợt phát")),
+    ("round_allocated", _("Suất đợt phát đã trao")),
+    ("waitlist_served", _("Suất chuyển cho danh sách chờ")),
+    ("wishes_met", _("Mong muốn đã đáp ứng")),
+    ("sets_completed", _("Bộ sách trao đủ")),
+    ("set_books", _("Sách trao theo bộ")),
 ]
 # Counts about organisations or time, not people: never suppressed.
-NOT_PERSONAL = {"stalls", "active_stalls", "volunteer_hours"}
+NOT_PERSONAL = {"stalls", "active_stalls", "volunteer_hours", "rounds_held"}
 HEADLINE = ["orders_placed", "items_given", "active_stalls", "recipients", "volunteers"]
 # A unit's card on a phone: these few, the rest in the table and the exports.
 CARD = ["orders_placed", "items_given", "orders_delivered_volunteer", "orders_delivered_post"]

@@ -22,6 +22,13 @@ FACT_COUNTS = (
     "orders_cancelled",
     "recipients",
     "volunteers",
+    "rounds_held",
+    "round_requests",
+    "round_allocated",
+    "waitlist_served",
+    "wishes_met",
+    "sets_completed",
+    "set_books",
 )
 # Every summed column of a fact: the counts and the volunteers' hours.
 FACT_SUMMED = (*FACT_COUNTS, "volunteer_hours")
@@ -42,6 +49,15 @@ class FactCounts(models.Model):
     orders_cancelled = models.PositiveIntegerField(_("đơn đã hủy"), default=0)
     recipients = models.PositiveIntegerField(_("người nhận"), default=0)
     volunteers = models.PositiveIntegerField(_("đoàn viên tham gia"), default=0)
+    # Fair distribution: rounds drawn, requests, allocations (and those that went to the
+    # waitlist), wishes met, textbook sets completed and the books given through sets.
+    rounds_held = models.PositiveIntegerField(_("đợt phát đã bốc thăm"), default=0)
+    round_requests = models.PositiveIntegerField(_("đăng ký đợt phát"), default=0)
+    round_allocated = models.PositiveIntegerField(_("suất đợt phát đã trao"), default=0)
+    waitlist_served = models.PositiveIntegerField(_("suất chuyển cho danh sách chờ"), default=0)
+    wishes_met = models.PositiveIntegerField(_("mong muốn đã đáp ứng"), default=0)
+    sets_completed = models.PositiveIntegerField(_("bộ sách trao đủ"), default=0)
+    set_books = models.PositiveIntegerField(_("sách trao theo bộ"), default=0)
     volunteer_hours = models.DecimalField(
         _("giờ tình nguyện"), max_digits=9, decimal_places=2, default=0
     )

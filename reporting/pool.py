@@ -1,8 +1,8 @@
 """The district pool: counts of stock and wishes of the stalls below a unit, and matches.
 
 Counts only, by category, size and grade: never a person, never a stall's item list.
-Wishes come from the wanted lists of the fair-distribution app when it is installed,
-read through one function (``stall_wishes_counts``) so this module does not depend on it.
+Wishes are the waiting wishes of the wanted lists (``distribution``), read through one
+function (``stall_wishes_counts``), which tests may give a fixed answer.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from django.apps import apps
-from django.db.models import Count, Model, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django_tenants.utils import tenant_context
 
 from catalog.models import Category, Item
+from distribution.models import Wish
 from reporting.models import Transfer
 from tenants.geography import distance_km
 from tenants.models import Membership, Stall, Unit
@@ -26,55 +26,33 @@ from tenants.selectors import units_with_role, user_is_platform_admin
 Kind = tuple[str, str, int | None]
 
 POOL_ROLES = (Membership.Role.PROVINCE_OFFICER, Membership.Role.DISTRICT_OFFICER)
-OPEN_WISH_STATE = "open"
 # The nearest stalls offered for one stall's wish of one kind.
 MATCHES_PER_WISH = 5
-WISH_APP: str = "distribution"
-WISH_MODEL: str = "Wish"
 
 
 class WishSource(Protocol):
     def counts(self, stall: Stall) -> list[tuple[str, str, int | None, int]]: ...
 
 
-class NoWishes:
-    """No wanted lists on this platform (the fair-distribution app is not installed)."""
-
-    def counts(self, stall: Stall) -> list[tuple[str, str, int | None, int]]:
-        return []
-
-
 class DistributionWishes:
-    """Open wishes of the ``distribution`` app's ``Wish`` model, counted in the stall's schema.
-
-    Assumes ``Wish`` lives in each stall's schema with fields ``category`` (a foreign key to
-    ``catalog.Category`` or a category slug), ``size`` (text, blank for any), ``grade``
-    (integer or null) and ``state`` ("open" while it waits).
-    """
-
-    def __init__(self, model: type[Model] | None = None) -> None:
-        self.model = model  # the installed app's model unless one is given
+    """The wanted lists' waiting wishes (``distribution.Wish``), counted in the stall's schema."""
 
     def counts(self, stall: Stall) -> list[tuple[str, str, int | None, int]]:
-        wish = self.model or apps.get_model(WISH_APP, WISH_MODEL)
-        category_field = wish._meta.get_field("category")
-        category = "category__slug" if category_field.is_relation else "category"
         with tenant_context(stall):
             rows = (
-                wish._default_manager.filter(state=OPEN_WISH_STATE)
-                .values(category, "size", "grade")
+                Wish.objects.filter(state=Wish.State.WAITING)
+                .values("category__slug", "size", "grade")
                 .annotate(n=Count("pk"))
                 .order_by()
             )
             return [
-                (str(row[category]), row["size"] or "", row["grade"], int(row["n"])) for row in rows
+                (row["category__slug"], row["size"] or "", row["grade"], int(row["n"]))
+                for row in rows
             ]
 
 
 def wish_source() -> WishSource:
-    if apps.is_installed(WISH_APP):
-        return DistributionWishes()
-    return NoWishes()
+    return DistributionWishes()
 
 
 def stall_wishes_counts(stall: Stall) -> list[tuple[str, str, int | None, int]]:

@@ -10,4 +10,5 @@ urlpatterns = [
     path(
         "transfers/<int:pk>/step/", transfer_api.TransferStepApi.as_view(), name="api-transfer-step"
     ),
+    path("", include("distribution.api_urls")),
 ]

@@ -138,7 +138,7 @@ def demo_seed(*, base_domain: str) -> list[DemoLogin]:
 
 
 def _app_seeds(stall: Stall) -> None:
-    for app in ("catalog", "logistics", "reporting"):
+    for app in ("catalog", "logistics", "distribution", "reporting"):
         try:
             module = import_module(f"{app}.demo")
         except ModuleNotFoundError:

@@ -82,6 +82,7 @@ TENANT_APPS = [
     "privacy",
     "catalog",
     "logistics",
+    "distribution",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -135,6 +136,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tenants.context_processors.stall",
                 "gianhang.workspace_nav.staff_nav",
+                "distribution.context.wanted",
             ],
         },
     }
@@ -408,6 +410,15 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Finishes a batch whose worker died, long before Redis would hand its task out again.
     "logistics-batch-build-resume": {"task": "logistics.batch_build_resume", "schedule": 300.0},
 }
+# Distribution rounds: close rounds whose window ended, pass on holds that ran out.
+CELERY_BEAT_SCHEDULE["distribution-rounds-sweep"] = {
+    "task": "distribution.rounds_sweep",
+    "schedule": 300.0,
+}
+CELERY_BEAT_SCHEDULE["distribution-messages-sweep"] = {
+    "task": "distribution.messages_sweep",
+    "schedule": 300.0,
+}
 # Recipient SMS: "record" keeps messages in the outbox only; "webhook" POSTs them to a gateway.
 GIANHANG_SMS_BACKEND = env("GIANHANG_SMS_BACKEND", "record")
 GIANHANG_SMS_WEBHOOK_URL = env("GIANHANG_SMS_WEBHOOK_URL", "")
@@ -506,6 +517,9 @@ GIANHANG_PG_BIN_DIR = env("GIANHANG_PG_BIN_DIR", "")
 # JSON bodies of the API: refused above this size or nesting depth, before parsing.
 GIANHANG_API_MAX_BODY_BYTES = env_int("GIANHANG_API_MAX_BODY_BYTES", 64 * 1024)
 GIANHANG_API_MAX_DEPTH = env_int("GIANHANG_API_MAX_DEPTH", 16)
+# Wanted lists: a wish waits this many days; an offered item is held this many days.
+GIANHANG_WISH_DAYS = env_int("GIANHANG_WISH_DAYS", 90)
+GIANHANG_WISH_HOLD_DAYS = env_int("GIANHANG_WISH_HOLD_DAYS", 3)
 GIANHANG_RETENTION_DAYS_BY_SUBJECT = {
     "volunteer": env_int("GIANHANG_VOLUNTEER_RETENTION_DAYS", 365),
 }

@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/v1/", include("gianhang.api_urls_tenant")),
     path("", include("privacy.urls")),
     path("", include("logistics.urls")),
+    path("", include("distribution.urls")),
     path("", include("catalog.urls")),
 ]
 

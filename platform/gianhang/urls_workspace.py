@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.urls import path
 
 from catalog import officer_items, officer_orders
+from distribution import officer_views as distribution_views
+from distribution import textbook_views, wish_views
 from gianhang import workspace, workspace_officers
 from logistics import volunteer_views
 from reporting import poster_views, transfer_views
@@ -42,5 +44,18 @@ urlpatterns = [
         "cai-dat/can-bo/<int:user_id>/mat-khau-tam/",
         workspace_officers.officer_password,
         name="officer-password",
+    ),
+    path("can-tim/", wish_views.officer_wishes, name="wishes"),
+    path("sach-giao-khoa/", textbook_views.textbook_intake_page, name="textbooks"),
+    path("dot-phat/", distribution_views.rounds, name="rounds"),
+    path("dot-phat/<int:round_id>/", distribution_views.round_page, name="round"),
+    path("dot-phat/<int:round_id>/dong/", distribution_views.round_close_view, name="round-close"),
+    path(
+        "dot-phat/<int:round_id>/boc-tham/", distribution_views.round_draw_view, name="round-draw"
+    ),
+    path(
+        "dot-phat/<int:round_id>/dang-ky/<int:request_id>/",
+        distribution_views.request_step,
+        name="round-request-step",
     ),
 ]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from catalog.models import Item, Order
+from distribution.models import Round, Wish
 from logistics import selectors as logistics_selectors
 from logistics.models import PostalBatch, Route, SaturdayRun
 from privacy.selectors import data_requests_for_officers, exports_last
@@ -91,6 +92,17 @@ def todo_tiles() -> list[dict]:
             .distinct()
             .count(),
             reverse("workspace:items") + "?loc=het-hang",
+        ),
+        _tile(
+            _("Đợt phát chờ bốc thăm"),
+            Round.objects.filter(state=Round.State.CLOSED).count(),
+            reverse("workspace:rounds"),
+            _("Nhập số công khai để bốc thăm."),
+        ),
+        _tile(
+            _("Mong muốn đang chờ món"),
+            Wish.objects.filter(state=Wish.State.WAITING, anonymised_at__isnull=True).count(),
+            reverse("workspace:wishes"),
         ),
     ]
     return tiles

@@ -38,6 +38,9 @@ def test_api_never_errors_and_matches_its_schema(stall_host):
         tested.append(operation.label)
     assert "POST /api/v1/orders/" in tested
     assert "GET /api/v1/items/" in tested
+    assert "POST /api/v1/rounds/{id}/requests/" in tested
+    assert "POST /api/v1/wishes/" in tested
+    assert "POST /api/v1/sets/" in tested
 
 
 def _run_all_checks(operation, mode, host: str) -> None:

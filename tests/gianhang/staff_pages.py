@@ -13,6 +13,7 @@ from logistics.runs import route_link_token, run_for_new_stops, run_plan, volunt
 from privacy.services import data_request_open, personal_link_token
 from tenants.models import Membership
 from tests.conftest import in_stall, make_user
+from tests.distribution.factories import request_make, round_make
 from tests.logistics.factories import (
     far_commune,
     item_make,
@@ -58,6 +59,8 @@ def stall_fill(stall) -> FilledStall:
         data_request_open(subject_id=first.pk, kind="export")
         token = route_link_token(route=route)
         own_link = personal_link_token(kind="volunteer", subject_id=member.pk)
+        round_ = round_make(items=[(item_make(title="Xe đạp", available=1), 1)])
+        request_make(stall=stall, round_=round_, phone="0912345097")
     colleague = make_user(
         f"dong-nghiep-{stall.slug}@example.vn", unit=stall.unit, role=Membership.Role.SCHOOL_OFFICER
     )
@@ -77,6 +80,11 @@ def stall_fill(stall) -> FilledStall:
         "/can-bo/cai-dat/can-bo/",
         f"/can-bo/cai-dat/can-bo/{colleague.pk}/mat-khau-tam/",
         "/can-bo/chuyen-hang/",
+        "/can-bo/dot-phat/",
+        "/can-bo/can-tim/",
+        "/can-bo/sach-giao-khoa/",
+        "/can-bo/sach-giao-khoa/?lop=6&bo=canh-dieu",
+        f"/can-bo/dot-phat/{round_.pk}/",
         "/can-bo/bao-mat/yeu-cau/",
         "/can-bo/bao-mat/nhat-ky/",
         f"/can-bo/phieu-dong-goi/?id={first.pk}",

@@ -83,7 +83,8 @@ def test_navigation_reaches_every_section_and_marks_the_current_one(
     nav = body.split('class="staff-nav', 1)[1].split("</nav>", 1)[0]
     for label in (
         "Việc cần làm", "Đơn hàng", "Hàng &amp; kho", "Quyên góp", "Giao nhận",
-        "Tình nguyện viên", "Bảo mật", "Cài đặt", "Đăng xuất",
+        "Tình nguyện viên", "Bảo mật", "Cài đặt", "Đăng xuất", "Đợt phát", "Cần tìm",
+        "Sách giáo khoa",
     ):  # fmt: skip
         assert label in nav
     assert re.search(r'aria-current="page">Hàng &amp; kho<', nav)
@@ -125,3 +126,20 @@ def test_home_says_whether_this_saturdays_route_sheets_were_printed(
     home = client.get("/can-bo/").content.decode()
     assert f"Đã in phiếu tuyến lúc {at:%H:%M %d/%m} (1/1 tuyến)" in home
     assert "Chưa in phiếu tuyến" not in home
+
+
+def test_home_counts_rounds_to_draw_and_waiting_wishes(stall_a, client_for, officer_factory):
+    from catalog.models import Category
+    from distribution.services import round_close
+    from distribution.wishes import wish_leave
+    from tests.distribution.factories import round_make, round_window_end
+
+    with in_stall(stall_a):
+        round_ = round_make(items=[(item_make(available=2, title="Xe đạp"), 2)])
+        round_window_end(round_)
+        round_close(round_=round_)
+        for n in range(2):
+            wish_leave(phone=f"09123456{n:02d}", category=Category.objects.get(slug="giay-dep"))
+    body = client_for(stall_a, user=officer_factory(stall_a)).get("/can-bo/").content.decode()
+    assert _count(body, "Đợt phát chờ bốc thăm") == 1
+    assert _count(body, "Mong muốn đang chờ món") == 2

@@ -14,7 +14,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from pypdf import PdfReader
 
-from catalog.models import Donation, Order
+from catalog.models import Category, Donation, Order
+from distribution.models import Request
+from distribution.wishes import wish_leave
 from logistics.batches import batch_build
 from logistics.models import Notification, Parcel, Route, RunStop
 from logistics.routing import order_route
@@ -24,7 +26,9 @@ from privacy.models import AccessLog, DataRequest
 from privacy.notices import NOTICE_CURRENT
 from privacy.services import data_request_open
 from tenants.models import Membership
+from tests.catalog.factories import item_make
 from tests.conftest import in_stall, make_user
+from tests.distribution.factories import request_make, round_make
 from tests.logistics.factories import (
     far_commune,
     order_make,
@@ -59,6 +63,8 @@ MUST_SHOW = {
     "workspace:volunteers",
     "privacy:volunteer-officer",
     "officer-order-detail",
+    "workspace:round",
+    "workspace:wishes",
 }
 
 
@@ -102,6 +108,12 @@ def _stall_with_people(stall):
         Donation.objects.create(donor_name=f"{MARK} Người Tặng", received_on="2026-03-02")
         request = data_request_open(subject_id=far.pk, kind=DataRequest.Kind.EXPORT)
         route = Route.objects.get(run=run)
+        round_ = round_make(items=[(item_make(title="Xe đạp", quantity=1), 1)])
+        asked = request_make(stall=stall, round_=round_, phone="0912345098")
+        Request.objects.filter(pk=asked.pk).update(recipient_name=f"{MARK} Người Xin")
+        wish_leave(
+            phone="0912345096", category=Category.objects.get(slug="giay-dep"), note=f"{MARK} cỡ"
+        )
     # A colleague, for the page that gives an officer a temporary password.
     colleague = make_user(
         f"dong-nghiep-{stall.slug}@example.vn", unit=stall.unit, role=Membership.Role.SCHOOL_OFFICER
@@ -109,6 +121,7 @@ def _stall_with_people(stall):
     with in_stall(stall):
         return {
             "user_id": colleague.pk,
+            "round_id": round_.pk,
             "run_id": run.pk,
             "route_id": route.pk,
             "batch_id": batch.pk,

@@ -34,7 +34,7 @@ from tests.logistics.factories import order_make
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = ("tenants", "privacy", "catalog", "logistics", "reporting")
+PROJECT_APPS = ("tenants", "privacy", "catalog", "logistics", "distribution", "reporting")
 LOOKS_PERSONAL = re.compile(r"name|phone|address|note|guardian|email|reason|text")
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 CANARY = "Canary"  # in every personal value below, so a scan of the schema can find them
@@ -246,7 +246,7 @@ def test_a_retention_run_leaves_no_personal_text_in_the_schema_and_counts_unchan
         with in_stall(stall_a):
             assert _texts_containing(CANARY)  # the scan does find what is there
             done = retention_run()
-            assert done == {"recipient": 3, "volunteer": 1, "donor": 1}
+            assert done == {"recipient": 3, "volunteer": 1, "donor": 1, "applicant": 0, "wisher": 0}
             assert _texts_containing(CANARY) == []
             assert _texts_containing("912777") == []
             assert Volunteer.objects.get(pk=volunteer.pk).anonymised_at is not None

@@ -72,6 +72,32 @@ def recount(schema: str, day: dt.date) -> dict[str, int]:
         f"{schema}.catalog_orderevent e ON e.order_id=l.order_id WHERE e.to_state='delivered' "
         f"AND (e.at AT TIME ZONE '{tz}')::date=%(d)s"
     )
+    on_day = f"AT TIME ZONE '{tz}')::date=%(d)s"
+    q["rounds_held"] = f"SELECT count(*) FROM {schema}.distribution_round WHERE (drawn_at {on_day}"
+    q["round_requests"] = (
+        f"SELECT count(*) FROM {schema}.distribution_request WHERE (created_at {on_day}"
+    )
+    q["round_allocated"] = (
+        f"SELECT count(*) FROM {schema}.distribution_request WHERE (offered_at {on_day}"
+    )
+    q["waitlist_served"] = (
+        f"SELECT count(*) FROM {schema}.distribution_request r JOIN {schema}.distribution_round "
+        f"d ON d.id=r.round_id WHERE r.offered_at > d.drawn_at AND (r.offered_at {on_day}"
+    )
+    q["wishes_met"] = (
+        f"SELECT count(*) FROM {schema}.distribution_wish WHERE state='met' "
+        f"AND (updated_at {on_day}"
+    )
+    q["sets_completed"] = (
+        f"SELECT count(*) FROM {schema}.distribution_setrequest WHERE (completed_at {on_day}"
+    )
+    q["set_books"] = (
+        f"SELECT (SELECT coalesce(sum(l.quantity),0) FROM {schema}.catalog_orderline l "
+        f"JOIN {schema}.catalog_order o ON o.id=l.order_id JOIN {schema}.distribution_setrequest"
+        f" s ON s.order_id=o.id WHERE (o.placed_at {on_day}) + (SELECT count(*) FROM "
+        f"{schema}.distribution_wish WHERE state='met' AND set_request_id IS NOT NULL "
+        f"AND (updated_at {on_day})"
+    )
     out = {}
     with connection.cursor() as cursor:
         for name, sql in q.items():
