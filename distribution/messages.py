@@ -151,6 +151,8 @@ def message_send(*, message_id: int) -> Message | None:
             updates = {"last_error": str(exc)[:300]}
             transient = exc
         else:
+            # Backends answer with what they did (status and channel); older ones a status.
+            status = getattr(status, "status", status)
             updates = {"status": status, "sent_at": timezone.now(), "last_error": ""}
         Message.objects.filter(pk=message.pk).update(**updates)
     if transient is not None:
