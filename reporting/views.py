@@ -20,9 +20,8 @@ from reporting.periods import PRESETS, period_from_params, preset_of
 from reporting.pool import transfer_counts, user_sees_pool
 from reporting.selectors import units_to_report_on, user_sets_targets_on
 from reporting.services import target_create, target_delete
-from tenants.accounts import OVERSEER_ROLES
 from tenants.models import Unit
-from tenants.selectors import units_overseen_by, units_with_role, user_oversees_unit
+from tenants.selectors import units_overseen_by, user_oversees_unit
 
 
 def public_only(view):
@@ -94,8 +93,6 @@ def unit_report(request, unit_id: int):
             "preset": preset_of(period, timezone.localdate()),
             "period_has_today": period.includes(timezone.localdate()),
             "can_set_targets": user_sets_targets_on(user=request.user, unit=unit),
-            # District and province officers give their schools' officers temporary passwords.
-            "can_reset_officers": units_with_role(user=request.user, roles=OVERSEER_ROLES).exists(),
             "can_see_pool": user_sees_pool(user=request.user, unit=unit),
             "transfers": transfer_counts(unit=unit, start=period.start, end=period.end),
         },

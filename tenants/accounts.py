@@ -9,7 +9,6 @@ from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.core import signing
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 
 from tenants.collation import vi_sorted
@@ -130,13 +129,11 @@ def password_set(*, user, password: str, request=None) -> None:
         request.session.pop(SESSION_MUST_CHANGE, None)
 
 
-# --- A temporary password for an officer who forgot theirs ---------------------------------
+# --- Officers of a stall giving each other a temporary password ------------------------------
 
-# Roles a stall's officer may hold and still be reset by a colleague or an overseer: anything
-# more (an oversight role, the platform) would let them take over a wider account.
+# Roles a stall's officer may hold and still be reset by a colleague: anything more (an
+# oversight role, the platform) would let one stall's officer take over a wider account.
 _RESETTABLE_ROLES = (Membership.Role.SCHOOL_OFFICER, Membership.Role.VOLUNTEER)
-# District and province officers reset the school officers of the units below them.
-OVERSEER_ROLES = (Membership.Role.PROVINCE_OFFICER, Membership.Role.DISTRICT_OFFICER)
 
 
 def stall_officers(*, stall: Stall) -> list:
@@ -154,61 +151,24 @@ def stall_officers(*, stall: Stall) -> list:
     return vi_sorted(users, key=lambda u: u.get_full_name() or u.get_username())
 
 
-def _reset_scope(*, actor: UserLike, stall: Stall | None) -> list[str]:
-    """Paths of the units inside which ``actor`` may give temporary passwords."""
-    if stall is not None:
-        if stall.unit is None or not user_is_stall_officer(user=actor, stall=stall):
-            return []
-        return [stall.unit.path]
-    return list(units_with_role(user=actor, roles=OVERSEER_ROLES).values_list("path", flat=True))
+def officer_password_resettable(*, actor: UserLike, target, stall: Stall) -> bool:
+    """May ``actor`` (an officer of ``stall``) issue a temporary password for ``target``?
 
-
-def officers_overseen(*, actor: UserLike) -> list[tuple]:
-    """(account, names of its stalls) for every school officer below the district or
-    province units of ``actor``, in Vietnamese order."""
-    scope = _reset_scope(actor=actor, stall=None)
-    if not scope:
-        return []
-    inside = Q(pk__in=[])
-    for path in scope:
-        inside |= Q(unit__path__startswith=path)
-    memberships = (
-        Membership.objects.filter(inside, role=Membership.Role.SCHOOL_OFFICER)
-        .exclude(user_id=actor.pk or 0)
-        .filter(user__is_active=True)
-        .select_related("user", "unit__stall")
-    )
-    stalls: dict[int, tuple] = {}
-    for m in memberships:
-        user, names = stalls.setdefault(m.user_id, (m.user, []))
-        stall = getattr(m.unit, "stall", None)
-        names.append(stall.name if stall is not None else m.unit.name)
-    rows = [(user, vi_sorted(names)) for user, names in stalls.values()]
-    return vi_sorted(rows, key=lambda row: row[0].get_full_name() or row[0].get_username())
-
-
-def officer_password_resettable(*, actor: UserLike, target, stall: Stall | None = None) -> bool:
-    """May ``actor`` issue a temporary password for ``target``?
-
-    On a stall's host (``stall`` given): ``actor`` is an officer of the stall and ``target``
-    another officer of it. On the public host: ``actor`` is a district or province officer
-    and ``target`` a school officer below them. Either way every role of ``target`` must lie
-    inside that scope (an account that also works elsewhere would open that place too), and
-    never oneself, a platform administrator or a staff account.
+    Only for another active officer of the same stall whose every role lies inside the
+    stall's unit: never for oneself, a platform administrator or an account that also works
+    for another unit (a reset would open that unit too).
     """
-    if target.pk == actor.pk or not target.is_active or target.is_superuser or target.is_staff:
+    if stall.unit is None or target.pk == actor.pk:
         return False
-    scope = _reset_scope(actor=actor, stall=stall)
-    if not scope:
+    if not target.is_active or target.is_superuser or target.is_staff:
+        return False
+    if not user_is_stall_officer(user=actor, stall=stall):
         return False
     memberships = list(Membership.objects.filter(user=target).select_related("unit"))
-    officer_here = any(
-        m.role == Membership.Role.SCHOOL_OFFICER and (stall is None or m.unit_id == stall.unit_id)
-        for m in memberships
-    )
-    return officer_here and all(
-        m.role in _RESETTABLE_ROLES and any(m.unit.path.startswith(path) for path in scope)
-        for m in memberships
+    return any(
+        m.unit_id == stall.unit_id and m.role == Membership.Role.SCHOOL_OFFICER for m in memberships
+    ) and all(
+        m.role in _RESETTABLE_ROLES and m.unit.path.startswith(stall.unit.path) for m in memberships
     )
 
 
@@ -217,9 +177,9 @@ class PasswordResetRefused(Exception):
 
 
 @transaction.atomic
-def officer_password_reset(*, actor: UserLike, target, stall: Stall | None = None) -> str:
-    """A temporary password for an officer; they set their own at next login. Refused
-    (``PasswordResetRefused``) where ``officer_password_resettable`` says no."""
+def officer_password_reset(*, actor: UserLike, target, stall: Stall) -> str:
+    """A temporary password for another officer of the stall; they set their own at next
+    login. Refused (``PasswordResetRefused``) where ``officer_password_resettable`` says no."""
     target = get_user_model().objects.select_for_update().get(pk=target.pk)
     if not officer_password_resettable(actor=actor, target=target, stall=stall):
         raise PasswordResetRefused

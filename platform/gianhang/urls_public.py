@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-from gianhang import workspace_officers
 from gianhang.urls_common import urlpatterns as common
 from tenants.admin_sites import platform_admin_site
 from tenants.views import public_home
@@ -13,12 +12,6 @@ urlpatterns = [
     *common,
     path("quan-tri/", platform_admin_site.urls),
     path("api/v1/", include("gianhang.api_urls_public")),
-    path("bao-cao/can-bo/", workspace_officers.overseen_officers, name="overseen-officers"),
-    path(
-        "bao-cao/can-bo/<int:user_id>/mat-khau-tam/",
-        workspace_officers.overseen_officer_password,
-        name="overseen-officer-password",
-    ),
     path("", include("reporting.urls")),
     path("", public_home, name="public-home"),
 ]

@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from privacy.models import AccessLog
-from tenants.models import Membership, TemporaryPassword, Unit
-from tenants.services import membership_grant, unit_get_or_create
+from tenants.models import Membership, TemporaryPassword
+from tenants.services import membership_grant
 from tests.conftest import host_of, in_stall, make_user
 from tests.tenants.test_login import PASSWORD, sign_in
 
@@ -146,115 +146,4 @@ def test_only_this_stalls_officers_open_the_page(stall_a, stall_b, officer_facto
         302,
         403,
     )
-    assert not TemporaryPassword.objects.exists()
-
-
-# --- From the public host: district and province officers ------------------------------------
-
-
-def _other_district_stall(stall_factory):
-    province = unit_get_or_create(
-        kind=Unit.Kind.PROVINCE, name="Tỉnh Đoàn Tiền Giang", code="tien-giang"
-    )
-    other = unit_get_or_create(
-        kind=Unit.Kind.DISTRICT, name="Huyện Đoàn Cái Bè", code="tien-giang/cai-be", parent=province
-    )
-    return stall_factory(slug="truong-cai-be", name="Đoàn trường Cái Bè", parent=other)
-
-
-def _overseer(unit, role, username):
-    return make_user(username, unit=unit, role=role)
-
-
-def _public_signed_in(user) -> Client:
-    client = Client(HTTP_HOST="localhost")
-    assert sign_in(client, user.username).status_code == 302
-    return client
-
-
-def test_district_officer_resets_a_school_officer_below_who_then_sets_their_own(
-    stall_a, stall_b, officer_factory
-):
-    district = stall_a.unit.parent
-    overseer = _overseer(district, Membership.Role.DISTRICT_OFFICER, "huyen@example.vn")
-    school_officer = officer_factory(stall_a)
-    neighbour = officer_factory(stall_b)
-    client = _public_signed_in(overseer)
-    # Their landing page, the district's report, links the officers page.
-    report = client.get(f"/bao-cao/don-vi/{district.pk}/").content.decode()
-    assert 'href="/bao-cao/can-bo/"' in report
-    listing = client.get("/bao-cao/can-bo/").content.decode()
-    assert school_officer.username in listing
-    assert "Đoàn trường A" in listing
-    assert neighbour.username in listing
-    assert "Đoàn trường B" in listing
-
-    response = client.post(f"/bao-cao/can-bo/{school_officer.pk}/mat-khau-tam/")
-    assert response.status_code == 200
-    assert "no-store" in response["Cache-Control"]
-    temporary = re.search(r'<code id="mat-khau-tam">([^<]+)</code>', response.content.decode())
-    assert temporary
-
-    them = Client(HTTP_HOST=host_of(stall_a))
-    assert sign_in(them, school_officer.username, temporary.group(1))["Location"] == (
-        "/dang-nhap/mat-khau-moi/"
-    )
-    done = them.post(
-        "/dang-nhap/mat-khau-moi/",
-        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
-        follow=True,
-    )
-    assert done.redirect_chain[-1][0] == "/can-bo/"
-    # The stall reads who did it in its own log; the other stall's log has nothing.
-    with in_stall(stall_a):
-        line = AccessLog.objects.get(object_type="tenants.temporarypassword")
-        assert (line.username, line.object_id) == (overseer.username, school_officer.username)
-    with in_stall(stall_b):
-        assert not AccessLog.objects.filter(object_type="tenants.temporarypassword").exists()
-
-
-def test_province_officer_covers_every_district_below(stall_a, officer_factory):
-    province = stall_a.unit.parent.parent
-    overseer = _overseer(province, Membership.Role.PROVINCE_OFFICER, "tinh@example.vn")
-    school_officer = officer_factory(stall_a)
-    client = _public_signed_in(overseer)
-    assert client.post(f"/bao-cao/can-bo/{school_officer.pk}/mat-khau-tam/").status_code == 200
-    assert TemporaryPassword.objects.filter(user=school_officer).exists()
-
-
-def test_district_officer_may_not_reset_outside_their_district_or_a_wider_account(
-    stall_a, stall_factory, officer_factory
-):
-    district = stall_a.unit.parent
-    overseer = _overseer(district, Membership.Role.DISTRICT_OFFICER, "huyen@example.vn")
-    far_officer = officer_factory(_other_district_stall(stall_factory))
-    province_officer = _overseer(
-        district.parent, Membership.Role.PROVINCE_OFFICER, "tinh@example.vn"
-    )
-    colleague = _overseer(district, Membership.Role.DISTRICT_OFFICER, "huyen-2@example.vn")
-    wider = officer_factory(stall_a)
-    membership_grant(user=wider, unit=district, role=Membership.Role.DISTRICT_OFFICER)
-    client = _public_signed_in(overseer)
-    before = {u.pk: u.password for u in get_user_model().objects.all()}
-    for target in (overseer, far_officer, province_officer, colleague, wider):
-        for method in (client.get, client.post):
-            url = f"/bao-cao/can-bo/{target.pk}/mat-khau-tam/"
-            assert method(url).status_code == 404, (target.username, method)
-    assert {u.pk: u.password for u in get_user_model().objects.all()} == before
-    assert far_officer.username not in client.get("/bao-cao/can-bo/").content.decode()
-
-
-def test_the_public_officers_page_is_for_district_and_province_officers_only(
-    stall_a, officer_factory
-):
-    school_officer = officer_factory(stall_a)
-    target = _colleague(stall_a)
-    anonymous = Client(HTTP_HOST="localhost")
-    assert anonymous.get("/bao-cao/can-bo/")["Location"].startswith("/dang-nhap/")
-    client = _public_signed_in(school_officer)
-    assert client.get("/bao-cao/can-bo/").status_code == 403
-    assert client.post(f"/bao-cao/can-bo/{target.pk}/mat-khau-tam/").status_code == 403
-    # On a stall's host the address does not exist at all.
-    on_stall = _signed_in(stall_a, school_officer)
-    assert on_stall.get("/bao-cao/can-bo/").status_code == 404
     assert not TemporaryPassword.objects.exists()
