@@ -10,9 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils.translation import gettext as _
+from django_tenants.utils import schema_context
 
 from catalog.cache import catalog_changed
 from catalog.models import Donation, DonationLine, Item, StockEntry, actor_id_of
+from core.tenancy import current_schema
 
 Kind = StockEntry.Kind
 
@@ -79,11 +81,23 @@ def stock_change(
     )
     item.refresh_from_db(fields=["available"])
     if kind == Kind.INTAKE:
-        item_id = item.pk
-        transaction.on_commit(
-            lambda: stock_taken_in.send(sender=Item, item_id=item_id, quantity=quantity)
-        )
+        _taken_in_after_commit(item_id=item.pk, quantity=quantity)
     return entry
+
+
+def _taken_in_after_commit(*, item_id: int, quantity: int) -> None:
+    """Tell listeners (the wanted lists) after commit, in the schema of this stall.
+
+    A transfer between stalls ends its transaction in another schema than the one its units
+    arrived in, so the schema is taken now, not when the commit runs the callback.
+    """
+    schema = current_schema()
+
+    def send() -> None:
+        with schema_context(schema):
+            stock_taken_in.send(sender=Item, item_id=item_id, quantity=quantity)
+
+    transaction.on_commit(send)
 
 
 @transaction.atomic
@@ -165,4 +179,6 @@ def stock_transfer_in(*, item: Item, quantity: int, actor=None, note: str = "") 
         note=note[:200],
     )
     item.refresh_from_db(fields=["available"])
+    # Units arriving from another stall answer this stall's wishes like any intake.
+    _taken_in_after_commit(item_id=item.pk, quantity=quantity)
     return entry

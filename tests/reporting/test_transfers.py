@@ -57,7 +57,7 @@ def wishes(monkeypatch):
     return fixed
 
 
-def test_without_the_distribution_app_a_stall_has_no_wishes(three):
+def test_a_stall_with_no_wanted_list_has_no_wishes_in_the_pool(three):
     a, _b, _c = three
     assert stall_wishes_counts(a) == []
 
@@ -79,6 +79,33 @@ def test_the_pool_proposes_a_to_b_and_never_a_stall_of_another_district(three, w
     other = pool_of(c.unit.parent)
     assert {s.slug for s in other.stalls} == {"truong-c"}
     assert other.matches == []
+
+
+def test_units_arriving_at_b_are_offered_to_bs_oldest_matching_wish(
+    three, django_capture_on_commit_callbacks
+):
+    from catalog.models import Category
+    from distribution.models import Wish
+    from distribution.wishes import wish_leave
+    from tests.conftest import in_stall
+
+    a, b, _c = three
+    shoes_in(a, quantity=5, size="32")
+    with in_stall(b):
+        shoes = Category.objects.get(slug="giay-dep")
+        oldest = wish_leave(phone="0912340001", category=shoes, size="32", limit=False)
+        other_size = wish_leave(phone="0912340002", category=shoes, size="40", limit=False)
+    transfer = transfer_propose_by_kind(
+        from_stall=a, to_stall=b, category_slug="giay-dep", size="32", quantity=1
+    )
+    transfer = transfer_send(transfer=transfer_accept(transfer=transfer))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        transfer_receive(transfer=transfer)
+
+    with in_stall(b):
+        assert Wish.objects.get(pk=oldest.pk).state == Wish.State.OFFERED
+        assert Wish.objects.get(pk=other_size.pk).state == Wish.State.WAITING
 
 
 def test_matches_come_nearest_first(three, wishes, stall_factory):
