@@ -155,7 +155,8 @@ class Donation(models.Model):
         ordering = ["-received_on", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.received_on:%d/%m/%Y} – {self.donor_name or _('ẩn danh')}"
+        anonymous = _("ẩn danh")
+        return f"{self.received_on:%d/%m/%Y} – {self.donor_name or anonymous}"
 
 
 class DonationLine(models.Model):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import get_language
 from django_tenants.utils import tenant_context
 
 from catalog.models import Category, Item
@@ -190,7 +191,9 @@ def pool_of(unit: Unit) -> Pool:
             pool.wishes.setdefault((slug, size, grade), {})[stall.pk] = n
     if stalls:
         with tenant_context(stalls[0]):
-            pool.categories.update(Category.objects.values_list("slug", "name"))
+            english = (get_language() or "").startswith("en")
+            for slug, name, name_en in Category.objects.values_list("slug", "name", "name_en"):
+                pool.categories[slug] = name_en if english and name_en else name
     by_id = {stall.pk: stall for stall in stalls}
     wishes_by_category: dict[str, list[tuple[Kind, dict[int, int]]]] = defaultdict(list)
     for wkind, wishers in pool.wishes.items():

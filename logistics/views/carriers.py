@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from logistics import shipments, tasks
@@ -17,15 +17,15 @@ from tenants.permissions import stall_officer_required
 
 class StallCarrierForm(forms.Form):
     code = forms.ChoiceField(
-        label=_lazy("Cách gửi bưu kiện"),
+        label=gettext_lazy("Cách gửi bưu kiện"),
         choices=StallCarrier.Code.choices,
         widget=forms.RadioSelect,
     )
     ghn_shop_id = forms.CharField(
-        label=_lazy("Mã cửa hàng GHN (ShopId)"),
+        label=gettext_lazy("Mã cửa hàng GHN (ShopId)"),
         max_length=20,
         required=False,
-        help_text=_lazy("Chỉ cần khi gửi qua GHN: xem trong trang quản lý cửa hàng GHN."),
+        help_text=gettext_lazy("Chỉ cần khi gửi qua GHN: xem trong trang quản lý cửa hàng GHN."),
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
 

@@ -30,12 +30,14 @@ def bad_request(request, message: str, *, status: int = 400) -> HttpResponse:
     """A short refusal: JSON ``{"detail": ...}`` under /api/, a plain Vietnamese page elsewhere."""
     if is_api_path(request.path):
         return api_error(status, message)
+    title = escape(_("Yêu cầu không hợp lệ"))
+    home = escape(_("Về trang chủ"))
     page = (
         '<!doctype html><html lang="vi"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(_('Yêu cầu không hợp lệ'))}</title></head>"
-        f"<body><main><h1>{escape(_('Yêu cầu không hợp lệ'))}</h1><p>{escape(message)}</p>"
-        f'<p><a href="/">{escape(_("Về trang chủ"))}</a></p></main></body></html>'
+        f"<title>{title}</title></head>"
+        f"<body><main><h1>{title}</h1><p>{escape(message)}</p>"
+        f'<p><a href="/">{home}</a></p></main></body></html>'
     )
     return HttpResponse(page, status=status, content_type="text/html; charset=utf-8")
 

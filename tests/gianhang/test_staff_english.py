@@ -9,6 +9,7 @@ import re
 import pytest
 
 from catalog.models import Item, Order, OrderEvent
+from distribution.models import Round, TextbookSeries, TextbookSubject
 from logistics.models import PostalBatch, RoutingDecision, Volunteer
 from tenants.models import AdminArea
 from tenants.stall_settings import communes_near_stall
@@ -33,6 +34,11 @@ def vietnamese_words(text: str) -> set[str]:
 def _data_words(stall) -> set[str]:
     """Every word of the stall's data the pages may show as it was written."""
     texts = [*NAMES, stall.name]
+    # The stall's union and the units above it (a district pool is named after its unit).
+    unit = stall.unit
+    while unit is not None:
+        texts.append(unit.name)
+        unit = unit.parent
     texts += [area.name for area in communes_near_stall(stall=stall)]
     with in_stall(stall):
         for order in Order.objects.select_related("commune__parent"):
@@ -43,6 +49,11 @@ def _data_words(stall) -> set[str]:
                 area = area.parent
         texts += Item.objects.values_list("title", flat=True)
         texts += Volunteer.objects.values_list("name", flat=True)
+        texts += Volunteer.objects.values_list("guardian_name", flat=True)
+        texts += Round.objects.values_list("title", flat=True)
+        # Textbook series and subjects are the titles the Ministry's books carry.
+        texts += TextbookSeries.objects.values_list("name", flat=True)
+        texts += TextbookSubject.objects.values_list("name", flat=True)
         texts += PostalBatch.objects.values_list("post_office", flat=True)
         # Why an order went where it went, and its history notes: written once, in the
         # language of the moment.
