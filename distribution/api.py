@@ -21,7 +21,7 @@ from distribution import selectors
 from distribution.models import Request, Round, TextbookSeries
 from distribution.serializers import (
     LookupSerializer,
-    RefusalSerializer,
+    RoundRefusalSerializer,
     RequestCreateSerializer,
     RequestOfficerSerializer,
     RequestPublicSerializer,
@@ -39,7 +39,7 @@ from distribution.textbooks import set_request_place, set_titles
 from distribution.wishes import wanted_counts, wish_leave
 from tenants.permissions import IsStallOfficer
 
-CONFLICT = OpenApiResponse(RefusalSerializer, description=_("Không ghi nhận được; xem lý do."))
+CONFLICT = OpenApiResponse(RoundRefusalSerializer, description=_("Không ghi nhận được; xem lý do."))
 
 
 def _recipient(data: dict) -> Recipient:

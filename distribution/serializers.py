@@ -108,7 +108,7 @@ class LookupSerializer(serializers.Serializer):
     phone_last4 = serializers.RegexField(r"^\d{4}$", max_length=4, min_length=4)
 
 
-class RefusalSerializer(serializers.Serializer):
+class RoundRefusalSerializer(serializers.Serializer):
     code = serializers.CharField()
     detail = serializers.CharField()
 

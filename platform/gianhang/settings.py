@@ -345,7 +345,13 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # One name for the order states wherever they appear (state, to_state): keeps the
     # schema tidy and `check --deploy` free of drf_spectacular.W001.
-    "ENUM_NAME_OVERRIDES": {"OrderStateEnum": "catalog.models.Order.State"},
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStateEnum": "catalog.models.Order.State",
+        "RoundStateEnum": "distribution.models.Round.State",
+        "RoundRequestStateEnum": "distribution.models.Request.State",
+        "WishStateEnum": "distribution.models.Wish.State",
+        "TransferStateEnum": "reporting.models.Transfer.State",
+    },
     # Every operation's possible errors (400, and 413/415 with a body) declared as JSON.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -10,7 +10,7 @@ from django.conf import settings
 from gianhang.celery import app
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-APPS = ("tenants", "privacy", "catalog", "logistics", "reporting")
+APPS = ("tenants", "privacy", "catalog", "logistics", "distribution", "reporting")
 
 
 def _our_tasks() -> dict:
