@@ -21,10 +21,10 @@ from distribution import selectors
 from distribution.models import Request, Round, TextbookSeries
 from distribution.serializers import (
     LookupSerializer,
-    RoundRefusalSerializer,
     RequestCreateSerializer,
     RequestOfficerSerializer,
     RequestPublicSerializer,
+    RoundRefusalSerializer,
     RoundSerializer,
     SetAskedSerializer,
     SetCreateSerializer,
