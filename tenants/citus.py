@@ -64,6 +64,45 @@ def schema_distribute(*, schema: str) -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute("SELECT citus_schema_distribute(%s::regnamespace)", [schema])
+        _schema_sequences_resync(cursor, schema)
+
+
+def _schema_sequences_resync(cursor, schema: str) -> None:
+    """Put the schema's identity sequences back past the rows it holds.
+
+    ``citus_schema_distribute`` recreates the tables, and the coordinator's sequences (the
+    ones inserts through the coordinator draw from) start again at 1: the template's seed
+    rows (categories) would collide with the next new row. ``setval`` is left to the
+    coordinator alone: on a worker the sequence has its own range, where these values are
+    out of bounds.
+    """
+    cursor.execute(
+        "SELECT c.relname, a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s "
+        "AND c.relkind IN ('r', 'p') AND a.attidentity <> '' AND NOT a.attisdropped",
+        [schema],
+    )
+    columns = cursor.fetchall()
+    cursor.execute("SELECT set_config('citus.enable_ddl_propagation', 'off', true)")
+    try:
+        for table, column in columns:
+            cursor.execute(
+                f'SELECT setval(pg_get_serial_sequence(%s, %s), max("{column}")) '  # noqa: S608
+                f'FROM "{schema}"."{table}" HAVING max("{column}") IS NOT NULL',
+                [f'"{schema}"."{table}"', column],
+            )
+    finally:
+        cursor.execute("SELECT set_config('citus.enable_ddl_propagation', 'on', true)")
+
+
+def provisioning_lock() -> None:
+    """One stall created at a time on Citus: two at once deadlock between the coordinator's
+    tables and the workers (seen in the test suite), where plain PostgreSQL lets the unique
+    constraints pick a winner. Held until the transaction ends."""
+    if not citus_enabled():
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext('gianhang.stall_provision'))")
 
 
 def referenced_public_tables(*, schema: str) -> list[str]:

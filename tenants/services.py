@@ -15,7 +15,7 @@ from django_tenants.utils import schema_exists
 
 from core.tenancy import schema_to_public
 from core.text import text_clean
-from tenants.citus import reference_tables_ensure, schema_sharding_set
+from tenants.citus import provisioning_lock, reference_tables_ensure, schema_sharding_set
 from tenants.geography import coordinates_usable, stall_coordinates_problem
 from tenants.models import (
     SLUG_PATTERN,
@@ -189,6 +189,7 @@ def _stall_provision(
     """One transaction: PostgreSQL's DDL is transactional, so on any error the schema, the
     rows and the account all disappear together. Nothing is ever half-created.
     """
+    provisioning_lock()
     slug = (slug or "").strip().lower()
     name = text_clean(name or "")
     if not name:
