@@ -86,11 +86,7 @@ def _schema_sequences_resync(cursor, schema: str) -> None:
     cursor.execute("SELECT set_config('citus.enable_ddl_propagation', 'off', true)")
     try:
         for table, column in columns:
-            cursor.execute(
-                f'SELECT setval(pg_get_serial_sequence(%s, %s), max("{column}")) '  # noqa: S608
-                f'FROM "{schema}"."{table}" HAVING max("{column}") IS NOT NULL',
-                [f'"{schema}"."{table}"', column],
-            )
+            _sequence_past_rows(cursor, f'"{schema}"."{table}"', column)
     finally:
         cursor.execute("SELECT set_config('citus.enable_ddl_propagation', 'on', true)")
 
@@ -163,10 +159,17 @@ def _identity_sequences_resync(cursor) -> None:
         [list(tables)],
     )
     for table, column in cursor.fetchall():
+        _sequence_past_rows(cursor, f'public."{table}"', column)
+
+
+def _sequence_past_rows(cursor, table: str, column: str) -> None:
+    """Two statements on purpose: a ``setval`` in a query that reads a distributed table is
+    sent to the table's worker with it, and fails there (other sequence range)."""
+    cursor.execute(f'SELECT max("{column}") FROM {table}')  # noqa: S608 - catalog names
+    highest = cursor.fetchone()[0]
+    if highest is not None:
         cursor.execute(
-            f'SELECT setval(pg_get_serial_sequence(%s, %s), max("{column}")) '  # noqa: S608
-            f'FROM public."{table}" HAVING max("{column}") IS NOT NULL',
-            [f"public.{table}", column],
+            "SELECT setval(pg_get_serial_sequence(%s, %s), %s)", [table, column, highest]
         )
 
 
