@@ -337,8 +337,12 @@ def order_limits_check(*, stall, phone_hash: str, lines: Mapping[int, int]) -> N
 
 def _code_taken(exc: IntegrityError) -> bool:
     """The insert hit the unique tracking code (a random collision), not another rule."""
-    constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", "") or ""
-    return "order_code" in constraint
+    diag = getattr(exc.__cause__, "diag", None)
+    constraint = getattr(diag, "constraint_name", "") or ""
+    # Citus passes a worker's error on without the constraint's name; the message names it
+    # (with the shard's suffix), in any server language.
+    message = getattr(diag, "message_primary", "") or ""
+    return "order_code" in constraint or '"catalog_order_code_key' in message
 
 
 def _prefetched(order: Order, **related: list) -> None:

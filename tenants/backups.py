@@ -35,6 +35,7 @@ from tenants.backup_public import (
     stall_public_rows,
     unit_from_rows,
 )
+from tenants.citus import citus_enabled, schema_distribute
 from tenants.models import Domain, Stall, Unit
 from tenants.pgtools import PgTools, pg_tools, rename_schema, run_pg_tool
 from tenants.services import ProvisioningError, _validate_new_stall, unit_create
@@ -302,7 +303,10 @@ def stall_restore(
             )
         script = Path(workdir) / "restore.sql"
         script.write_text(
-            rename_schema(sql, source, schema_name) + verification_sql(manifest, schema_name),
+            # On Citus the schema is loaded as an ordinary one, then distributed below.
+            ("SET citus.enable_schema_based_sharding = off;\n" if citus_enabled() else "")
+            + rename_schema(sql, source, schema_name)
+            + verification_sql(manifest, schema_name),
             encoding="utf-8",
         )
         # One transaction, checked at its end: a restore that fails leaves no schema.
@@ -320,6 +324,8 @@ def stall_restore(
 
     made_unit = None
     try:
+        with transaction.atomic():
+            schema_distribute(schema=schema_name)
         stall, made_unit, public = _record_restored(
             slug=slug,
             name=name or (bundle.public.get("stall") or {}).get("name") or slug,

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from django.db import connection
 
 from tenants.backup_bundle import BackupError
+from tenants.citus import citus_enabled
 from tenants.pgtools import pg_tools, rename_schema, run_pg_tool
 
 logger = logging.getLogger(__name__)
@@ -81,6 +82,32 @@ def _steps(dump: str) -> tuple[_Step, ...]:
     return tuple(steps)
 
 
+def _one_by_one(steps: tuple[_Step, ...]) -> tuple[_Step, ...]:
+    """Each statement of the chunks on its own, as Citus needs: it forwards the text of a
+    DDL command to the worker node, where several commands in one text are refused. A
+    statement of a dump ends with a line ending in ``;`` outside dollar quotes."""
+    out: list[_Step] = []
+    for step in steps:
+        if step.copy_data is not None:
+            out.append(step)
+            continue
+        current: list[str] = []
+        dollar = False
+        for line in step.sql.splitlines(keepends=True):
+            current.append(line)
+            if line.count("$$") % 2:
+                dollar = not dollar
+            if not dollar and line.rstrip().endswith(";"):
+                statement = "".join(current).strip()
+                if statement:
+                    out.append(_Step(sql=statement))
+                current = []
+        rest = "".join(current).strip()
+        if rest:
+            out.append(_Step(sql=rest))
+    return tuple(out)
+
+
 def _script(template: str, *, with_data: bool) -> _Script:
     state = _template_state(template)
     key = (template, with_data)
@@ -101,7 +128,10 @@ def _script(template: str, *, with_data: bool) -> _Script:
         dump = run_pg_tool(args, what="pg_dump of the template schema").stdout
         if f"CREATE SCHEMA {template};" not in dump:
             raise BackupError(f"the dump of {template} has no CREATE SCHEMA statement")
-        script = _Script(state=state, steps=_steps(dump))
+        steps = _steps(dump)
+        if citus_enabled():
+            steps = _one_by_one(steps)
+        script = _Script(state=state, steps=steps)
         _scripts[key] = script
         return script
 

@@ -17,6 +17,7 @@ from django_tenants.utils import get_tenant_database_alias, schema_exists
 
 from core.tenancy import schema_to_public
 from tenants.backup_bundle import BackupError
+from tenants.citus import schema_distribute, schema_sharding_set
 from tenants.cloning import schema_clone
 
 logger = logging.getLogger(__name__)
@@ -229,6 +230,8 @@ class Stall(TenantMixin):
         if not is_valid_schema_name(self.schema_name):
             raise ValidationError("Invalid string used for the schema name.")
 
+        # On Citus the copy is made as an ordinary schema, then distributed whole to a worker.
+        schema_sharding_set(on=False)
         try:
             schema_clone(
                 template=base_schema, schema=self.schema_name, with_data=self.clone_mode == "DATA"
@@ -237,6 +240,7 @@ class Stall(TenantMixin):
             # No pg_dump of the server's version here: django-tenants' slower clone works too.
             logger.warning("cloning %s with clone_schema(): %s", self.schema_name, exc)
             CloneSchema().clone_schema(base_schema, self.schema_name, self.clone_mode)
+        schema_distribute(schema=self.schema_name)
         schema_to_public(using=get_tenant_database_alias())
         return True
 

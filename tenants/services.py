@@ -15,6 +15,7 @@ from django_tenants.utils import schema_exists
 
 from core.tenancy import schema_to_public
 from core.text import text_clean
+from tenants.citus import provisioning_lock, reference_tables_ensure, schema_sharding_set
 from tenants.geography import coordinates_usable, stall_coordinates_problem
 from tenants.models import (
     SLUG_PATTERN,
@@ -90,8 +91,11 @@ def stall_template_migrate(*, verbosity: int = 0) -> None:
     bootstrap`` does it, before the stalls themselves).
     """
     if not schema_exists(TEMPLATE_SCHEMA):
-        with connection.cursor() as cursor:
-            cursor.execute(f'CREATE SCHEMA "{TEMPLATE_SCHEMA}"')
+        with transaction.atomic():
+            # On Citus the template stays an ordinary schema on the coordinator.
+            schema_sharding_set(on=False)
+            with connection.cursor() as cursor:
+                cursor.execute(f'CREATE SCHEMA "{TEMPLATE_SCHEMA}"')
     call_command(
         "migrate_schemas",
         tenant=True,
@@ -100,6 +104,8 @@ def stall_template_migrate(*, verbosity: int = 0) -> None:
         verbosity=verbosity,
     )
     schema_to_public()
+    # Stalls copied from it reference these public tables: on Citus they must be on every node.
+    reference_tables_ensure(schema=TEMPLATE_SCHEMA)
 
 
 def public_tenant_ensure(*, base_domain: str | None = None) -> Stall:
@@ -183,6 +189,7 @@ def _stall_provision(
     """One transaction: PostgreSQL's DDL is transactional, so on any error the schema, the
     rows and the account all disappear together. Nothing is ever half-created.
     """
+    provisioning_lock()
     slug = (slug or "").strip().lower()
     name = text_clean(name or "")
     if not name:

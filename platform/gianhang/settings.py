@@ -95,6 +95,10 @@ TENANT_BASE_SCHEMA = "stall_template"
 TENANT_CREATION_FAKES_MIGRATIONS = True
 TENANT_MIGRATION_EXECUTOR = env("GIANHANG_MIGRATION_EXECUTOR", "planned")  # tenants/upgrades.py
 TENANT_MULTIPROCESSING_MAX_PROCESSES = env_int("GIANHANG_MIGRATION_PROCESSES", 2)
+# On Citus (schema-based sharding): each stall's schema becomes a distributed schema placed
+# on a worker node, and the public tables stall tables reference become reference tables
+# (tenants/citus.py, deploy/SCALING.md).
+GIANHANG_CITUS = env_bool("GIANHANG_CITUS", False)
 # Set the search_path once per request/tenant switch instead of before every query.
 TENANT_LIMIT_SET_CALLS = True
 
