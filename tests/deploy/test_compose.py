@@ -86,7 +86,7 @@ def test_app_reaches_postgres_through_pgbouncer_in_session_mode(compose):
 
 def test_app_services_run_the_project_commands(compose):
     services = compose["services"]
-    assert _command(services["migrate"]) == "gianhang bootstrap --executor multiprocessing"
+    assert _command(services["migrate"]) == "gianhang bootstrap"
     assert _command(services["web"]).startswith("gunicorn gianhang.wsgi")
     assert _command(services["worker"]).startswith("gianhang celery worker")
     assert _command(services["beat"]).startswith("gianhang celery beat")

@@ -42,7 +42,7 @@ def _pending_in(stall) -> list[str]:
     return [f"{m.app_label}.{m.name}" for m, _backwards in plan]
 
 
-def test_upgrade_with_the_parallel_executor_migrates_every_stall(
+def test_upgrade_with_the_default_executor_migrates_every_stall(
     live_stall_factory, subprocess_env
 ):
     stalls = [live_stall_factory(), live_stall_factory(), live_stall_factory()]
@@ -50,7 +50,7 @@ def test_upgrade_with_the_parallel_executor_migrates_every_stall(
         _forget_latest_catalog_migration(stall)
 
     result = subprocess.run(
-        [GIANHANG, "bootstrap", "--executor", "multiprocessing"],
+        [GIANHANG, "bootstrap"],
         env=subprocess_env,
         capture_output=True,
         text=True,
@@ -153,7 +153,7 @@ def test_runbook_uses_only_commands_the_project_has():
 def test_runbook_covers_install_upgrade_backup_restore_and_a_new_stall():
     text = (DEPLOY / "RUNBOOK.md").read_text(encoding="utf-8")
     for needed in (
-        "gianhang bootstrap --executor multiprocessing",
+        "gianhang bootstrap",
         "gianhang stall backup",
         "gianhang stall restore",
         "gianhang stall create",
