@@ -42,9 +42,7 @@ def _pending_in(stall) -> list[str]:
     return [f"{m.app_label}.{m.name}" for m, _backwards in plan]
 
 
-def test_upgrade_with_the_default_executor_migrates_every_stall(
-    live_stall_factory, subprocess_env
-):
+def test_upgrade_with_the_default_executor_migrates_every_stall(live_stall_factory, subprocess_env):
     stalls = [live_stall_factory(), live_stall_factory(), live_stall_factory()]
     for stall in stalls:
         _forget_latest_catalog_migration(stall)
