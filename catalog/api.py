@@ -163,19 +163,7 @@ class OrderCreateApi(PublicApi, APIView):
         verdict = order_attempt_allowed(request=request, phone=data["phone"])
         if not verdict.allowed:
             raise _throttled(verdict)
-        commune = data["commune"]
-        recipient = Recipient(
-            name=data["name"],
-            phone=data["phone"],
-            address_line=data["address_line"],
-            province_id=commune.parent_id,
-            commune_id=commune.pk,
-            legacy_address=data.get("legacy_address", ""),
-            note=data.get("note", ""),
-            is_minor=data["recipient_is_minor"],
-            guardian_name=data.get("guardian_name", ""),
-            guardian_phone=data.get("guardian_phone", ""),
-        )
+        recipient = Recipient.from_api(data)
         try:
             order = order_place(
                 stall=request.tenant,

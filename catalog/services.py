@@ -169,6 +169,39 @@ class Recipient:
     guardian_name: str = ""
     guardian_phone: str = ""
 
+    @classmethod
+    def from_checkout_form(cls, data: Mapping) -> Recipient:
+        """From the checkout form's cleaned data (every page that asks for a recipient)."""
+        return cls(
+            name=data["name"],
+            phone=data["phone"],
+            address_line=data["address_line"],
+            province_id=data["province"].pk if data.get("province") else None,
+            commune_id=data["commune"].pk if data.get("commune") else None,
+            legacy_address=data.get("legacy_address", ""),
+            note=data.get("note", ""),
+            is_minor=data.get("is_minor", False),
+            guardian_name=data.get("guardian_name", ""),
+            guardian_phone=data.get("guardian_phone", ""),
+        )
+
+    @classmethod
+    def from_api(cls, data: Mapping) -> Recipient:
+        """From an API serializer's validated data (the commune names its province)."""
+        commune = data["commune"]
+        return cls(
+            name=data["name"],
+            phone=data["phone"],
+            address_line=data["address_line"],
+            province_id=commune.parent_id,
+            commune_id=commune.pk,
+            legacy_address=data.get("legacy_address", ""),
+            note=data.get("note", ""),
+            is_minor=data["recipient_is_minor"],
+            guardian_name=data.get("guardian_name", ""),
+            guardian_phone=data.get("guardian_phone", ""),
+        )
+
 
 def recipient_guardian_clean(*, is_minor: bool, guardian_name: str, guardian_phone: str) -> dict:
     """The guardian rule for recipients, the only place it is written: for a recipient under

@@ -332,18 +332,7 @@ def _place(request, form: CheckoutForm, lines) -> Order | None:
             % {"m": max(verdict.retry_after // 60, 1)},
         )
         return None
-    recipient = Recipient(
-        name=data["name"],
-        phone=data["phone"],
-        address_line=data["address_line"],
-        province_id=data["province"].pk if data.get("province") else None,
-        commune_id=data["commune"].pk if data.get("commune") else None,
-        legacy_address=data.get("legacy_address", ""),
-        note=data.get("note", ""),
-        is_minor=data.get("is_minor", False),
-        guardian_name=data.get("guardian_name", ""),
-        guardian_phone=data.get("guardian_phone", ""),
-    )
+    recipient = Recipient.from_checkout_form(data)
     try:
         return order_place(
             stall=request.tenant,

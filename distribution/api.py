@@ -42,22 +42,6 @@ from tenants.permissions import IsStallOfficer
 CONFLICT = OpenApiResponse(RoundRefusalSerializer, description=_("Không ghi nhận được; xem lý do."))
 
 
-def _recipient(data: dict) -> Recipient:
-    commune = data["commune"]
-    return Recipient(
-        name=data["name"],
-        phone=data["phone"],
-        address_line=data["address_line"],
-        province_id=commune.parent_id,
-        commune_id=commune.pk,
-        legacy_address=data.get("legacy_address", ""),
-        note=data.get("note", ""),
-        is_minor=data["recipient_is_minor"],
-        guardian_name=data.get("guardian_name", ""),
-        guardian_phone=data.get("guardian_phone", ""),
-    )
-
-
 def _bad(error: DjangoValidationError) -> Response:
     if hasattr(error, "error_dict"):
         return Response(error.message_dict, status=status.HTTP_400_BAD_REQUEST)
@@ -103,7 +87,7 @@ class RequestCreateApi(PublicApi, APIView):
         asking = Asking(
             round_item_id=data["round_item"],
             priority_claimed=data["priority_claimed"],
-            recipient=_recipient(data),
+            recipient=Recipient.from_api(data),
         )
         try:
             made = request_submit(stall=request.tenant, round_=round_, asking=asking)
@@ -247,7 +231,7 @@ class SetApi(PublicApi, APIView):
             raise throttled(retry_after=verdict.retry_after)
         try:
             asked = set_request_place(
-                grade=data["grade"], series=series, recipient=_recipient(data)
+                grade=data["grade"], series=series, recipient=Recipient.from_api(data)
             )
         except DjangoValidationError as error:
             return _bad(error)

@@ -108,18 +108,7 @@ def wish_page(request, code: str):
                     wish_claim(
                         wish=wish,
                         consent_version=data.get("notice_version") or NOTICE_CURRENT,
-                        recipient=Recipient(
-                            name=data["name"],
-                            phone=data["phone"],
-                            address_line=data["address_line"],
-                            province_id=data["province"].pk if data.get("province") else None,
-                            commune_id=data["commune"].pk if data.get("commune") else None,
-                            legacy_address=data.get("legacy_address", ""),
-                            note=data.get("note", ""),
-                            is_minor=data.get("is_minor", False),
-                            guardian_name=data.get("guardian_name", ""),
-                            guardian_phone=data.get("guardian_phone", ""),
-                        ),
+                        recipient=Recipient.from_checkout_form(data),
                     )
                 except ValidationError as error:
                     _errors_to_form(form, error)
