@@ -78,10 +78,16 @@ def _order_delete(*, subject_id: int, actor=None) -> None:
 
 
 def recipient_order_verify(*, code: str, last4: str, phone: str) -> Order | None:
-    """The order with this tracking code, if the phone given is really the recipient's.
+    """The order with this tracking code, if the phone given is really the recipient's."""
+    return code_and_phone_match(Order.objects.all(), code=code, last4=last4, phone=phone)
 
-    Every failure looks the same (no hint whether the code exists), and the comparison is
-    constant-time. Anonymised orders hold nothing more to show.
+
+def code_and_phone_match(rows: QuerySet, *, code: str, last4: str, phone: str):
+    """The row with this tracking code, if the phone given is really the one it was given.
+
+    For anything a person follows by code and phone (orders, round requests). Every failure
+    looks the same (no hint whether the code exists), and the comparison is constant-time.
+    Anonymised rows hold nothing more to show.
     """
     cleaned = tracking_code_clean(code)
     last4 = (last4 or "").strip()
@@ -91,12 +97,12 @@ def recipient_order_verify(*, code: str, last4: str, phone: str) -> Order | None
         return None
     if cleaned is None or len(last4) != 4 or not last4.isdigit():
         return None
-    order = Order.objects.filter(code=cleaned, anonymised_at__isnull=True).first()
-    if order is None:
+    row = rows.filter(code=cleaned, anonymised_at__isnull=True).first()
+    if row is None:
         return None
-    ok_last4 = hmac.compare_digest(order.phone_last4.encode(), last4.encode())
-    ok_phone = hmac.compare_digest(order.phone.encode(), e164.encode())
-    return order if (ok_last4 and ok_phone) else None
+    ok_last4 = hmac.compare_digest(row.phone_last4.encode(), last4.encode())
+    ok_phone = hmac.compare_digest(row.phone.encode(), e164.encode())
+    return row if (ok_last4 and ok_phone) else None
 
 
 def _verify(*, code: str, last4: str, phone: str) -> int | None:

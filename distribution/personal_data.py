@@ -8,17 +8,14 @@ until its round has been drawn for a retention period and it holds no open order
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from catalog.codes import tracking_code_clean
 from catalog.models import Order
-from catalog.phones import phone_normalise
+from catalog.personal_data import code_and_phone_match
 from distribution.models import (
     Message,
     Request,
@@ -120,20 +117,7 @@ def _message_of(kind: str, ids) -> Q:
 
 def request_verify(*, code: str, last4: str, phone: str) -> Request | None:
     """The request with this code, if the phone given is really the one that asked."""
-    cleaned = tracking_code_clean(code)
-    last4 = (last4 or "").strip()
-    try:
-        e164 = phone_normalise(phone)
-    except ValidationError:
-        return None
-    if cleaned is None or len(last4) != 4 or not last4.isdigit():
-        return None
-    request = Request.objects.filter(code=cleaned, anonymised_at__isnull=True).first()
-    if request is None:
-        return None
-    ok_last4 = hmac.compare_digest(request.phone_last4.encode(), last4.encode())
-    ok_phone = hmac.compare_digest(request.phone.encode(), e164.encode())
-    return request if (ok_last4 and ok_phone) else None
+    return code_and_phone_match(Request.objects.all(), code=code, last4=last4, phone=phone)
 
 
 def _verify(*, code: str, last4: str, phone: str) -> int | None:
