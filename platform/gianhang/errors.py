@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 
+import psycopg
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.utils.html import escape
@@ -24,10 +25,28 @@ _PAGE = """<!doctype html>
 """
 
 
+_OUTAGE = (OperationalError, InterfaceError, psycopg.OperationalError, psycopg.InterfaceError)
+
+
+def _caused_by_outage(error: BaseException | None) -> bool:
+    """The database went away, here or in what this error was raised while handling.
+
+    Code that cleans up after a lost connection (a transaction closing, a log line written
+    in a ``finally``) fails with an error of its own, e.g. "You can't execute queries until
+    the end of the 'atomic' block"; the outage is further down its chain.
+    """
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, _OUTAGE):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
+
+
 def server_error(request, *args, **kwargs):
     """``handler500`` of both URL confs (no template: the template engine may be the fault)."""
-    error = sys.exc_info()[1]
-    if isinstance(error, OperationalError | InterfaceError):
+    if _caused_by_outage(sys.exc_info()[1]):
         status = 503
         title = _("Hệ thống đang bận")
         text = _("Máy chủ đang khởi động lại. Hãy thử lại sau khoảng 10 giây.")

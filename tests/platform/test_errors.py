@@ -35,6 +35,23 @@ def test_the_api_gets_the_same_answer_as_json():
     assert json.loads(answer.content)["detail"].startswith("Máy chủ đang khởi động lại")
 
 
+def test_an_error_raised_while_the_outage_was_being_handled_is_still_a_503():
+    from django.db.transaction import TransactionManagementError
+
+    def cleaning_up_after_the_outage():
+        try:
+            raise OperationalError("server closed the connection unexpectedly")
+        except OperationalError:
+            raise TransactionManagementError("You can't execute queries until the end") from None
+
+    request = RequestFactory().get("/hang/")
+    try:
+        cleaning_up_after_the_outage()
+    except Exception:  # noqa: BLE001 - the handler reads the exception being handled
+        page = server_error(request)
+    assert page.status_code == 503
+
+
 def test_any_other_failure_is_a_short_vietnamese_500():
     page = _answer("/hang/", ZeroDivisionError("boom"))
     assert page.status_code == 500
