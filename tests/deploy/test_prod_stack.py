@@ -515,6 +515,13 @@ def _pgbouncer_show(stack, what: str) -> list[list[str]]:
     return [line.split("\t") for line in result.stdout.splitlines() if line]
 
 
+def _server_errors_logged(stack) -> str:
+    """The end of the last 500 gunicorn logged, to say what failed when a 500 slips out."""
+    log = (stack.dir / "logs" / "gunicorn.log").read_text(errors="replace")
+    errors = [line for line in log.splitlines() if '"status_code": 500' in line]
+    return errors[-1][-1500:] if errors else "no 500 in gunicorn's log"
+
+
 def test_redis_and_postgres_restarts_under_load_lose_no_order(stack):
     web, worker = stack.processes["gunicorn"], stack.processes["worker"]
     marks: dict[str, float] = {}
@@ -554,6 +561,7 @@ def test_redis_and_postgres_restarts_under_load_lose_no_order(stack):
                 if status >= 500
             }
         )[:20],
+        _server_errors_logged(stack),
     )
     # Errors only around PostgreSQL's restart; the last stretch is clean again.
     settled = marks["back"] + 8
