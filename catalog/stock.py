@@ -10,11 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils.translation import gettext as _
-from django_tenants.utils import schema_context
 
 from catalog.cache import catalog_changed
 from catalog.models import Donation, DonationLine, Item, StockEntry, actor_id_of
-from core.tenancy import current_schema
+from core.tenancy import on_commit_in_this_schema
 
 Kind = StockEntry.Kind
 
@@ -86,18 +85,10 @@ def stock_change(
 
 
 def _taken_in_after_commit(*, item_id: int, quantity: int) -> None:
-    """Tell listeners (the wanted lists) after commit, in the schema of this stall.
-
-    A transfer between stalls ends its transaction in another schema than the one its units
-    arrived in, so the schema is taken now, not when the commit runs the callback.
-    """
-    schema = current_schema()
-
-    def send() -> None:
-        with schema_context(schema):
-            stock_taken_in.send(sender=Item, item_id=item_id, quantity=quantity)
-
-    transaction.on_commit(send)
+    """Tell listeners (the wanted lists) after commit, in the schema of this stall."""
+    on_commit_in_this_schema(
+        lambda: stock_taken_in.send(sender=Item, item_id=item_id, quantity=quantity)
+    )
 
 
 @transaction.atomic

@@ -18,9 +18,8 @@ import uuid
 from django.core.cache import BaseCache
 from django.core.cache import cache as default_cache
 from django.db import transaction
-from django_tenants.utils import schema_context
 
-from core.tenancy import current_schema
+from core.tenancy import on_commit_in_this_schema
 
 
 def version_token(key: str, *, cache: BaseCache | None = None) -> str | None:
@@ -43,13 +42,5 @@ def version_token_change(key: str, *, cache: BaseCache | None = None) -> None:
 
     change()
     if transaction.get_connection().in_atomic_block:
-        # Keys carry the schema the connection is on (the cache's key function): the change
-        # after commit is made in the schema of the write, even when the transaction went on
-        # in another one (a transfer between stalls touches two).
-        schema = current_schema()
-
-        def change_in_schema() -> None:
-            with schema_context(schema):
-                change()
-
-        transaction.on_commit(change_in_schema)
+        # Keys carry the schema the connection is on (the cache's key function).
+        on_commit_in_this_schema(change)

@@ -8,9 +8,11 @@ proxy), so callers need no `type: ignore`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol, cast
 
-from django.db import connection, connections
+from django.db import connection, connections, transaction
+from django_tenants.utils import schema_context
 
 if TYPE_CHECKING:
     from django_tenants.models import TenantMixin
@@ -46,3 +48,19 @@ def tenant_set(tenant: _SchemaHolder) -> None:
 def schema_to_public(*, using: str | None = None) -> None:
     """Switch the connection (or the one of database `using`) back to the public schema."""
     _tenant_connection(using).set_schema_to_public()
+
+
+def on_commit_in_this_schema(func: Callable[[], object]) -> None:
+    """Run ``func`` after the transaction commits, in the schema the connection is on now.
+
+    A transaction may end in another schema than the one a write was made in (a transfer
+    between stalls touches two), and what runs after commit (a cache token, a signal whose
+    listeners query) must act for the stall of the write.
+    """
+    schema = current_schema()
+
+    def run() -> None:
+        with schema_context(schema):
+            func()
+
+    transaction.on_commit(run)
