@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from distribution.models import Message, Request, Wish
+from logistics.channels import SendOutcome
 from logistics.notifications import (
     PermanentSendError,
     TransientSendError,
@@ -151,8 +152,7 @@ def message_send(*, message_id: int) -> Message | None:
             updates = {"last_error": str(exc)[:300]}
             transient = exc
         else:
-            # Backends answer with what they did (status and channel); older ones a status.
-            status = getattr(status, "status", status)
+            status = SendOutcome.of(status).status
             updates = {"status": status, "sent_at": timezone.now(), "last_error": ""}
         Message.objects.filter(pk=message.pk).update(**updates)
     if transient is not None:

@@ -23,6 +23,11 @@ class SendOutcome:
     # Why the first channel did not take it (Zalo's refusal before SMS took over).
     zalo_error: str = ""
 
+    @classmethod
+    def of(cls, answer: SendOutcome | str) -> SendOutcome:
+        """A backend's answer as what it did: a backend of the older shape returns a status."""
+        return cls(answer, Notification.Channel.SMS) if isinstance(answer, str) else answer
+
 
 class TransientSendError(Exception):
     """The gateway is down or busy; sending again later may work."""

@@ -214,8 +214,7 @@ def notification_send(*, notification_id: int) -> Notification | None:
                 updates.update(channel=exc.channel, zalo_error=exc.zalo_error)
             transient = exc
         else:
-            if isinstance(outcome, str):  # a backend of the older shape returns a status
-                outcome = SendOutcome(outcome, Notification.Channel.SMS)
+            outcome = SendOutcome.of(outcome)
             updates.update(
                 status=outcome.status,
                 channel=outcome.channel,
